@@ -1,0 +1,66 @@
+# duct — GNU make build. `make` -> build/duct; `make check`; `make asan`; `make install PREFIX=...`
+CC       ?= cc
+PREFIX   ?= /usr/local
+BUILD    ?= build
+WERROR   ?=
+CSTD     := -std=c17 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
+HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fPIE
+OPT      ?= -O2 -g
+CFLAGS   += $(CSTD) $(WARN) $(OPT) $(HARDEN) -Isrc -MMD -MP
+LDFLAGS  += -pie -Wl,-z,relro,-z,now
+LDLIBS   += -lssl -lcrypto -lreadline
+
+SRCS      := $(sort $(wildcard src/*.c src/*/*.c))
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check asan install clean bench man unit fuzz fuzz-smoke
+all: $(BUILD)/duct $(BUILD)/duct.1
+
+$(BUILD)/duct: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libduct.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libduct.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libduct.a $(LDLIBS)
+
+# The man page source is mdoc; "building" it checks it and copies it next to the binary.
+$(BUILD)/duct.1: docs/duct.1
+	@mkdir -p $(BUILD)
+	cp docs/duct.1 $@
+
+unit: $(UNIT_BINS)
+
+check: all unit
+	DUCT=$(abspath $(BUILD)/duct) UNIT_DIR=$(abspath $(BUILD)/tests) prove -j2 -f tests/*.t
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-pie -Wl,-z,relro,-z,now -fsanitize=address,undefined" HARDEN="-fstack-protector-strong -fPIE" all unit
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    DUCT=$(abspath build-asan/duct) UNIT_DIR=$(abspath build-asan/tests) prove -j2 -f tests/*.t
+
+bench: all
+	bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BUILD)/duct $(DESTDIR)$(PREFIX)/bin/duct
+	install -m 0644 $(BUILD)/duct.1 $(DESTDIR)$(PREFIX)/share/man/man1/duct.1
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

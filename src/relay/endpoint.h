@@ -1,0 +1,71 @@
+/* The endpoint interface: what the transfer engine needs from an opened address. The engine
+ * never includes an address family; families fill this in (src/xio/) and hand it over. */
+#ifndef DUCT_ENDPOINT_H
+#define DUCT_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum ep_shut {
+	EP_SHUT_DEFAULT, /* socket: shutdown(SHUT_WR); separate write fd: close it; else nothing */
+	EP_SHUT_DOWN,    /* shut-down */
+	EP_SHUT_CLOSE,   /* shut-close */
+	EP_SHUT_NONE,    /* shut-none */
+	EP_SHUT_NULL,    /* shut-null: send an empty datagram */
+};
+
+enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL };
+
+/* Flags */
+#define EPF_READ       0x0001u /* data may be read from rfd */
+#define EPF_WRITE      0x0002u /* data may be written to wfd */
+#define EPF_DGRAM      0x0004u /* one read = one packet; never spliced; writes keep boundaries */
+#define EPF_NOSPLICE   0x0008u /* force the buffered path (ops, tty, ...) */
+#define EPF_ONESHOT    0x0010u /* RECVFROM: after one packet the read side is at EOF */
+#define EPF_RNOPOLL    0x0020u /* rfd can't be polled (regular file): always ready */
+#define EPF_WNOPOLL    0x0040u /* wfd can't be polled: always ready */
+#define EPF_IGNOREEOF  0x0080u /* ignoreeof: EOF means "no data yet", re-poll every 1 s */
+#define EPF_NULL_EOF   0x0100u /* an empty datagram is EOF (else ignored) */
+#define EPF_END_CLOSE  0x0200u /* end-close: close only, no shutdown, no killing the child */
+#define EPF_ISTTY      0x0400u
+
+struct endpoint;
+
+/* Optional hooks for addresses where a bare fd isn't enough (TLS, SOCKS framing, RECVFROM
+ * replies, READLINE...). NULL members fall back to read(2)/write(2)/the shut rule/close(2). */
+struct endpoint_ops {
+	/* Return bytes, 0 for EOF, or -1 with errno (EAGAIN when it would block). */
+	ssize_t (*read)(struct endpoint *ep, void *buf, size_t len);
+	ssize_t (*write)(struct endpoint *ep, const void *buf, size_t len);
+	int (*shutdown_write)(struct endpoint *ep);
+	/* Bytes buffered inside the layer that can be read without the fd being readable. */
+	size_t (*pending)(struct endpoint *ep);
+	/* Release everything the address owns (fds included). Called once. */
+	void (*close)(struct endpoint *ep);
+};
+
+struct endpoint {
+	int rfd, wfd;              /* -1 when that direction is absent; may be equal */
+	unsigned flags;            /* EPF_* */
+	enum ep_shut shut;
+	enum ep_lineterm lineterm;
+	unsigned long long readbytes; /* 0: unlimited */
+	int escape;                /* byte that acts as EOF on input, -1: none */
+	pid_t child;               /* EXEC/SYSTEM child or 0; engine reports its exit */
+	const struct endpoint_ops *ops;
+	void *ctx;                 /* the family's private state */
+	char **unlink_at_close;    /* NULL-terminated paths removed at close (socket files, links) */
+	char **env;                /* NULL-terminated "NAME=value" exported to children opened
+				      for the same session (peer/sock addresses), prefix applied */
+	char desc[48];             /* e.g. "socket", "pipe", "file" for messages */
+};
+
+struct endpoint *endpoint_new(void);
+/* Close fds (or ops->close), signal and forget the child, unlink files, free. */
+void endpoint_close(struct endpoint *ep);
+/* Attach a "NAME=value" pair to ep->env (NAME gets the program prefix: DUCT_PEERADDR). */
+void endpoint_setenv(struct endpoint *ep, const char *name, const char *value);
+void endpoint_add_unlink(struct endpoint *ep, const char *path);
+
+#endif

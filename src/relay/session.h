@@ -1,0 +1,48 @@
+/* A session: two open endpoints and the two directions between them, with socat's transfer
+ * semantics (EOF passing and half-close, -t closing wait, -T inactivity, -u/-U, line
+ * terminator conversion, -v/-x dumps, -r/-R sniffing, statistics). Many sessions share one
+ * loop. Plain stream-to-stream directions move data with splice(2). */
+#ifndef DUCT_SESSION_H
+#define DUCT_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "relay/endpoint.h"
+#include "relay/loop.h"
+
+enum relay_dir { RELAY_BOTH = 0, RELAY_LEFT_TO_RIGHT = 1 /* -u */, RELAY_RIGHT_TO_LEFT = 2 /* -U */ };
+
+struct relay_config {
+	size_t bufsize;            /* -b; 0 = engine's default */
+	bool bufsize_explicit;     /* -b given: every read/write/splice step at most bufsize */
+	double closing_timeout;    /* -t, default 0.5 */
+	double inactivity_timeout; /* -T, < 0: none */
+	enum relay_dir dir;
+	bool dump_text;            /* -v */
+	bool dump_hex;             /* -x */
+	int sniff_fd[2];           /* -r (left->right) and -R (right->left) raw copies, -1: none */
+	bool statistics;           /* --statistics */
+	bool sloppy;               /* -s */
+	bool nosplice;             /* debugging/benchmark switch: force the buffered path */
+};
+void relay_config_defaults(struct relay_config *c);
+
+struct session;
+
+/* status: 0 normal end (EOF handled, inactivity timeout), 1 error (logged), or the value
+ * the engine settled on from a child's exit (1 when an EXEC child exited non-zero). */
+typedef void (*session_done_fn)(struct session *s, int status, void *arg);
+
+/* Takes ownership of both endpoints (closed when the session ends). a = first address. */
+struct session *session_start(struct loop *lp, const struct relay_config *cfg, struct endpoint *a,
+			      struct endpoint *b, session_done_fn done, void *arg);
+/* End a session now (signal, shutdown): close both sides, call done with status. */
+void session_abort(struct session *s, int status);
+/* Log the per-direction statistics (--statistics, SIGUSR1). */
+void session_log_statistics(const struct session *s);
+/* Number of sessions alive in this process. */
+size_t session_count(void);
+void session_foreach(void (*fn)(struct session *s, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,43 @@
+/* A relay plan: what both front ends (socat's command line in src/cli/, nc's flags in src/nc/)
+ * produce, and what run.c executes: open address 1, then for each endpoint it delivers open
+ * address 2 and start a session; fork listeners deliver many, each a session in the loop. */
+#ifndef DUCT_PLAN_H
+#define DUCT_PLAN_H
+
+#include <stdbool.h>
+
+#include "relay/session.h"
+#include "xio/xio.h"
+
+struct plan_hooks;
+
+struct relay_plan {
+	const char *addr_text[2];     /* the two addresses as given */
+	struct addr_spec *spec[2];
+	struct xio_bi bi[2];
+	struct relay_config relay;
+	struct xio_globals xg;
+	const char *lockfile;         /* -L / -W */
+	bool lock_wait;
+	bool dump_fds;                /* -D */
+	unsigned long catch_mask;     /* -S */
+	/* Optional front-end callbacks (nc prints its own messages). */
+	const struct plan_hooks *hooks;
+	void *hooks_arg;
+};
+
+struct plan_hooks {
+	/* An endpoint of address idx (1 or 2) was opened (nc: "Connection received on ..."). */
+	void (*opened)(void *arg, int idx, struct endpoint *ep);
+	/* Opening address idx failed. */
+	void (*failed)(void *arg, int idx);
+};
+
+void relay_plan_init(struct relay_plan *p);
+/* Parse and resolve p->addr_text[0..1] into spec/bi. Error printed; returns -1. */
+int relay_plan_resolve(struct relay_plan *p);
+/* Execute; returns the process exit status (0, 1, 128+signal...). */
+int relay_plan_run(struct relay_plan *p);
+void relay_plan_free(struct relay_plan *p);
+
+#endif

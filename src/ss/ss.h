@@ -1,0 +1,6 @@
+/* The ss face: socket statistics over netlink sock_diag, as iproute2 ss 6.1 prints them. */
+#ifndef DUCT_SS_H
+#define DUCT_SS_H
+/* argv[0] is "ss" (or the subcommand word). Returns the exit status. */
+int ss_main(int argc, char **argv);
+#endif

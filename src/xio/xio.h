@@ -1,0 +1,121 @@
+/* Address families. Each src/xio/<family>.c exports one or more handler structs (keyword,
+ * aliases, parameters, groups, open steps, and endpoint hooks where a bare fd isn't enough);
+ * src/xio/handlers.c lists them all in one table, the way curl lists its protocol handlers. */
+#ifndef DUCT_XIO_H
+#define DUCT_XIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "addr/addr.h"
+#include "opt/opt.h"
+#include "relay/endpoint.h"
+#include "relay/loop.h"
+
+enum xio_dir { XIO_RDONLY = 1, XIO_WRONLY = 2, XIO_RDWR = 3 };
+
+/* Handler flags */
+#define XH_MULTI        0x01u /* may deliver many endpoints (listeners, clients with fork) */
+#define XH_EXPERIMENTAL 0x02u /* needs --experimental */
+#define XH_NEEDS_TTY    0x04u
+
+/* Process-wide settings from the command line that families need. */
+struct xio_globals {
+	int ipv;                /* preferred IP version: 4 (default), 6, or 0 (-0) */
+	bool experimental;      /* --experimental */
+	bool nogroupcheck;      /* -g */
+	bool classic_fork;      /* --fork-process: a process per connection, as socat */
+	int workers;            /* --workers N: SO_REUSEPORT listener processes */
+};
+
+struct xio_open;
+/* Called by a handler for each endpoint it produces (once, or once per connection with
+ * fork). ep == NULL: the open failed; the error was logged; status says the exit code. */
+typedef void (*xio_deliver_fn)(struct xio_open *op, struct endpoint *ep, int status);
+
+struct xio_handler {
+	const char *name;             /* canonical keyword, upper case: "TCP4-LISTEN" */
+	const char *const *aliases;   /* NULL-terminated, or NULL */
+	const char *usage;            /* parameters for help and errors: ":<host>:<port>" */
+	int min_params, max_params;
+	uint64_t groups;              /* option groups (G(FD) | G(SOCKET) | ...) */
+	unsigned dirs;                /* directions supported: XIO_RDONLY|XIO_WRONLY bits */
+	int arg;                      /* variant: AF_INET, AF_INET6, AF_UNSPEC, protocol, ... */
+	unsigned flags;               /* XH_* */
+	/* Start opening. Return 0 when an endpoint was or will be delivered through op->deliver
+	 * (immediately for simple opens, later from the loop for connects, accepts, handshakes),
+	 * -1 when it failed (error logged). */
+	int (*open)(struct xio_open *op);
+	/* Stop delivering (listener shutdown, signal) and free op->priv. May be NULL. */
+	void (*stop)(struct xio_open *op);
+	const char *help;             /* one line for the man page */
+};
+
+/* A resolved single address: handler + spec + option template. */
+struct xio_addr {
+	const struct xio_handler *h;
+	const struct addr_single *spec;
+	struct opt_list opts;         /* parsed and group-checked; copied into each open */
+};
+
+/* A resolved (possibly dual READ!!WRITE) address. */
+struct xio_bi {
+	struct xio_addr half[2];
+	bool dual;
+	const char *text;
+};
+
+/* One open in progress. */
+struct xio_open {
+	const struct xio_handler *h;
+	const struct addr_single *spec;
+	const char *typed;            /* keyword as typed, for messages */
+	struct opt_list opts;         /* this open's options (consumed as applied/taken) */
+	unsigned dir;                 /* XIO_RDONLY/WRONLY/RDWR */
+	int index;                    /* 1 or 2: position on the command line */
+	struct loop *loop;
+	const struct xio_globals *g;
+	char *const *env_in;          /* NAME=value pairs from the other address (peer info) for
+					 children this open starts; may be NULL */
+	bool is_child_session;        /* opened inside a per-connection process */
+	xio_deliver_fn deliver;
+	void *arg;                    /* the caller's */
+	void *priv;                   /* the handler's */
+	bool multi;                   /* set by the handler: more deliveries will follow (fork) */
+	int max_children;             /* from max-children, 0: unlimited */
+	bool needs_process;           /* set by the handler: sessions it delivers need their own
+					 process (su, chroot, setuid... or classic fork) */
+};
+
+/* The table (src/xio/handlers.c). */
+const struct xio_handler *const *xio_handlers(void);
+const struct xio_handler *xio_find(const char *keyword);  /* case-insensitive, aliases too */
+const struct xio_handler *xio_suggest(const char *keyword); /* closest name, or NULL */
+
+/* Resolve a parsed address: keyword -> handler, parameter count, option parse + group check.
+ * On error writes one line to err (unknown address with a suggestion, the usage line on a
+ * wrong parameter count, option errors) and returns -1. */
+int xio_resolve(const struct addr_spec *spec, const struct xio_globals *g, struct xio_bi *out,
+		char *err, size_t errlen);
+void xio_bi_free(struct xio_bi *bi);
+
+/* Start opening one single address (copying its option template). */
+int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index,
+		   struct loop *lp, const struct xio_globals *g, char *const *env_in,
+		   xio_deliver_fn deliver, void *arg);
+/* Stop a (multi-shot) open and free what it holds. */
+void xio_open_stop(struct xio_open *op);
+
+/* Shared helpers for families (src/xio/common.c). */
+/* Apply the data-layer options (cr, crnl, ignoreeof, readbytes, escape, shut-*, end-close,
+ * null-eof) from op->opts onto ep. */
+int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep);
+/* Finish an open: apply LATE/LATE2 phases, check for unused options, deliver. */
+void xio_finish(struct xio_open *op, struct endpoint *ep);
+/* Mark the fd nonblocking and close-on-exec. */
+int xio_fd_prepare(int fd);
+/* Fill EPF_RNOPOLL/EPF_WNOPOLL/EPF_ISTTY/EPF_NOSPLICE from fstat of the fds. */
+void xio_classify_fds(struct endpoint *ep);
+
+#endif
