@@ -26,15 +26,25 @@ int loop_add_fd(struct loop *lp, int fd, uint32_t events, loop_fd_fn fn, void *a
 int loop_mod_fd(struct loop *lp, int fd, uint32_t events);
 void loop_del_fd(struct loop *lp, int fd);
 
-/* One-shot timers, in seconds (fractions allowed). */
+/* One-shot timers, in seconds (fractions allowed). Once a timer has fired its handle is
+ * invalid (the callback should forget it); cancel only timers that have not fired. */
 struct loop_timer *loop_timer_add(struct loop *lp, double seconds, loop_timer_fn fn, void *arg);
 void loop_timer_cancel(struct loop *lp, struct loop_timer *t);
 /* Run fn once at the next iteration, before waiting (work that is ready without an event). */
 void loop_defer(struct loop *lp, loop_timer_fn fn, void *arg);
+/* Drop queued (not yet run) deferred calls matching fn and arg (before freeing arg). */
+void loop_defer_cancel(struct loop *lp, loop_timer_fn fn, void *arg);
 
 /* Call fn when the child exits (status as from waitpid). Children not watched are reaped
  * silently. */
 int loop_watch_child(struct loop *lp, pid_t pid, loop_child_fn fn, void *arg);
+/* (If the child was already reaped by the loop, fn is called right away from inside
+ * loop_watch_child.) Stop watching: the child will be reaped silently. */
+void loop_unwatch_child(struct loop *lp, pid_t pid);
+/* SIGCHLD (from loop_new) and loop_on_signal signals are blocked process-wide for the
+ * signalfd; the mask is inherited through fork and exec. Call this in a forked child before
+ * exec (or before running its own loop-less code) to restore the original signal mask. */
+void loop_child_after_fork(void);
 /* Deliver signo through the loop (blocked and read from a signalfd). */
 int loop_on_signal(struct loop *lp, int signo, loop_signal_fn fn, void *arg);
 
@@ -45,6 +55,12 @@ double loop_now(void);
  * watched children). Returns 0. */
 int loop_run(struct loop *lp);
 void loop_stop(struct loop *lp);
+/* In a freshly forked child that serves one session on its own (classic fork, options that
+ * need a process): close every fd the parent's loop watched except those in keep[] (nkeep),
+ * forget timers, deferred work and child watchers, and give the loop a new epoll instance
+ * and signalfd (signal handlers stay registered). Kept fds stay open but are no longer
+ * registered (register them again). */
+int loop_after_fork(struct loop *lp, const int *keep, size_t nkeep);
 /* How many fds are registered (for tests and leak checks). */
 size_t loop_nfds(const struct loop *lp);
 

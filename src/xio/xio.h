@@ -49,6 +49,9 @@ struct xio_handler {
 	int (*open)(struct xio_open *op);
 	/* Stop delivering (listener shutdown, signal) and free op->priv. May be NULL. */
 	void (*stop)(struct xio_open *op);
+	/* The runner ended a session this open delivered (op->active dropped): a listener that
+	 * paused at max-children resumes accepting. May be NULL. */
+	void (*resume)(struct xio_open *op);
 	const char *help;             /* one line for the man page */
 };
 
@@ -78,12 +81,16 @@ struct xio_open {
 	const struct xio_globals *g;
 	char *const *env_in;          /* NAME=value pairs from the other address (peer info) for
 					 children this open starts; may be NULL */
-	bool is_child_session;        /* opened inside a per-connection process */
+	bool is_child_session;        /* opened inside a per-connection process (classic fork):
+					 the runner forked after delivery; a stop() in such a child
+					 must close fds only and never unlink socket files */
 	xio_deliver_fn deliver;
 	void *arg;                    /* the caller's */
 	void *priv;                   /* the handler's */
 	bool multi;                   /* set by the handler: more deliveries will follow (fork) */
 	int max_children;             /* from max-children, 0: unlimited */
+	unsigned active;              /* sessions from this open still alive (kept by the runner);
+					 a listener stops accepting while active >= max_children */
 	bool needs_process;           /* set by the handler: sessions it delivers need their own
 					 process (su, chroot, setuid... or classic fork) */
 };

@@ -1,0 +1,600 @@
+/* Execute a relay plan: open address 1; for every endpoint it delivers (one, or one per
+ * connection with fork) open address 2 and start a session in the same event loop. A real
+ * process per connection is made only when the address asks for one (options that change the
+ * process: su, chroot, ...) or --fork-process forces socat's classic way. */
+#include "run/plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "run/fdinfo.h"
+#include "run/lock.h"
+
+struct run_ctx;
+
+/* One session being assembled: endpoint 1 is open, address 2 is opening. */
+struct pending {
+	struct run_ctx *rc;
+	struct xio_open *origin;    /* the address-1 open that delivered ep1 */
+	struct endpoint *ep1;
+	struct xio_open op2[2];     /* address 2 (two halves when dual) */
+	struct endpoint *half2[2];
+	bool opening2;
+	bool delivered2;
+};
+
+/* An address being opened, with its two halves for READ!!WRITE. */
+struct bi_open {
+	struct run_ctx *rc;
+	struct xio_open op[2];
+	struct endpoint *half[2];
+	bool dual;
+};
+
+struct run_ctx {
+	struct relay_plan *p;
+	struct loop *lp;
+	struct bi_open a1;
+	int status;
+	bool have_status;
+	unsigned sessions;          /* sessions alive in this process */
+	unsigned children;          /* per-connection processes alive */
+	bool a1_done;               /* address 1 delivers no more */
+	bool in_child;              /* this process serves one forked session */
+	bool stopping;
+	pid_t workers[256];
+	int nworkers;
+};
+
+static void maybe_finish(struct run_ctx *rc);
+
+static void set_status(struct run_ctx *rc, int status)
+{
+	if (!rc->have_status || (status != 0 && rc->status == 0)) {
+		rc->status = status;
+		rc->have_status = true;
+	}
+}
+
+static unsigned dir_for(const struct relay_plan *p, int idx)
+{
+	switch (p->relay.dir) {
+	case RELAY_LEFT_TO_RIGHT: return idx == 1 ? XIO_RDONLY : XIO_WRONLY;
+	case RELAY_RIGHT_TO_LEFT: return idx == 1 ? XIO_WRONLY : XIO_RDONLY;
+	default: return XIO_RDWR;
+	}
+}
+
+/* ---- READ!!WRITE: two endpoints seen by the engine as one ---- */
+
+struct dual_ctx {
+	struct endpoint_ops ops;
+	struct endpoint *h[2];
+};
+
+static ssize_t dual_read(struct endpoint *ep, void *buf, size_t len)
+{
+	struct dual_ctx *d = ep->ctx;
+	return d->h[0]->ops->read(d->h[0], buf, len);
+}
+
+static ssize_t dual_write(struct endpoint *ep, const void *buf, size_t len)
+{
+	struct dual_ctx *d = ep->ctx;
+	return d->h[1]->ops->write(d->h[1], buf, len);
+}
+
+static int dual_shutdown(struct endpoint *ep)
+{
+	struct dual_ctx *d = ep->ctx;
+	return d->h[1]->ops->shutdown_write(d->h[1]);
+}
+
+static size_t dual_pending(struct endpoint *ep)
+{
+	struct dual_ctx *d = ep->ctx;
+	return d->h[0]->ops->pending(d->h[0]);
+}
+
+static void dual_close(struct endpoint *ep)
+{
+	struct dual_ctx *d = ep->ctx;
+	endpoint_close(d->h[0]);
+	endpoint_close(d->h[1]);
+	ep->rfd = ep->wfd = -1;
+	ep->child = 0;
+	free(d);
+}
+
+static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
+{
+	struct endpoint *ep = endpoint_new();
+	struct dual_ctx *d = calloc(1, sizeof *d);
+	if (!ep || !d) {
+		free(d);
+		if (ep)
+			endpoint_close(ep);
+		endpoint_close(r);
+		endpoint_close(w);
+		return NULL;
+	}
+	d->h[0] = r;
+	d->h[1] = w;
+	const unsigned rflags = EPF_READ | EPF_DGRAM | EPF_ONESHOT | EPF_RNOPOLL | EPF_IGNOREEOF | EPF_NULL_EOF | EPF_ISTTY;
+	const unsigned wflags = EPF_WRITE | EPF_WNOPOLL;
+	ep->rfd = r->rfd;
+	ep->wfd = w->wfd;
+	ep->flags = (r->flags & rflags) | (w->flags & wflags) | ((r->flags | w->flags) & EPF_NOSPLICE);
+	ep->shut = w->shut;
+	ep->lineterm = r->lineterm != EP_LT_RAW ? r->lineterm : w->lineterm;
+	ep->readbytes = r->readbytes;
+	ep->escape = r->escape;
+	/* The engine watches one child per endpoint; the other half's child is still signalled
+	 * and closed by its own endpoint_close. */
+	ep->child = r->child ? r->child : w->child;
+	if (r->child)
+		r->child = 0;
+	else
+		w->child = 0;
+	if (r->ops && r->ops->read)
+		d->ops.read = dual_read;
+	if (r->ops && r->ops->pending)
+		d->ops.pending = dual_pending;
+	if (w->ops && w->ops->write)
+		d->ops.write = dual_write;
+	if (w->ops && w->ops->shutdown_write)
+		d->ops.shutdown_write = dual_shutdown;
+	d->ops.close = dual_close;
+	ep->ops = &d->ops;
+	ep->ctx = d;
+	snprintf(ep->desc, sizeof ep->desc, "%.20s!!%.20s", r->desc, w->desc);
+	ep->env = r->env;
+	r->env = NULL;
+	return ep;
+}
+
+/* ---- sessions ---- */
+
+static void session_done(struct session *s, int status, void *arg)
+{
+	struct pending *pd = arg;
+	struct run_ctx *rc = pd->rc;
+	(void)s;
+	rc->sessions--;
+	if (pd->origin) {
+		if (pd->origin->active)
+			pd->origin->active--;
+		if (pd->origin->h && pd->origin->h->resume && !rc->a1_done)
+			pd->origin->h->resume(pd->origin);
+	}
+	/* A one-shot relay ends with its session's status; a fork listener's sessions don't
+	 * decide the exit status of the listener (as socat's parent). */
+	if (!rc->a1.op[0].multi || rc->in_child)
+		set_status(rc, status);
+	for (int k = 0; k < 2; k++)
+		if (pd->op2[k].h)
+			xio_open_stop(&pd->op2[k]);
+	free(pd);
+	maybe_finish(rc);
+}
+
+static void start_session(struct pending *pd, struct endpoint *ep2)
+{
+	struct run_ctx *rc = pd->rc;
+	struct relay_config cfg = rc->p->relay;
+	/* An address that turned out one-directional makes the session one-directional. */
+	bool l2r = (pd->ep1->flags & EPF_READ) && (ep2->flags & EPF_WRITE);
+	bool r2l = (ep2->flags & EPF_READ) && (pd->ep1->flags & EPF_WRITE);
+	if (cfg.dir == RELAY_BOTH && l2r != r2l)
+		cfg.dir = l2r ? RELAY_LEFT_TO_RIGHT : RELAY_RIGHT_TO_LEFT;
+	if (rc->p->dump_fds)
+		fdinfo_dump(pd->ep1, ep2);
+	if (rc->p->hooks && rc->p->hooks->opened)
+		rc->p->hooks->opened(rc->p->hooks_arg, 2, ep2);
+	struct endpoint *ep1 = pd->ep1;
+	pd->ep1 = NULL;
+	rc->sessions++;
+	if (!session_start(rc->lp, &cfg, ep1, ep2, session_done, pd)) {
+		ERR("cannot start the transfer: %s", strerror(errno));
+		rc->sessions--;
+		set_status(rc, 1);
+		free(pd);
+		maybe_finish(rc);
+	}
+}
+
+static void addr2_failed(struct pending *pd, int status)
+{
+	struct run_ctx *rc = pd->rc;
+	if (pd->ep1)
+		endpoint_close(pd->ep1);
+	pd->ep1 = NULL;
+	for (int k = 0; k < 2; k++) {
+		if (pd->half2[k])
+			endpoint_close(pd->half2[k]);
+		pd->half2[k] = NULL;
+		if (pd->op2[k].h)
+			xio_open_stop(&pd->op2[k]);
+	}
+	if (pd->origin && pd->origin->active)
+		pd->origin->active--;
+	if (rc->p->hooks && rc->p->hooks->failed)
+		rc->p->hooks->failed(rc->p->hooks_arg, 2);
+	if (!rc->a1.op[0].multi || rc->in_child)
+		set_status(rc, status ? status : 1);
+	if (pd->origin && pd->origin->h && pd->origin->h->resume && !rc->a1_done)
+		pd->origin->h->resume(pd->origin);
+	free(pd);
+	maybe_finish(rc);
+}
+
+static int open_addr2_half(struct pending *pd, int k);
+
+static void deliver2(struct xio_open *op, struct endpoint *ep, int status)
+{
+	struct pending *pd = op->arg;
+	int k = op == &pd->op2[1];
+	if (!ep) {
+		addr2_failed(pd, status);
+		return;
+	}
+	if (pd->delivered2 && !pd->rc->p->bi[1].dual) {
+		/* fork on the second address: only the first connection has a partner. */
+		WARN("address 2 (%s) delivered another connection; fork on the second address needs --fork-process; closing it",
+		     pd->rc->p->addr_text[1]);
+		endpoint_close(ep);
+		return;
+	}
+	pd->half2[k] = ep;
+	if (pd->rc->p->bi[1].dual && k == 0) {
+		if (open_addr2_half(pd, 1) < 0)
+			addr2_failed(pd, 1);
+		return;
+	}
+	pd->delivered2 = true;
+	struct endpoint *ep2 = ep;
+	if (pd->rc->p->bi[1].dual) {
+		ep2 = dual_merge(pd->half2[0], pd->half2[1]);
+		pd->half2[0] = pd->half2[1] = NULL;
+		if (!ep2) {
+			addr2_failed(pd, 1);
+			return;
+		}
+	}
+	pd->half2[0] = pd->half2[1] = NULL;
+	start_session(pd, ep2);
+}
+
+static int open_addr2_half(struct pending *pd, int k)
+{
+	struct run_ctx *rc = pd->rc;
+	struct relay_plan *p = rc->p;
+	unsigned dir = dir_for(p, 2);
+	if (p->bi[1].dual)
+		dir = k == 0 ? XIO_RDONLY : XIO_WRONLY;
+	else if (!(pd->ep1->flags & EPF_WRITE) && dir == XIO_RDWR)
+		dir = XIO_WRONLY;
+	else if (!(pd->ep1->flags & EPF_READ) && dir == XIO_RDWR)
+		dir = XIO_RDONLY;
+	pd->op2[k].is_child_session = rc->in_child;
+	return xio_open_start(&pd->op2[k], &p->bi[1].half[k], dir, 2, rc->lp, &p->xg, pd->ep1->env, deliver2, pd);
+}
+
+/* Give ep1 its own process: the child serves this session alone; the parent forgets it. */
+static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endpoint *ep1)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		ERR("fork(): %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int keep[4] = { ep1->rfd, ep1->wfd, rc->p->relay.sniff_fd[0], rc->p->relay.sniff_fd[1] };
+		loop_after_fork(rc->lp, keep, 4);
+		rc->in_child = true;
+		rc->a1_done = true;
+		for (int k = 0; k < 2; k++)
+			rc->a1.op[k].is_child_session = true;
+		return 0;
+	}
+	NOTE("forked off child process %ld", (long)pid);
+	rc->children++;
+	origin->active++;
+	/* The parent keeps no part of the session. */
+	if (ep1->rfd >= 0)
+		close(ep1->rfd);
+	if (ep1->wfd >= 0 && ep1->wfd != ep1->rfd)
+		close(ep1->wfd);
+	ep1->rfd = ep1->wfd = -1;
+	ep1->child = 0;
+	ep1->ops = NULL;
+	if (ep1->unlink_at_close) {
+		for (char **u = ep1->unlink_at_close; *u; u++)
+			free(*u);
+		free(ep1->unlink_at_close);
+		ep1->unlink_at_close = NULL;
+	}
+	endpoint_close(ep1);
+	return (int)pid;
+}
+
+static void child_exited(struct loop *lp, pid_t pid, int status, void *arg);
+
+static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoint *ep1)
+{
+	struct relay_plan *p = rc->p;
+	if (p->hooks && p->hooks->opened)
+		p->hooks->opened(p->hooks_arg, 1, ep1);
+	if (origin->multi && (origin->needs_process || p->xg.classic_fork) && !rc->in_child) {
+		int pid = fork_session(rc, origin, ep1);
+		if (pid < 0) {
+			endpoint_close(ep1);
+			return;
+		}
+		if (pid > 0) {
+			loop_watch_child(rc->lp, pid, child_exited, origin);
+			return;
+		}
+	}
+	struct pending *pd = calloc(1, sizeof *pd);
+	if (!pd) {
+		ERR("out of memory");
+		endpoint_close(ep1);
+		set_status(rc, 1);
+		return;
+	}
+	pd->rc = rc;
+	pd->origin = origin;
+	pd->ep1 = ep1;
+	if (!rc->in_child)
+		origin->active++;
+	if (open_addr2_half(pd, 0) < 0)
+		addr2_failed(pd, 1);
+}
+
+static struct run_ctx *the_rc; /* for child_exited: one runner per process */
+
+static void child_exited(struct loop *lp, pid_t pid, int status, void *arg)
+{
+	struct xio_open *origin = arg;
+	struct run_ctx *rc = the_rc;
+	(void)lp;
+	(void)pid;
+	(void)status;
+	rc->children--;
+	if (origin->active)
+		origin->active--;
+	if (origin->h && origin->h->resume && !rc->a1_done)
+		origin->h->resume(origin);
+	maybe_finish(rc);
+}
+
+static void deliver1(struct xio_open *op, struct endpoint *ep, int status)
+{
+	struct bi_open *bo = op->arg;
+	struct run_ctx *rc = bo->rc;
+	int k = op == &bo->op[1];
+	if (!ep) {
+		/* A failed one-shot open, or a multi-shot opener that stopped (accept-timeout). */
+		if (!op->multi || status != 0)
+			set_status(rc, status ? status : 1);
+		if (status != 0 && rc->p->hooks && rc->p->hooks->failed)
+			rc->p->hooks->failed(rc->p->hooks_arg, 1);
+		rc->a1_done = true;
+		if (bo->half[0]) {
+			endpoint_close(bo->half[0]);
+			bo->half[0] = NULL;
+		}
+		maybe_finish(rc);
+		return;
+	}
+	if (bo->dual) {
+		bo->half[k] = ep;
+		if (k == 0) {
+			struct relay_plan *p = rc->p;
+			if (xio_open_start(&bo->op[1], &p->bi[0].half[1], XIO_WRONLY, 1, rc->lp, &p->xg, NULL, deliver1, bo) < 0) {
+				set_status(rc, 1);
+				rc->a1_done = true;
+				endpoint_close(bo->half[0]);
+				bo->half[0] = NULL;
+				maybe_finish(rc);
+			}
+			return;
+		}
+		ep = dual_merge(bo->half[0], bo->half[1]);
+		bo->half[0] = bo->half[1] = NULL;
+		rc->a1_done = true;
+		if (!ep) {
+			set_status(rc, 1);
+			maybe_finish(rc);
+			return;
+		}
+		have_ep1(rc, &bo->op[0], ep);
+		return;
+	}
+	if (!op->multi)
+		rc->a1_done = true;
+	have_ep1(rc, op, ep);
+}
+
+static void maybe_finish(struct run_ctx *rc)
+{
+	if (rc->sessions == 0 && rc->children == 0 && (rc->a1_done || rc->stopping))
+		loop_stop(rc->lp);
+}
+
+/* ---- signals ---- */
+
+static void abort_one(struct session *s, void *arg)
+{
+	session_abort(s, *(int *)arg);
+}
+
+static void stats_one(struct session *s, void *arg)
+{
+	(void)arg;
+	session_log_statistics(s);
+}
+
+static void on_signal(struct loop *lp, int signo, void *arg)
+{
+	struct run_ctx *rc = arg;
+	if (signo == SIGUSR1) {
+		session_foreach(stats_one, NULL);
+		return;
+	}
+	if (signo == SIGTERM)
+		WARN("exiting on signal %d", signo);
+	else
+		NOTE("exiting on signal %d", signo);
+	for (int i = 0; i < rc->nworkers; i++)
+		kill(rc->workers[i], signo);
+	rc->stopping = true;
+	int st = 128 + signo;
+	rc->status = st;
+	rc->have_status = true;
+	if (!rc->a1_done && !rc->in_child) {
+		for (int k = 0; k < 2; k++)
+			if (rc->a1.op[k].h)
+				xio_open_stop(&rc->a1.op[k]);
+		rc->a1_done = true;
+	}
+	session_foreach(abort_one, &st);
+	rc->status = st;
+	loop_stop(lp);
+}
+
+/* --workers N: N-1 more processes run the same plan; listeners share the port through
+ * SO_REUSEPORT. Returns in every process; the parent remembers the workers' pids. */
+static void spawn_workers(struct run_ctx *rc)
+{
+	int n = rc->p->xg.workers;
+	for (int i = 1; i < n && rc->nworkers < (int)(sizeof rc->workers / sizeof rc->workers[0]); i++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			WARN("fork() for worker %d: %s; running with %d workers", i, strerror(errno), i);
+			return;
+		}
+		if (pid == 0) {
+			rc->nworkers = 0;
+			return;
+		}
+		rc->workers[rc->nworkers++] = pid;
+	}
+}
+
+static void worker_exited(struct loop *lp, pid_t pid, int status, void *arg)
+{
+	struct run_ctx *rc = arg;
+	(void)lp;
+	(void)status;
+	for (int i = 0; i < rc->nworkers; i++)
+		if (rc->workers[i] == pid)
+			rc->workers[i] = rc->workers[--rc->nworkers];
+}
+
+void relay_plan_init(struct relay_plan *p)
+{
+	memset(p, 0, sizeof *p);
+	relay_config_defaults(&p->relay);
+	p->relay.sniff_fd[0] = p->relay.sniff_fd[1] = -1;
+	p->xg.ipv = 4;
+	p->xg.workers = 1;
+	p->catch_mask = 0x89de;
+	const char *e = getenv("SOCAT_PREFERRED_RESOLVE_IP");
+	if (e && (e[0] == '0' || e[0] == '4' || e[0] == '6') && !e[1])
+		p->xg.ipv = e[0] - '0';
+}
+
+int relay_plan_resolve(struct relay_plan *p)
+{
+	for (int k = 0; k < 2; k++) {
+		struct addr_error aerr;
+		p->spec[k] = addr_parse(p->addr_text[k], &aerr);
+		if (!p->spec[k]) {
+			ERR("%s", aerr.msg);
+			return -1;
+		}
+		char err[600];
+		if (xio_resolve(p->spec[k], &p->xg, &p->bi[k], err, sizeof err) < 0) {
+			ERR("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int relay_plan_run(struct relay_plan *p)
+{
+	struct run_ctx rc = { .p = p };
+	the_rc = &rc;
+	signal(SIGPIPE, SIG_IGN);
+
+	if (p->lockfile && lock_acquire(p->lockfile, p->lock_wait) < 0)
+		return 1;
+
+	if (p->xg.workers > 1)
+		spawn_workers(&rc);
+
+	rc.lp = loop_new();
+	if (!rc.lp) {
+		ERR("cannot create the event loop: %s", strerror(errno));
+		lock_release();
+		return 1;
+	}
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		loop_on_signal(rc.lp, sigs[i], on_signal, &rc);
+	for (int i = 0; i < rc.nworkers; i++)
+		loop_watch_child(rc.lp, rc.workers[i], worker_exited, &rc);
+
+	rc.a1.rc = &rc;
+	rc.a1.dual = p->bi[0].dual;
+	unsigned dir1 = p->bi[0].dual ? XIO_RDONLY : dir_for(p, 1);
+	if (xio_open_start(&rc.a1.op[0], &p->bi[0].half[0], dir1, 1, rc.lp, &p->xg, NULL, deliver1, &rc.a1) < 0) {
+		set_status(&rc, 1);
+		rc.a1_done = true;
+	}
+	if (log_cfg()->target == LOGT_MIXED)
+		log_switch_mixed();
+	if (!(rc.a1_done && rc.sessions == 0 && rc.children == 0))
+		loop_run(rc.lp);
+
+	if (!rc.in_child && !rc.a1_done)
+		for (int k = 0; k < 2; k++)
+			if (rc.a1.op[k].h)
+				xio_open_stop(&rc.a1.op[k]);
+	/* Wait for the worker processes we started (they got the same signal). */
+	for (int i = 0; i < rc.nworkers; i++)
+		waitpid(rc.workers[i], NULL, 0);
+	loop_free(rc.lp);
+	if (!rc.in_child)
+		lock_release();
+	int status = rc.have_status ? rc.status : 0;
+	if (status != 0 && status < 128)
+		NOTE("exit(%d)", status);
+	else
+		NOTE("exiting with status %d", status);
+	return status;
+}
+
+void relay_plan_free(struct relay_plan *p)
+{
+	for (int k = 0; k < 2; k++) {
+		xio_bi_free(&p->bi[k]);
+		if (p->spec[k])
+			addr_spec_free(p->spec[k]);
+		p->spec[k] = NULL;
+		if (p->relay.sniff_fd[k] >= 0)
+			close(p->relay.sniff_fd[k]);
+		p->relay.sniff_fd[k] = -1;
+	}
+}
