@@ -3,6 +3,9 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 BUILD    ?= build
 WERROR   ?=
+ifeq ($(CI),true)
+WERROR   := -Werror
+endif
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fPIE
