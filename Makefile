@@ -21,7 +21,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check asan install clean bench man unit fuzz fuzz-smoke
+.PHONY: all check asan install clean bench man man-update unit fuzz fuzz-smoke
 all: $(BUILD)/duct $(BUILD)/duct.1
 
 $(BUILD)/duct: $(OBJS)
@@ -44,7 +44,15 @@ $(BUILD)/duct.1: docs/duct.1
 	@mkdir -p $(BUILD)
 	cp docs/duct.1 $@
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(BUILD)/tests/gen_man
+
+# The man page's address and option lists come from the tables (docs/gen_man.c).
+$(BUILD)/tests/gen_man: docs/gen_man.c $(BUILD)/libduct.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libduct.a $(LDLIBS)
+
+man-update: $(BUILD)/tests/gen_man
+	$(BUILD)/tests/gen_man docs/duct.1
 
 check: all unit
 	DUCT=$(abspath $(BUILD)/duct) UNIT_DIR=$(abspath $(BUILD)/tests) prove -j2 -f tests/*.t
