@@ -38,9 +38,9 @@ static void put_text(struct buf *b, const char *s)
 	}
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_handler(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp((*(const struct xio_handler *const *)a)->name, (*(const struct xio_handler *const *)b)->name);
 }
 
 static void addresses(struct buf *b)
@@ -51,7 +51,7 @@ static void addresses(struct buf *b)
 		n++;
 	const struct xio_handler **v = malloc(n * sizeof *v);
 	memcpy(v, hs, n * sizeof *v);
-	qsort(v, n, sizeof *v, cmp_str); /* name is the first member */
+	qsort(v, n, sizeof *v, cmp_handler);
 	put(b, ".Ss Address types\n.Bl -tag -width Ds\n");
 	for (size_t i = 0; i < n; i++) {
 		char groups[256];
