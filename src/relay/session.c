@@ -1,0 +1,1195 @@
+/* The transfer engine: socat's xiotransfer() semantics on an edge-triggered event loop.
+ *
+ * Per session: two endpoints, two directions (d[0] = a->b "left to right", d[1] = b->a).
+ * Every distinct fd is registered once (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET) and has cached
+ * readable/writable flags, cleared only when a syscall says EAGAIN (or a short stream read or
+ * write proves the kernel buffer was drained/filled; a later arrival raises a new edge).
+ * Fds that can't be polled (regular files, /dev/null) are always ready; fairness comes from a
+ * per-wakeup budget after which the direction continues from loop_defer.
+ *
+ * Two data paths per direction:
+ *  - splice: plain fds on both ends and nothing to transform. Directly when one end is a
+ *    pipe; otherwise through an intermediate pipe from a process-wide pool, held only while
+ *    bytes are in it. EINVAL/ENOSYS switch the direction to the buffered path for good,
+ *    after the bytes already in the intermediate pipe have been read out of it.
+ *  - buffered: read -> escape cut -> readbytes -> line terminators -> sniff -> dump -> write.
+ *    The buffer is held only while bytes are in flight (small freelist).
+ *
+ * Measured (this machine, 2 vCPU, 6.18 kernel), `-u` pipe->engine->pipe, 2 GiB of zeros
+ * (dd bs=1M on both sides), buffered path by buffer size:
+ *     8 KiB ~1.6 GB/s, 16 KiB ~2.3, 32 KiB ~2.9, 64 KiB ~3.2, 128 KiB ~3.3, 256 KiB ~3.0
+ *  and the splice path (direct, one end a pipe) ~6+ GB/s; socketpair->socketpair through the
+ *  intermediate pipe: see BENCH notes in the commit message/final report. 128 KiB is the
+ *  default: top of the curve, and still small per in-flight direction. */
+#include "relay/session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "relay/dump.h"
+#include "relay/transform.h"
+
+#define DEFAULT_BUFSIZE   (128u * 1024u)
+#define DGRAM_MIN         (64u * 1024u)
+#define BUDGET_STEPS      64
+#define BUDGET_BYTES      (256u * 1024u)
+#define SPLICE_BUDGET     (1024u * 1024u)
+#define PIPE_SIZE         (256u * 1024u)  /* F_SETPIPE_SZ for pooled pipes (best effort) */
+#define BUF_FREELIST      8
+#define PIPE_POOL         32
+
+void relay_config_defaults(struct relay_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->bufsize = 0;
+	c->closing_timeout = 0.5;
+	c->inactivity_timeout = -1;
+	c->dir = RELAY_BOTH;
+	c->sniff_fd[0] = c->sniff_fd[1] = -1;
+}
+
+/* ---- process-wide buffer freelist and pipe pool ---- */
+
+static unsigned char *buf_free[BUF_FREELIST];
+static size_t buf_free_cap[BUF_FREELIST];
+static int nbuf_free;
+
+static unsigned char *buf_get(size_t cap)
+{
+	for (int i = 0; i < nbuf_free; i++) {
+		if (buf_free_cap[i] == cap) {
+			unsigned char *b = buf_free[i];
+			buf_free[i] = buf_free[--nbuf_free];
+			buf_free_cap[i] = buf_free_cap[nbuf_free];
+			return b;
+		}
+	}
+	return malloc(cap);
+}
+
+static void buf_put(unsigned char *b, size_t cap)
+{
+	if (!b)
+		return;
+	if (nbuf_free < BUF_FREELIST) {
+		buf_free[nbuf_free] = b;
+		buf_free_cap[nbuf_free++] = cap;
+	} else {
+		free(b);
+	}
+}
+
+static int pipe_pool[PIPE_POOL][2];
+static int npipe_pool;
+static size_t pipe_cap = 65536;
+
+static int pipe_get(int p[2])
+{
+	if (npipe_pool > 0) {
+		npipe_pool--;
+		p[0] = pipe_pool[npipe_pool][0];
+		p[1] = pipe_pool[npipe_pool][1];
+		return 0;
+	}
+	if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	int sz = fcntl(p[1], F_SETPIPE_SZ, (int)PIPE_SIZE);
+	if (sz > 0 && (size_t)sz > pipe_cap)
+		pipe_cap = (size_t)sz;
+	return 0;
+}
+
+/* Only empty pipes go back to the pool. */
+static void pipe_put(int p[2])
+{
+	if (p[0] < 0)
+		return;
+	if (npipe_pool < PIPE_POOL) {
+		pipe_pool[npipe_pool][0] = p[0];
+		pipe_pool[npipe_pool][1] = p[1];
+		npipe_pool++;
+	} else {
+		close(p[0]);
+		close(p[1]);
+	}
+	p[0] = p[1] = -1;
+}
+
+/* ---- session structures ---- */
+
+struct fdst {
+	int fd;
+	bool r, w;       /* cached readiness */
+	bool hup;        /* RDHUP/HUP seen: don't trust short reads as "drained" */
+	bool nopoll;
+	bool registered;
+	bool is_sock, is_pipe;
+	int oflags;      /* file status flags before we set O_NONBLOCK, -1: untouched */
+	struct session *s;
+};
+
+struct dir {
+	struct session *s;
+	int n;                 /* 0: a->b, 1: b->a */
+	bool active;
+	struct endpoint *src, *dst;
+	struct fdst *rf, *wf;
+	int srcno;             /* socket number of the source in messages (1 or 2) */
+	bool eof;              /* no more input */
+	bool shut;             /* EOF handed on to dst */
+	bool ign_wait;         /* ignoreeof: waiting for the 1 s re-poll */
+	struct loop_timer *ign_timer;
+	bool deferred;
+	bool use_splice, direct, stream;
+	unsigned char *buf;
+	size_t bufcap, off, len;
+	size_t step;           /* max bytes per read/splice */
+	int pipe[2];
+	size_t pipelen;
+	unsigned long long nread, dumpoff, packets, bytes;
+};
+
+struct childw {
+	struct session *s;
+	int idx;
+};
+
+struct session {
+	struct loop *lp;
+	struct relay_config cfg;
+	struct endpoint *ep[2];
+	struct dir d[2];
+	struct fdst fds[4];
+	int nfds;
+	struct childw cw[2];
+	session_done_fn done;
+	void *arg;
+	int status;
+	int depth;
+	bool finished, closing;
+	double last;
+	double closing_deadline_t;
+	struct loop_timer *close_timer, *inact_timer;
+	char *dumpbuf;
+	size_t dumpcap;
+	struct session *prev, *next;
+};
+
+static struct session *sessions;
+static size_t nsessions;
+
+size_t session_count(void) { return nsessions; }
+
+void session_foreach(void (*fn)(struct session *s, void *arg), void *arg)
+{
+	struct session *s = sessions, *nx;
+	for (; s; s = nx) {
+		nx = s->next;
+		fn(s, arg);
+	}
+}
+
+static void finalize(struct session *s);
+static void pump(struct dir *d);
+
+static void finish(struct session *s, int status)
+{
+	if (status && !s->status)
+		s->status = status;
+	s->finished = true;
+}
+
+static inline void enter(struct session *s) { s->depth++; }
+static inline void leave(struct session *s)
+{
+	if (--s->depth == 0 && s->finished)
+		finalize(s);
+}
+
+static inline void activity(struct session *s) { s->last = loop_now(); }
+
+/* ---- helpers ---- */
+
+static bool rready(const struct dir *d)
+{
+	if (d->rf->r || d->rf->nopoll)
+		return true;
+	const struct endpoint_ops *o = d->src->ops;
+	if (o && o->pending && o->pending(d->src) > 0)
+		return true;
+	return false;
+}
+
+static void buf_release(struct dir *d)
+{
+	if (d->buf && d->off >= d->len) {
+		buf_put(d->buf, d->bufcap);
+		d->buf = NULL;
+		d->off = d->len = 0;
+	}
+}
+
+static void pipe_release(struct dir *d)
+{
+	if (d->pipe[0] >= 0 && d->pipelen == 0)
+		pipe_put(d->pipe);
+}
+
+static void schedule(struct dir *d);
+
+static void set_eof(struct dir *d)
+{
+	if (d->eof)
+		return;
+	d->eof = true;
+	logmsg(LOG_N, "socket %d (fd %d) is at EOF", d->srcno, d->rf->fd);
+}
+
+static void write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			struct timespec ts = { 0, 1000000 };
+			nanosleep(&ts, NULL); /* stderr/sniff file set nonblocking by someone else */
+			continue;
+		}
+		if (w <= 0)
+			return;
+		c += w;
+		n -= (size_t)w;
+	}
+}
+
+static void do_dump(struct dir *d, const unsigned char *p, size_t n)
+{
+	struct session *s = d->s;
+	int mode = (s->cfg.dump_text ? DUMP_TEXT : 0) | (s->cfg.dump_hex ? DUMP_HEX : 0);
+	if (!mode)
+		return;
+	size_t need = dump_bound(n);
+	if (need > s->dumpcap) {
+		char *nb = realloc(s->dumpbuf, need);
+		if (!nb)
+			return;
+		s->dumpbuf = nb;
+		s->dumpcap = need;
+	}
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	size_t len = dump_format(s->dumpbuf, p, n, d->n == 1, d->dumpoff, &tv, mode);
+	d->dumpoff += n;
+	write_all(2, s->dumpbuf, len);
+}
+
+/* A read-side error: logged as socat does; under -s it's EOF instead. */
+static void read_error(struct dir *d, int err, const void *bufp, size_t len)
+{
+	struct session *s = d->s;
+	logmsg(LOG_E, "read(%d, %p, %zu): %s", d->rf->fd, bufp, len, strerror(err));
+	if (s->cfg.sloppy) {
+		logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
+		d->eof = true;
+		return;
+	}
+	finish(s, 1);
+}
+
+static void write_error(struct dir *d, int err, const void *bufp, size_t len)
+{
+	struct session *s = d->s;
+	logmsg(LOG_E, "write(%d, %p, %zu): %s", d->wf->fd, bufp, len, strerror(err));
+	if (s->cfg.sloppy) {
+		logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
+		/* nothing more can be delivered: drop what's pending and stop this direction */
+		d->off = d->len;
+		d->pipelen = 0;
+		if (d->pipe[0] >= 0) {
+			close(d->pipe[0]);
+			close(d->pipe[1]);
+			d->pipe[0] = d->pipe[1] = -1;
+		}
+		d->eof = true;
+		return;
+	}
+	finish(s, 1);
+}
+
+/* ---- timers ---- */
+
+static void closing_timer_cb(struct loop *lp, void *arg)
+{
+	struct session *s = arg;
+	s->close_timer = NULL;
+	enter(s);
+	double idle = loop_now() - s->last;
+	if (idle + 1e-4 >= s->cfg.closing_timeout) {
+		if (log_enabled(LOG_I))
+			logmsg(LOG_I, "closing timeout expired");
+		finish(s, 0);
+	} else {
+		s->close_timer = loop_timer_add(lp, s->cfg.closing_timeout - idle, closing_timer_cb, s);
+	}
+	leave(s);
+}
+
+static void start_closing(struct session *s)
+{
+	if (s->closing || s->finished)
+		return;
+	s->closing = true;
+	double t = s->cfg.closing_timeout;
+	if (t < 0)
+		t = 0;
+	s->close_timer = loop_timer_add(s->lp, t, closing_timer_cb, s);
+}
+
+static void inact_timer_cb(struct loop *lp, void *arg)
+{
+	struct session *s = arg;
+	s->inact_timer = NULL;
+	enter(s);
+	double idle = loop_now() - s->last;
+	if (idle + 1e-4 >= s->cfg.inactivity_timeout) {
+		logmsg(LOG_N, "inactivity timeout triggered");
+		finish(s, 0);
+	} else {
+		s->inact_timer = loop_timer_add(lp, s->cfg.inactivity_timeout - idle, inact_timer_cb, s);
+	}
+	leave(s);
+}
+
+static void ign_timer_cb(struct loop *lp, void *arg)
+{
+	(void)lp;
+	struct dir *d = arg;
+	struct session *s = d->s;
+	d->ign_timer = NULL;
+	d->ign_wait = false;
+	d->rf->r = true;
+	enter(s);
+	pump(d);
+	leave(s);
+}
+
+static void defer_cb(struct loop *lp, void *arg)
+{
+	(void)lp;
+	struct dir *d = arg;
+	struct session *s = d->s;
+	d->deferred = false;
+	enter(s);
+	pump(d);
+	leave(s);
+}
+
+static void schedule(struct dir *d)
+{
+	if (!d->deferred) {
+		d->deferred = true;
+		loop_defer(d->s->lp, defer_cb, d);
+	}
+}
+
+/* ---- EOF passing ---- */
+
+static void forget_fd(struct session *s, struct fdst *f)
+{
+	if (f->registered)
+		loop_del_fd(s->lp, f->fd);
+	f->registered = false;
+	if (f->oflags >= 0 && f->fd >= 0)
+		fcntl(f->fd, F_SETFL, f->oflags);
+	f->oflags = -1;
+}
+
+static void close_wfd(struct session *s, struct endpoint *ep, struct fdst *wf)
+{
+	if (ep->wfd < 0 || ep->wfd == ep->rfd)
+		return;
+	/* Another direction/endpoint still using this fd number? Then keep it. */
+	for (int i = 0; i < 2; i++)
+		if (s->ep[i]->rfd == ep->wfd || (s->ep[i] != ep && s->ep[i]->wfd == ep->wfd))
+			return;
+	forget_fd(s, wf);
+	if (ep->ops && ep->ops->close) {
+		/* The family closes its fds itself (maybe through copies of the number): release
+		 * the pipe/socket but keep the fd number valid by putting /dev/null there. */
+		int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (nul >= 0) {
+			dup3(nul, ep->wfd, O_CLOEXEC);
+			close(nul);
+		}
+	} else {
+		close(ep->wfd);
+		ep->wfd = -1;
+	}
+	wf->fd = -1;
+}
+
+static void shut_error(struct session *s, int fd, int err)
+{
+	if (err == EPIPE || err == ECONNRESET) {
+		logmsg(LOG_E, "shutdown(%d, 1): %s", fd, strerror(err));
+		if (!s->cfg.sloppy)
+			finish(s, 1);
+	} else if (log_enabled(LOG_I)) {
+		logmsg(LOG_I, "shutdown(%d, 1): %s", fd, strerror(err));
+	}
+}
+
+static void shut_write(struct dir *d)
+{
+	struct session *s = d->s;
+	struct endpoint *ep = d->dst;
+	struct fdst *wf = d->wf;
+	int fd = ep->wfd;
+	if (ep->shut == EP_SHUT_NONE)
+		return;
+	if (ep->ops && ep->ops->shutdown_write) {
+		if (ep->ops->shutdown_write(ep) < 0)
+			shut_error(s, fd, errno);
+		return;
+	}
+	if (fd < 0)
+		return;
+	switch (ep->shut) {
+	case EP_SHUT_DEFAULT:
+		/* socket: shutdown(SHUT_WR); separate pipe write fd: close it (the reader, e.g. an
+		 * EXEC child, sees EOF); files, ttys, devices: nothing */
+		if (wf->is_sock) {
+			if (shutdown(fd, SHUT_WR) < 0)
+				shut_error(s, fd, errno);
+		} else if (fd != ep->rfd && wf->is_pipe) {
+			close_wfd(s, ep, wf);
+		}
+		break;
+	case EP_SHUT_DOWN:
+		if (shutdown(fd, SHUT_WR) < 0 && errno != ENOTSOCK)
+			shut_error(s, fd, errno);
+		break;
+	case EP_SHUT_CLOSE:
+		if (fd != ep->rfd)
+			close_wfd(s, ep, wf);
+		else if (wf->is_sock && shutdown(fd, SHUT_WR) < 0)
+			shut_error(s, fd, errno);
+		break;
+	case EP_SHUT_NULL: {
+		ssize_t r = ep->ops && ep->ops->write ? ep->ops->write(ep, "", 0) : write(fd, "", 0);
+		if (r < 0 && log_enabled(LOG_I))
+			logmsg(LOG_I, "write(%d, \"\", 0): %s", fd, strerror(errno));
+		break;
+	}
+	case EP_SHUT_NONE:
+		break;
+	}
+}
+
+/* d has reached EOF and flushed everything. */
+static void pass_eof(struct dir *d)
+{
+	struct session *s = d->s;
+	if (d->shut)
+		return;
+	d->shut = true;
+	buf_release(d);
+	pipe_release(d);
+	if (s->cfg.dir != RELAY_BOTH) {
+		finish(s, 0);
+		return;
+	}
+	shut_write(d);
+	struct dir *o = &s->d[!d->n];
+	if (!o->active || o->shut) {
+		finish(s, 0);
+		return;
+	}
+	start_closing(s);
+}
+
+/* ---- buffered path ---- */
+
+static bool need_buffered(const struct session *s, const struct dir *d)
+{
+	const struct endpoint *src = d->src, *dst = d->dst;
+	if (s->cfg.nosplice || s->cfg.dump_text || s->cfg.dump_hex || s->cfg.sniff_fd[d->n] >= 0)
+		return true;
+	if ((src->ops && src->ops->read) || (dst->ops && dst->ops->write))
+		return true;
+	if ((src->flags | dst->flags) & (EPF_DGRAM | EPF_NOSPLICE))
+		return true;
+	if (src->lineterm != dst->lineterm || src->escape >= 0)
+		return true;
+	if (d->rf->fd == d->wf->fd)
+		return true;
+	return false;
+}
+
+/* Returns bytes now pending (>0), 0 when EOF was reached, -1 to stop (blocked, error),
+ * -2 to go round again (nothing to write). */
+static ssize_t fill_buf(struct dir *d)
+{
+	struct session *s = d->s;
+	struct endpoint *src = d->src;
+	bool from_pipe = d->pipelen > 0; /* leftovers of the splice path */
+	if (!from_pipe && !rready(d))
+		return -1;
+	if (!d->wf->w && !d->wf->nopoll)
+		return -1;
+	if (!d->buf) {
+		d->buf = buf_get(d->bufcap);
+		if (!d->buf) {
+			logmsg(LOG_E, "malloc(%zu): %s", d->bufcap, strerror(ENOMEM));
+			finish(s, 1);
+			return -1;
+		}
+	}
+	size_t want = d->step;
+	if (from_pipe) {
+		if (want > d->pipelen)
+			want = d->pipelen;
+		ssize_t n = read(d->pipe[0], d->buf, want);
+		if (n <= 0) { /* can't happen; don't spin */
+			d->pipelen = 0;
+			pipe_release(d);
+			return -2;
+		}
+		d->pipelen -= (size_t)n;
+		pipe_release(d);
+		d->off = 0;
+		d->len = (size_t)n;
+		return n;
+	}
+	if (src->readbytes) {
+		unsigned long long left = src->readbytes - d->nread;
+		if (left < want)
+			want = (size_t)left;
+	}
+	ssize_t n;
+	if (src->ops && src->ops->read)
+		n = src->ops->read(src, d->buf, want);
+	else
+		n = read(d->rf->fd, d->buf, want);
+	if (n < 0) {
+		int e = errno;
+		if (e == EAGAIN || e == EWOULDBLOCK) {
+			d->rf->r = false;
+			buf_release(d);
+			return -1;
+		}
+		if (e == EINTR)
+			return -2;
+		read_error(d, e, d->buf, want);
+		buf_release(d);
+		return -1;
+	}
+	bool dgram = src->flags & EPF_DGRAM;
+	if (n == 0) {
+		if (dgram && !(src->flags & EPF_NULL_EOF) && !(src->flags & EPF_ONESHOT)) {
+			if (log_enabled(LOG_D))
+				logmsg(LOG_D, "ignoring empty datagram on fd %d", d->rf->fd);
+			return -2;
+		}
+		buf_release(d);
+		if ((src->flags & EPF_IGNOREEOF) && !dgram) {
+			if (log_enabled(LOG_D))
+				logmsg(LOG_D, "socket %d (fd %d): ignoring EOF", d->srcno, d->rf->fd);
+			d->ign_wait = true;
+			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
+			return -1;
+		}
+		set_eof(d);
+		return 0;
+	}
+	if (d->stream && (size_t)n < want && !d->rf->hup && !d->rf->nopoll && !src->ops)
+		d->rf->r = false; /* drained; the next arrival raises a new edge */
+	activity(s);
+	size_t len = (size_t)n;
+	if (src->escape >= 0) {
+		unsigned char *p = memchr(d->buf, src->escape, len);
+		if (p) {
+			len = (size_t)(p - d->buf);
+			set_eof(d);
+		}
+	}
+	d->nread += (size_t)n;
+	if (src->readbytes && d->nread >= src->readbytes)
+		set_eof(d);
+	if (src->flags & EPF_ONESHOT)
+		set_eof(d);
+	if (src->lineterm != d->dst->lineterm)
+		len = xform_lineterm(d->buf, len, src->lineterm, d->dst->lineterm);
+	if (len == 0) {
+		buf_release(d);
+		return -2;
+	}
+	if (s->cfg.sniff_fd[d->n] >= 0)
+		write_all(s->cfg.sniff_fd[d->n], d->buf, len);
+	if (s->cfg.dump_text || s->cfg.dump_hex)
+		do_dump(d, d->buf, len);
+	d->off = 0;
+	d->len = len;
+	return (ssize_t)len;
+}
+
+/* 1: all written; -1: blocked or error. */
+static int flush_buf(struct dir *d)
+{
+	struct session *s = d->s;
+	struct endpoint *dst = d->dst;
+	while (d->off < d->len) {
+		if (!d->wf->w && !d->wf->nopoll)
+			return -1;
+		size_t want = d->len - d->off;
+		ssize_t n;
+		if (dst->ops && dst->ops->write)
+			n = dst->ops->write(dst, d->buf + d->off, want);
+		else
+			n = write(d->wf->fd, d->buf + d->off, want);
+		if (n < 0) {
+			int e = errno;
+			if (e == EAGAIN || e == EWOULDBLOCK) {
+				d->wf->w = false;
+				return -1;
+			}
+			if (e == EINTR)
+				continue;
+			write_error(d, e, d->buf + d->off, want);
+			return -1;
+		}
+		d->off += (size_t)n;
+		d->bytes += (size_t)n;
+		activity(s);
+		if ((size_t)n < want && d->stream && !d->wf->nopoll && !dst->ops)
+			d->wf->w = false; /* kernel buffer full; EPOLLOUT will follow */
+	}
+	d->packets++;
+	d->off = d->len = 0;
+	return 1;
+}
+
+/* ---- splice path ---- */
+
+static void splice_fallback(struct dir *d, int err)
+{
+	if (log_enabled(LOG_I))
+		logmsg(LOG_I, "splice() on fds %d->%d: %s; using read()/write()", d->rf->fd, d->wf->fd,
+		       strerror(err));
+	d->use_splice = false;
+	d->direct = false;
+	pipe_release(d);
+}
+
+static size_t splice_want(struct dir *d)
+{
+	size_t want = d->s->cfg.bufsize_explicit ? d->step : (d->direct ? SPLICE_BUDGET / 4 : pipe_cap);
+	if (d->src->readbytes) {
+		unsigned long long left = d->src->readbytes - d->nread;
+		if (left < want)
+			want = (size_t)left;
+	}
+	return want;
+}
+
+static void splice_got(struct dir *d, size_t n)
+{
+	d->nread += n;
+	if (d->src->readbytes && d->nread >= d->src->readbytes)
+		set_eof(d);
+}
+
+/* Direct: one end is a pipe. Returns bytes moved, 0 on EOF, -1 stop, -2 again. */
+static ssize_t splice_direct(struct dir *d)
+{
+	struct session *s = d->s;
+	if (!rready(d) || (!d->wf->w && !d->wf->nopoll))
+		return -1;
+	size_t want = splice_want(d);
+	ssize_t n = splice(d->rf->fd, NULL, d->wf->fd, NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n < 0) {
+		int e = errno;
+		if (e == EAGAIN) {
+			/* Either side may be the reason. */
+			if (d->rf->nopoll) {
+				d->wf->w = false;
+			} else if (d->wf->nopoll) {
+				d->rf->r = false;
+			} else {
+				int avail = 0;
+				if (ioctl(d->rf->fd, FIONREAD, &avail) == 0 && avail > 0)
+					d->wf->w = false;
+				else
+					d->rf->r = false;
+			}
+			return -1;
+		}
+		if (e == EINTR)
+			return -2;
+		if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
+			splice_fallback(d, e);
+			return -2;
+		}
+		if (e == EPIPE)
+			write_error(d, e, NULL, want);
+		else
+			read_error(d, e, NULL, want);
+		return -1;
+	}
+	if (n == 0) {
+		if (d->src->flags & EPF_IGNOREEOF) {
+			d->ign_wait = true;
+			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
+			return -1;
+		}
+		set_eof(d);
+		return 0;
+	}
+	activity(s);
+	d->bytes += (size_t)n;
+	d->packets++;
+	splice_got(d, (size_t)n);
+	return n;
+}
+
+/* Intermediate pipe, fill step (only called with the pipe empty). */
+static ssize_t splice_fill(struct dir *d)
+{
+	struct session *s = d->s;
+	if (!rready(d) || (!d->wf->w && !d->wf->nopoll))
+		return -1;
+	if (d->pipe[0] < 0 && pipe_get(d->pipe) < 0) {
+		splice_fallback(d, errno);
+		return -2;
+	}
+	size_t want = splice_want(d);
+	ssize_t n = splice(d->rf->fd, NULL, d->pipe[1], NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n < 0) {
+		int e = errno;
+		if (e == EAGAIN) {
+			d->rf->r = false;
+			pipe_release(d);
+			return -1;
+		}
+		if (e == EINTR)
+			return -2;
+		if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
+			splice_fallback(d, e);
+			return -2;
+		}
+		read_error(d, e, NULL, want);
+		pipe_release(d);
+		return -1;
+	}
+	if (n == 0) {
+		pipe_release(d);
+		if (d->src->flags & EPF_IGNOREEOF) {
+			d->ign_wait = true;
+			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
+			return -1;
+		}
+		set_eof(d);
+		return 0;
+	}
+	if ((size_t)n < want && !d->rf->hup && !d->rf->nopoll)
+		d->rf->r = false;
+	activity(s);
+	d->pipelen = (size_t)n;
+	splice_got(d, (size_t)n);
+	return n;
+}
+
+/* Intermediate pipe, drain step: 1 drained, -1 blocked/error, -2 switched to buffered. */
+static int splice_flush(struct dir *d)
+{
+	struct session *s = d->s;
+	while (d->pipelen > 0) {
+		if (!d->wf->w && !d->wf->nopoll)
+			return -1;
+		ssize_t n = splice(d->pipe[0], NULL, d->wf->fd, NULL, d->pipelen,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n < 0) {
+			int e = errno;
+			if (e == EAGAIN) {
+				d->wf->w = false;
+				return -1;
+			}
+			if (e == EINTR)
+				continue;
+			if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
+				/* the bytes in the pipe are drained by fill_buf */
+				splice_fallback(d, e);
+				return -2;
+			}
+			write_error(d, e, NULL, d->pipelen);
+			return -1;
+		}
+		if (n == 0)
+			return -1;
+		d->pipelen -= (size_t)n;
+		d->bytes += (size_t)n;
+		d->packets++;
+		activity(s);
+	}
+	pipe_release(d);
+	return 1;
+}
+
+/* ---- the pump ---- */
+
+static void pump(struct dir *d)
+{
+	struct session *s = d->s;
+	if (!d->active || d->shut)
+		return;
+	unsigned steps = 0;
+	size_t bytes = 0;
+	size_t budget = d->use_splice ? SPLICE_BUDGET : BUDGET_BYTES;
+	while (!s->finished) {
+		/* 1. pending bytes first (back-pressure: no reading while they wait) */
+		if (d->use_splice && d->pipelen > 0) {
+			int r = splice_flush(d);
+			if (r == -1)
+				return;
+			continue;
+		}
+		if (!d->use_splice && d->off < d->len) {
+			if (flush_buf(d) < 0)
+				return;
+			continue;
+		}
+		if (d->eof) {
+			if (d->pipelen == 0) {
+				pass_eof(d);
+				return;
+			}
+		} else if (d->ign_wait) {
+			return;
+		}
+		if (steps >= BUDGET_STEPS || bytes >= budget) {
+			schedule(d);
+			return;
+		}
+		ssize_t n;
+		if (!d->use_splice)
+			n = fill_buf(d);
+		else if (d->direct)
+			n = splice_direct(d);
+		else
+			n = splice_fill(d);
+		if (n == -1)
+			return;
+		steps++;
+		if (n > 0)
+			bytes += (size_t)n;
+	}
+}
+
+static void fd_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
+{
+	(void)lp;
+	(void)fd;
+	struct fdst *f = arg;
+	struct session *s = f->s;
+	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+		f->r = true;
+	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+		f->w = true;
+	if (ev & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+		f->hup = true;
+	enter(s);
+	for (int i = 0; i < 2; i++) {
+		struct dir *d = &s->d[i];
+		if (d->active && (d->rf == f || d->wf == f))
+			pump(d);
+	}
+	leave(s);
+}
+
+/* ---- children ---- */
+
+static void child_status(struct session *s, pid_t pid, int st)
+{
+	if (WIFEXITED(st)) {
+		if (WEXITSTATUS(st) != 0) {
+			logmsg(LOG_W, "waitpid(): child %ld exited with status %d", (long)pid, WEXITSTATUS(st));
+			if (!s->status)
+				s->status = 1;
+		} else if (log_enabled(LOG_I)) {
+			logmsg(LOG_I, "waitpid(): child %ld exited with status 0", (long)pid);
+		}
+	} else if (WIFSIGNALED(st)) {
+		logmsg(LOG_W, "waitpid(): child %ld exited on signal %d", (long)pid, WTERMSIG(st));
+		if (!s->status)
+			s->status = 1;
+	}
+}
+
+static void child_cb(struct loop *lp, pid_t pid, int st, void *arg)
+{
+	(void)lp;
+	struct childw *cw = arg;
+	struct session *s = cw->s;
+	s->ep[cw->idx]->child = 0;
+	enter(s);
+	child_status(s, pid, st);
+	start_closing(s);
+	leave(s);
+}
+
+/* ---- start / end ---- */
+
+static struct fdst *fd_state(struct session *s, int fd, bool nopoll)
+{
+	for (int i = 0; i < s->nfds; i++) {
+		if (s->fds[i].fd == fd) {
+			if (nopoll)
+				s->fds[i].nopoll = true;
+			return &s->fds[i];
+		}
+	}
+	struct fdst *f = &s->fds[s->nfds++];
+	memset(f, 0, sizeof *f);
+	f->fd = fd;
+	f->s = s;
+	f->nopoll = nopoll;
+	f->oflags = -1;
+	f->r = f->w = true; /* find out by trying */
+	struct stat st;
+	if (fstat(fd, &st) == 0) {
+		f->is_sock = S_ISSOCK(st.st_mode);
+		f->is_pipe = S_ISFIFO(st.st_mode);
+		if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+			f->nopoll = true;
+	}
+	return f;
+}
+
+static bool ep_can_read(const struct endpoint *ep)
+{
+	if (ep->rfd < 0)
+		return false;
+	return (ep->flags & (EPF_READ | EPF_WRITE)) ? (ep->flags & EPF_READ) != 0 : true;
+}
+
+static bool ep_can_write(const struct endpoint *ep)
+{
+	if (ep->wfd < 0)
+		return false;
+	return (ep->flags & (EPF_READ | EPF_WRITE)) ? (ep->flags & EPF_WRITE) != 0 : true;
+}
+
+static void kick_cb(struct loop *lp, void *arg)
+{
+	(void)lp;
+	struct session *s = arg;
+	enter(s);
+	if (!s->d[0].active && !s->d[1].active)
+		finish(s, 0);
+	for (int i = 0; i < 2; i++)
+		if (s->d[i].active)
+			pump(&s->d[i]);
+	leave(s);
+}
+
+struct session *session_start(struct loop *lp, const struct relay_config *cfg, struct endpoint *a,
+			      struct endpoint *b, session_done_fn done, void *arg)
+{
+	struct session *s = calloc(1, sizeof *s);
+	if (!s) {
+		logmsg(LOG_E, "calloc(): %s", strerror(errno));
+		endpoint_close(a);
+		endpoint_close(b);
+		return NULL;
+	}
+	s->lp = lp;
+	s->cfg = *cfg;
+	if (!s->cfg.bufsize)
+		s->cfg.bufsize = DEFAULT_BUFSIZE;
+	s->ep[0] = a;
+	s->ep[1] = b;
+	s->done = done;
+	s->arg = arg;
+	s->last = loop_now();
+
+	logmsg(LOG_N, "starting data transfer loop with FDs [%d,%d] and [%d,%d]", a->rfd, a->wfd, b->rfd,
+	       b->wfd);
+
+	for (int i = 0; i < 2; i++) {
+		struct dir *d = &s->d[i];
+		d->s = s;
+		d->n = i;
+		d->src = s->ep[i];
+		d->dst = s->ep[!i];
+		d->srcno = i + 1;
+		d->pipe[0] = d->pipe[1] = -1;
+		bool want = cfg->dir == RELAY_BOTH || (cfg->dir == RELAY_LEFT_TO_RIGHT && i == 0) ||
+			    (cfg->dir == RELAY_RIGHT_TO_LEFT && i == 1);
+		d->active = want && ep_can_read(d->src) && ep_can_write(d->dst);
+		if (!d->active)
+			continue;
+		d->rf = fd_state(s, d->src->rfd, d->src->flags & EPF_RNOPOLL);
+		d->wf = fd_state(s, d->dst->wfd, d->dst->flags & EPF_WNOPOLL);
+	}
+	/* Register fds, make them nonblocking (restored at the end). */
+	for (int i = 0; i < s->nfds; i++) {
+		struct fdst *f = &s->fds[i];
+		int fl = fcntl(f->fd, F_GETFL);
+		if (fl >= 0 && !(fl & O_NONBLOCK)) {
+			f->oflags = fl;
+			fcntl(f->fd, F_SETFL, fl | O_NONBLOCK);
+		}
+		if (f->nopoll)
+			continue;
+		if (loop_add_fd(lp, f->fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, fd_cb, f) == 0) {
+			f->registered = true;
+		} else if (errno == EPERM) {
+			f->nopoll = true;
+		} else {
+			logmsg(LOG_E, "epoll_ctl(%d): %s", f->fd, strerror(errno));
+			s->status = 1;
+			s->finished = true;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		struct dir *d = &s->d[i];
+		if (!d->active)
+			continue;
+		d->stream = !((d->src->flags | d->dst->flags) & EPF_DGRAM);
+		d->use_splice = !need_buffered(s, d);
+		d->direct = d->use_splice && (d->rf->is_pipe || d->wf->is_pipe);
+		size_t step = s->cfg.bufsize;
+		if ((d->src->flags & EPF_DGRAM) && !s->cfg.bufsize_explicit && step < DGRAM_MIN)
+			step = DGRAM_MIN;
+		d->step = step;
+		d->bufcap = d->dst->lineterm == EP_LT_CRNL && d->src->lineterm != EP_LT_CRNL ? 2 * step + 1 : step;
+		if (log_enabled(LOG_D))
+			logmsg(LOG_D, "direction %s: %s path, step %zu", i ? "right to left" : "left to right",
+			       d->use_splice ? (d->direct ? "direct splice" : "pipe splice") : "buffered", step);
+	}
+	s->next = sessions;
+	if (sessions)
+		sessions->prev = s;
+	sessions = s;
+	nsessions++;
+
+	if (s->cfg.inactivity_timeout > 0)
+		s->inact_timer = loop_timer_add(lp, s->cfg.inactivity_timeout, inact_timer_cb, s);
+	enter(s);
+	for (int i = 0; i < 2; i++) {
+		if (s->ep[i]->child > 0) {
+			s->cw[i] = (struct childw){ s, i };
+			loop_watch_child(lp, s->ep[i]->child, child_cb, &s->cw[i]);
+		}
+	}
+	loop_defer(lp, kick_cb, s);
+	s->depth--; /* don't finalize from inside session_start; kick_cb will */
+	return s;
+}
+
+static void stat_lines(const struct session *s)
+{
+	unsigned long long p0 = s->d[0].packets, b0 = s->d[0].bytes, p1 = s->d[1].packets, b1 = s->d[1].bytes;
+	char t[24];
+	int pw = snprintf(t, sizeof t, "%llu", p0 > p1 ? p0 : p1);
+	int bw = snprintf(t, sizeof t, "%llu", b0 > b1 ? b0 : b1);
+	struct log_config *lc = log_cfg();
+	enum log_level save = lc->min_level;
+	if (lc->min_level > LOG_I)
+		lc->min_level = LOG_I;
+	logmsg(LOG_I, "STATISTICS: left to right: %*llu packets(s), %*llu byte(s)", pw, p0, bw, b0);
+	logmsg(LOG_I, "STATISTICS: right to left: %*llu packets(s), %*llu byte(s)", pw, p1, bw, b1);
+	lc->min_level = save;
+}
+
+void session_log_statistics(const struct session *s)
+{
+	logmsg(LOG_W, "statistics are experimental");
+	stat_lines(s);
+}
+
+static void finalize(struct session *s)
+{
+	struct loop *lp = s->lp;
+	s->depth = 1; /* no re-entry */
+	loop_defer_cancel(lp, kick_cb, s);
+	if (s->close_timer)
+		loop_timer_cancel(lp, s->close_timer);
+	if (s->inact_timer)
+		loop_timer_cancel(lp, s->inact_timer);
+	for (int i = 0; i < 2; i++) {
+		struct dir *d = &s->d[i];
+		loop_defer_cancel(lp, defer_cb, d);
+		if (d->ign_timer)
+			loop_timer_cancel(lp, d->ign_timer);
+		if (d->buf) {
+			d->off = d->len;
+			buf_release(d);
+		}
+		if (d->pipe[0] >= 0) {
+			if (d->pipelen) {
+				close(d->pipe[0]);
+				close(d->pipe[1]);
+				d->pipe[0] = d->pipe[1] = -1;
+			} else {
+				pipe_put(d->pipe);
+			}
+		}
+	}
+	for (int i = 0; i < s->nfds; i++)
+		if (s->fds[i].fd >= 0)
+			forget_fd(s, &s->fds[i]);
+	for (int i = 0; i < 2; i++) {
+		struct endpoint *ep = s->ep[i];
+		if (ep->child > 0) {
+			int st;
+			loop_unwatch_child(lp, ep->child);
+			if (waitpid(ep->child, &st, WNOHANG) == ep->child) {
+				child_status(s, ep->child, st);
+				ep->child = 0;
+			}
+		}
+	}
+	if (s->cfg.statistics)
+		session_log_statistics(s);
+	endpoint_close(s->ep[0]);
+	endpoint_close(s->ep[1]);
+	s->ep[0] = s->ep[1] = NULL;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	nsessions--;
+	free(s->dumpbuf);
+	/* s is unlinked and its endpoints are closed; it stays valid during done(). */
+	if (s->done)
+		s->done(s, s->status, s->arg);
+	free(s);
+}
+
+void session_abort(struct session *s, int status)
+{
+	if (!s)
+		return;
+	finish(s, status);
+	if (s->depth == 0)
+		finalize(s);
+}

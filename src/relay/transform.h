@@ -1,0 +1,17 @@
+/* Line terminator conversion between two endpoints (socat's cv_newline). Internal. */
+#ifndef DUCT_RELAY_TRANSFORM_H
+#define DUCT_RELAY_TRANSFORM_H
+
+#include <stddef.h>
+
+#include "relay/endpoint.h"
+
+/* Convert n bytes in place from the reading side's terminator to the writing side's.
+ * buf must have room for 2*n bytes (to crnl may double the block). Returns the new length.
+ * Behaviour measured against socat (same as its cv_newline):
+ *   raw->cr: LF->CR          cr->raw: CR->LF           (the other byte is left alone)
+ *   raw->crnl: LF->CRLF      cr->crnl: CR->CRLF
+ *   crnl->raw: drop CR       crnl->cr: drop CR, LF->CR */
+size_t xform_lineterm(unsigned char *buf, size_t n, enum ep_lineterm from, enum ep_lineterm to);
+
+#endif
