@@ -15,6 +15,12 @@
 #include "relay/session.h"
 #include "tap.h"
 
+static void mkpipe(int p[2])
+{
+	if (pipe(p) < 0)
+		abort();
+}
+
 /* ---- helpers ---- */
 
 static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
@@ -197,14 +203,14 @@ static void stream_case(struct loop *lp, const char *name, int kind, bool nospli
 	 *      2: socketpair -> pipe (direct), 3: pipe -> socketpair */
 	int in[2], out[2], res[2];
 	if (kind == 0 || kind == 3)
-		pipe(in);
+		mkpipe(in);
 	else
 		socketpair(AF_UNIX, SOCK_STREAM, 0, in);
 	if (kind == 0 || kind == 2)
-		pipe(out);
+		mkpipe(out);
 	else
 		socketpair(AF_UNIX, SOCK_STREAM, 0, out);
-	pipe(res);
+	mkpipe(res);
 	/* writer writes into in[1], engine reads in[0], writes out[1], reader reads out[0] */
 	pid_t w = spawn_writer(in[1], total, 100000);
 	pid_t r = spawn_reader(out[0], res[1], 65536, delay_us);
@@ -340,8 +346,8 @@ static size_t through(struct loop *lp, struct relay_config *cfg, const char *in,
 		      struct endpoint *a_tmpl, struct endpoint *b_tmpl, char *out, size_t outcap)
 {
 	int p[2], q[2];
-	pipe(p);
-	pipe(q);
+	mkpipe(p);
+	mkpipe(q);
 	fcntl(q[0], F_SETPIPE_SZ, 1 << 20);
 	writefull(p[1], in, inlen);
 	close(p[1]);
@@ -399,7 +405,7 @@ static void test_devnull_and_file(struct loop *lp)
 	cfg.dir = RELAY_LEFT_TO_RIGHT;
 	/* pipe -> /dev/null */
 	int p[2];
-	pipe(p);
+	mkpipe(p);
 	pid_t w = spawn_writer(p[1], 3 << 20, 65536);
 	close(p[1]);
 	int dn = open("/dev/null", O_WRONLY);
@@ -409,7 +415,7 @@ static void test_devnull_and_file(struct loop *lp)
 	       "pipe -> /dev/null: 3 MiB consumed, status 0 (%.3fs)", t);
 	/* /dev/null read -> pipe: immediate EOF */
 	dn = open("/dev/null", O_RDONLY);
-	pipe(p);
+	mkpipe(p);
 	run(lp, &cfg, ep_fds(dn, -1, EPF_RNOPOLL), ep_fds(-1, p[1], 0));
 	char c;
 	tap_ok(g_done == 1 && g_status == 0 && read(p[0], &c, 1) == 0, "/dev/null -> pipe: EOF passed (pipe closed)");
@@ -430,8 +436,8 @@ static void test_devnull_and_file(struct loop *lp)
 		if (sock)
 			socketpair(AF_UNIX, SOCK_STREAM, 0, out);
 		else
-			pipe(out);
-		pipe(res);
+			mkpipe(out);
+		mkpipe(res);
 		pid_t r = spawn_reader(out[0], res[1], 65536, 0);
 		close(out[0]);
 		close(res[1]);
@@ -451,7 +457,7 @@ static void test_devnull_and_file(struct loop *lp)
 	fd = open(path, O_WRONLY | O_TRUNC);
 	writefull(fd, "one", 3);
 	int rfd = open(path, O_RDONLY);
-	pipe(p);
+	mkpipe(p);
 	struct endpoint *a = ep_fds(rfd, -1, EPF_RNOPOLL | EPF_IGNOREEOF);
 	a->escape = 0x1d;
 	pid_t app = fork();
@@ -476,8 +482,8 @@ static void test_devnull_and_file(struct loop *lp)
 static void test_child_status(struct loop *lp)
 {
 	int in[2], out[2];
-	pipe(in);  /* engine writes in[1], child reads in[0] */
-	pipe(out); /* child writes out[1], engine reads out[0] */
+	mkpipe(in);  /* engine writes in[1], child reads in[0] */
+	mkpipe(out); /* child writes out[1], engine reads out[0] */
 	pid_t pid = fork();
 	if (!pid) {
 		dup2(in[0], 0);
@@ -505,8 +511,8 @@ static void test_child_status(struct loop *lp)
 	close(s[0]);
 
 	/* a child that keeps running gets SIGTERM at the end */
-	pipe(in);
-	pipe(out);
+	mkpipe(in);
+	mkpipe(out);
 	pid = fork();
 	if (!pid) {
 		dup2(in[0], 0);
@@ -532,7 +538,7 @@ static void test_child_status(struct loop *lp)
 static void test_write_error(struct loop *lp)
 {
 	int p[2], s[2];
-	pipe(p);
+	mkpipe(p);
 	socketpair(AF_UNIX, SOCK_STREAM, 0, s);
 	close(s[0]); /* writes to s[1] fail with EPIPE */
 	writefull(p[1], "data", 4);
