@@ -68,10 +68,12 @@ enum opt_how {
 	OH_FCNTL_FD,      /* F_SETFD: set or clear bit a1 (cloexec) */
 	OH_OPEN_FLAG,     /* OR a1 into the open(2) flags collected in the ctx (PH_OPEN) */
 	OH_TERMIOS_FLAG,  /* field a1 (0 iflag, 1 oflag, 2 cflag, 3 lflag): clear mask a2, set a3 if true */
-	OH_TERMIOS_VALUE, /* field a1: clear mask a2, set a3 (a CONST choosing one value in a mask) */
+	OH_TERMIOS_VALUE, /* field a1: clear mask a2, set a3 (CONST rows choosing one value in a mask);
+			   * numeric rows (crdly, tabdly, csize) set (value << lowest bit of a2) & a2 */
 	OH_TERMIOS_SPEED, /* cfset*speed(a1); a2 = 0 both, 1 input, 2 output; value = speed if a1==0 */
 	OH_TERMIOS_CC,    /* c_cc[a1] = value */
-	OH_IOCTL,         /* ioctl(fd, value...) per type */
+	OH_IOCTL,         /* a1 != 0: ioctl(fd, a1, &int value); else ioctl(fd, request, arg) per type:
+			   * INT: no arg; INT:INT: int by value; INT:INTP: &int; INT:BIN: bytes; INT:STRING */
 	OH_FUNC,          /* def->apply() */
 };
 
@@ -90,7 +92,12 @@ struct opt_def {
 	opt_apply_fn apply;           /* OH_FUNC */
 	enum opt_id id;               /* OPT_NONE for generic rows */
 	const char *help;             /* one line; shown by the man page and errors */
+	bool multi;                   /* call-type (setsockopt, ioctl, memberships): every occurrence
+				       * is applied; otherwise the last occurrence wins */
 };
+/* Rows with both an id and a how (reuseaddr, ipv6only, cloexec, o-nonblock, o-creat, lseek...)
+ * are applied by opt_apply_phase; the id lets code inspect them with opt_present() (or take them
+ * itself, e.g. to fold o-trunc/append into open() flags; taken options are not applied again). */
 
 /* A family table: rows terminated by a row with name == NULL. */
 struct opt_table {
@@ -105,6 +112,8 @@ struct opt_value {
 	char *text;                   /* the option text as typed (for messages) */
 	bool used;
 	bool has_value;               /* "name=..." was given */
+	bool null_value;              /* INT/NULL given as "name=" (empty): e.g. reuseaddr= suppresses
+				       * the automatic SO_REUSEADDR; the applier then does nothing */
 	long long i;                  /* integer types, BOOL, BYTE, MODE, UID, GID, SIZE, OFF */
 	int ints[3];                  /* INT_INT..., INT3, LINGER (ints[0]=onoff, ints[1]=secs) */
 	double d;                     /* DOUBLE; also TIMEVAL/TIMESPEC in seconds */
@@ -159,10 +168,25 @@ struct opt_apply_ctx {
 /* Apply every not-yet-used option of phase ph that the generic applier knows how to apply
  * (how != OH_NONE). Errors are logged (naming the address and option); returns -1 then. */
 int opt_apply_phase(struct opt_list *l, enum opt_phase ph, struct opt_apply_ctx *ctx);
+/* Apply one option now according to its row's how, regardless of phase and used flag (for code
+ * that takes an option and wants the generic action, e.g. at a different moment). Marks it used. */
+int opt_apply_value(struct opt_value *v, struct opt_apply_ctx *ctx);
 /* Apply accumulated termios changes (one tcsetattr per address, as socat). */
 int opt_apply_termios_commit(struct opt_apply_ctx *ctx);
 /* After an address is open: error for every option that was accepted but never used. */
 int opt_check_unused(const struct opt_list *l, const char *addrname);
+
+/* One help line for -hh/-hhh, socat 1.8 layout: 6 spaces, the name, (16-len+7)/8+1 tabs,
+ * "groups=...", (24-len+7)/8 tabs, "phase=...", (24-len+7)/8 tabs, "type=..." (len = length of
+ * the "groups=..."/"phase=..." text; negative tab counts print none); for aliases
+ * "      name<tabs>is an alias for canonical". The phase column shows the REAL phase (socat 1.8
+ * prints the next phase's name by mistake; we don't reproduce that). */
+void opt_help_line(const struct opt_def *d, const char *name, bool alias, char *buf, size_t len);
+/* Counts over all tables (for help and tests). */
+size_t opt_count_canonical(void);
+size_t opt_count_names(void);
+/* Best "did you mean" candidate for an unknown option name (NULL if nothing close). */
+const char *opt_suggest(const char *name);
 
 /* dalan: socat's binary data notation (x7f000001, "text\n", 'c', i/I/l/L/s/S/b/B numbers). */
 int dalan_parse(const char *text, unsigned char **out, size_t *len, char *err, size_t errlen);

@@ -1,0 +1,39 @@
+/* Option table: listen family. One row per option; see opt.h for the row fields.
+ * Groups, value types and phases follow socat 1.8 (real phases, not the -hhh column). */
+#include "opt/opt_int.h"
+
+/* clang-format off */
+static const char *const al_accept_timeout[] = { "listen-timeout", NULL };
+static const char *const al_interval[] = { "intervall", NULL };
+static const char *const al_max_children[] = { "maxchildren", NULL };
+
+const struct opt_def opt_rows_listen[] = {
+	{ .name = "accept-timeout", .aliases = al_accept_timeout, .type = OT_TIMEVAL, .groups = G(LISTEN),
+	  .phase = PH_LISTEN, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_ACCEPT_TIMEOUT,
+	  .help = "give up waiting for a client after this many seconds" },
+	{ .name = "backlog", .aliases = NULL, .type = OT_INT, .groups = G(LISTEN),
+	  .phase = PH_LISTEN, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_BACKLOG,
+	  .help = "listen() backlog (default 5)" },
+	{ .name = "children-shutup", .aliases = NULL, .type = OT_INT, .groups = G(CHILD),
+	  .phase = PH_PASTACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_CHILDREN_SHUTUP,
+	  .help = "lower the log severity of child processes by this many levels" },
+	{ .name = "forever", .aliases = NULL, .type = OT_BOOL, .groups = G(RETRY),
+	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_FOREVER,
+	  .help = "retry without limit" },
+	{ .name = "fork", .aliases = NULL, .type = OT_BOOL, .groups = G(CHILD),
+	  .phase = PH_PASTACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_FORK,
+	  .help = "handle each connection or packet in a child process" },
+	{ .name = "interval", .aliases = al_interval, .type = OT_TIMESPEC, .groups = G(RETRY),
+	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_INTERVAL,
+	  .help = "pause between attempts in seconds (default 1)" },
+	{ .name = "max-children", .aliases = al_max_children, .type = OT_INT, .groups = G(CHILD),
+	  .phase = PH_PASTACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_MAX_CHILDREN,
+	  .help = "with fork: at most this many children at a time" },
+	{ .name = "range", .aliases = NULL, .type = OT_STRING, .groups = G(RANGE),
+	  .phase = PH_ACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_RANGE,
+	  .help = "accept only peers in this network (a.b.c.d/bits, [v6]/bits)" },
+	{ .name = "retry", .aliases = NULL, .type = OT_UINT, .groups = G(RETRY),
+	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_RETRY,
+	  .help = "number of extra attempts after a connect/listen/bind failure" },
+	{ .name = NULL }
+};

@@ -1,0 +1,36 @@
+/* Option table: proxy family. One row per option; see opt.h for the row fields.
+ * Groups, value types and phases follow socat 1.8 (real phases, not the -hhh column). */
+#include "opt/opt_int.h"
+
+/* clang-format off */
+static const char *const al_proxy_authorization[] = { "proxy-auth", "proxyauth", NULL };
+static const char *const al_proxy_authorization_file[] = { "proxyauthfile", NULL };
+static const char *const al_proxy_resolve[] = { "resolv", "resolve", NULL };
+
+const struct opt_def opt_rows_proxy[] = {
+	{ .name = "http-version", .aliases = NULL, .type = OT_STRING, .groups = G(HTTP),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_HTTP_VERSION,
+	  .help = "HTTP version in the CONNECT request (default 1.0)" },
+	{ .name = "ignorecr", .aliases = NULL, .type = OT_BOOL, .groups = G(HTTP),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_IGNORECR,
+	  .help = "accept bare LF line ends in the proxy reply" },
+	{ .name = "proxy-authorization", .aliases = al_proxy_authorization, .type = OT_STRING, .groups = G(HTTP),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_PROXY_AUTH,
+	  .help = "user:password sent to the proxy as Basic authorization" },
+	{ .name = "proxy-authorization-file", .aliases = al_proxy_authorization_file, .type = OT_STRING, .groups = G(HTTP),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_PROXY_AUTH_FILE,
+	  .help = "file holding user:password for the proxy" },
+	{ .name = "proxy-resolve", .aliases = al_proxy_resolve, .type = OT_BOOL, .groups = G(HTTP),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_PROXY_RESOLVE,
+	  .help = "resolve the target locally and send the address to the proxy" },
+	{ .name = "proxyport", .aliases = NULL, .type = OT_STRING, .groups = G(HTTP),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_PROXYPORT,
+	  .help = "HTTP proxy port (default 8080)" },
+	{ .name = "socksport", .aliases = NULL, .type = OT_STRING, .groups = G(SOCKS),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_SOCKSPORT,
+	  .help = "SOCKS server port (default 1080)" },
+	{ .name = "socksuser", .aliases = NULL, .type = OT_STRING, .groups = G(SOCKS),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_SOCKSUSER,
+	  .help = "SOCKS4 user id (default $LOGNAME or $USER)" },
+	{ .name = NULL }
+};
