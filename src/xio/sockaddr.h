@@ -1,0 +1,101 @@
+/* Socket addresses for the network families: parsing "host:port", "[v6]:port", service names,
+ * resolution with a preferred IP version, UNIX/abstract paths, VSOCK, ranges (peer filters),
+ * printing and the PEERADDR/SOCKADDR environment export. Pure code, unit tested. */
+#ifndef DUCT_XIO_SOCKADDR_H
+#define DUCT_XIO_SOCKADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+union sockaddr_any {
+	struct sockaddr sa;
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+	struct sockaddr_un un;
+	struct sockaddr_storage ss;
+};
+
+struct sa_addr {
+	union sockaddr_any u;
+	socklen_t len;
+};
+
+struct sa_list {
+	struct sa_addr *a;
+	size_t n;
+};
+void sa_list_free(struct sa_list *l);
+int sa_list_add(struct sa_list *l, const struct sockaddr *sa, socklen_t len);
+
+/* Split "host:port", "[v6]:port", "[v6]", "host" (port may be absent: *port = "").
+ * "::1" without brackets and with several colons is taken as a bare IPv6 host when
+ * allow_bare_v6 is set. Returns 0, or -1 with err (too long, unbalanced bracket). */
+int sa_split_hostport(const char *text, char *host, size_t hostlen, char *port, size_t portlen,
+		      char *err, size_t errlen);
+
+/* Port number or service name ("http"); proto "tcp", "udp", ... for getservbyname. */
+int sa_parse_port(const char *text, const char *proto, uint16_t *port, char *err, size_t errlen);
+
+/* Family to use for an address: explicit handler family (AF_INET/AF_INET6) wins, then pf=
+ * ("ip4", "ip6", "inet", "inet6", "unix" or a number), then AF_UNSPEC. Returns the family or
+ * -1 with err for an unknown pf value. */
+int sa_parse_pf(const char *text, char *err, size_t errlen);
+
+/* Resolution flags */
+#define SA_PASSIVE   0x01  /* empty host: the any address */
+#define SA_NUMERIC   0x02  /* no DNS */
+#define SA_V4MAPPED  0x04
+#define SA_ADDRCONFIG 0x08
+#define SA_ALL       0x10
+
+/* Resolve host + port (port may be NULL/"": 0). family: AF_INET, AF_INET6 or AF_UNSPEC;
+ * pref_ipv: 4, 6 or 0 (order of the results when family is AF_UNSPEC: preferred first,
+ * getaddrinfo order for 0). Host "[v6]" brackets are stripped. socktype/protocol select the
+ * service namespace. Results are unique. Returns 0 or -1 with err ("getaddrinfo(...): ..."). */
+int sa_resolve(const char *host, const char *port, int family, int pref_ipv, int socktype,
+	       int protocol, int flags, struct sa_list *out, char *err, size_t errlen);
+
+/* Build a UNIX address: abstract names get a leading NUL; tight: length covers the name only
+ * (socat's unix-tightsocklen, default), else the whole struct. Returns -1 when too long. */
+int sa_unix(const char *path, bool abstract, bool tight, struct sa_addr *out, char *err, size_t errlen);
+
+/* VSOCK "<cid>:<port>" or "[cid][:port]" for bind. */
+int sa_vsock(const char *cid, const char *port, struct sa_addr *out, char *err, size_t errlen);
+
+/* Parse a bind= value for a domain: IP "[host][:port]", UNIX path, VSOCK "[cid][:port]",
+ * or (other domains) dalan bytes after the family. ipv as for sa_resolve. */
+int sa_parse_bind(int domain, const char *text, int pref_ipv, int socktype, int protocol,
+		  const char *proto_name, bool abstract, struct sa_addr *out, char *err, size_t errlen);
+
+/* Peer ranges: "a.b.c.d/bits", "a.b.c.d:mask", "[v6]/bits", "host/bits", or a bare address
+ * (all bits). IPv4 ranges also match IPv4-mapped IPv6 peers. */
+struct sa_range {
+	int family;               /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	unsigned char mask[16];
+};
+int sa_range_parse(const char *text, int family_hint, struct sa_range *r, char *err, size_t errlen);
+bool sa_range_match(const struct sa_range *r, const struct sockaddr *sa, socklen_t len);
+
+/* Port of an IP socket address (host order), -1 for other families. */
+int sa_port(const struct sockaddr *sa, socklen_t len);
+/* Set the port of an IP socket address. */
+void sa_set_port(struct sockaddr *sa, uint16_t port);
+bool sa_is_any(const struct sockaddr *sa);
+
+/* The address part as socat exports it: "127.0.0.1", "[0000:...:0001]" (uncompressed),
+ * the path for UNIX ("" when unnamed). */
+char *sa_addr_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t buflen);
+
+struct endpoint;
+/* Export <what>ADDR and <what>PORT (what = "PEER" or "SOCK") onto ep's environment. */
+void sa_export_env(struct endpoint *ep, const char *what, const struct sockaddr *sa, socklen_t len);
+
+/* socket(2) type names for messages. */
+const char *sa_family_name(int family);
+
+#endif

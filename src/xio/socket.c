@@ -1,0 +1,1802 @@
+/* The socket open machinery shared by the network families (see socket.h).
+ *
+ * Everything runs in the event loop: connects are nonblocking (EPOLLOUT + connect-timeout
+ * timer), listeners accept in batches until EAGAIN, retries wait on loop timers. A `fork`
+ * listener delivers every accepted connection with op->deliver and keeps accepting; the runner
+ * starts one session per delivery in the same loop.
+ *
+ * Options: the address's option list is snapshotted (tmpl) before the per-socket phases, so
+ * every attempt (retry, next resolved address, next client-fork connection) starts from the
+ * same set; listeners snapshot again after their own phases (conn_tmpl), and each accepted
+ * connection gets a copy of that for its FD/CONNECTED/LATE phases. */
+#include "xio/socket.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <resolv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+#define ACCEPT_BATCH 64
+#define DGRAM_MAX 65536
+
+/* A caller that hands something to the runner and goes on afterwards pushes a guard; freeing
+ * the state clears every guard on the stack. */
+struct guard {
+	bool alive;
+	struct guard *prev;
+};
+
+struct sk {
+	struct xio_open *op;
+	struct sk_req rq;
+	struct opt_list tmpl;      /* before the per-socket phases */
+	struct opt_list conn_tmpl; /* servers: after the listener's phases */
+	bool have_conn_tmpl;
+	int fd;                    /* connecting / listening / receiving socket */
+	bool polling;              /* fd is registered in the loop */
+	bool listening;            /* a server socket is ready to accept/receive */
+	size_t cand;               /* connect candidate */
+	int unix_stage;            /* UNIX-CLIENT: 0 stream, 1 dgram, 2 seqpacket */
+	/* options */
+	char *bind_text;
+	int sourceport;            /* -1: none */
+	bool lowport;
+	bool has_range;
+	struct sa_range range;
+	bool fork;
+	long long retries;
+	bool forever;
+	double interval;
+	double connect_timeout;    /* 0: none */
+	double accept_timeout;     /* 0: none */
+	int backlog;
+	bool tight;                /* unix-tightsocklen */
+	bool bind_tempname;
+	char *tempname_tmpl;
+	bool want_timestamp, want_pktinfo, want_recvtos, want_recvttl, want_v6pktinfo;
+	/* state */
+	struct loop_timer *timer;  /* retry, connect timeout, client-fork interval, emfile */
+	struct loop_timer *atimer; /* accept-timeout */
+	bool paused_children;
+	bool paused_emfile;
+	bool emfile_warned;
+	bool in_open;
+	bool sync_failed;
+	bool path_created;         /* we bound rq.path: ours to remove */
+	char *client_path;         /* UNIX client bound to this path (removed at close) */
+	struct guard *guards;      /* callers on the stack that must learn when s is freed */
+	bool unix_eagain;          /* UNIX connect got EAGAIN: try again on the timer */
+	double unix_deadline;
+	unsigned char *dgbuf;
+};
+
+static void attempt(struct sk *s);
+static void update_polling(struct sk *s);
+
+/* ---------- small helpers ---------- */
+
+void sk_req_init(struct sk_req *rq, enum sk_role role, int domain, int type, int protocol)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->role = role;
+	rq->domain = domain;
+	rq->type = type;
+	rq->protocol = protocol;
+	rq->listen_word = "";
+	rq->inherited_fd = -1;
+	rq->desc = "socket";
+}
+
+void sk_req_free(struct sk_req *rq)
+{
+	sa_list_free(&rq->peers);
+	free(rq->path);
+	rq->path = NULL;
+}
+
+void sk_addr_error(struct xio_open *op, const char *fmt, ...)
+{
+	char buf[700];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	ERR("%s: %s", op->typed ? op->typed : (op->h ? op->h->name : "address"), buf);
+}
+
+static const char *sainfo(const void *sa, socklen_t len, char *buf, unsigned buflen)
+{
+	return sockaddr_info((const struct sockaddr *)sa, len, buf, buflen);
+}
+
+static void copy_used(const struct opt_list *from, struct opt_list *to)
+{
+	if (from->n != to->n)
+		return;
+	for (size_t i = 0; i < from->n; i++)
+		to->v[i].used = from->v[i].used;
+}
+
+static int list_dup(const struct opt_list *from, struct opt_list *to)
+{
+	memset(to, 0, sizeof *to);
+	if (opt_list_copy(from, to) < 0)
+		return -1;
+	copy_used(from, to);
+	return 0;
+}
+
+static void apply(struct sk *s, enum opt_phase ph, int fd, const char *path, int *rc)
+{
+	if (*rc < 0)
+		return;
+	struct opt_apply_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.fd = fd;
+	ctx.path = path;
+	ctx.open_mode = 0666;
+	ctx.addrname = s->op->typed;
+	if (opt_apply_phase(&s->op->opts, ph, &ctx) < 0)
+		*rc = -1;
+}
+
+static int set_int_opt(int fd, int level, int name, int val)
+{
+	return setsockopt(fd, level, name, &val, sizeof val);
+}
+
+static bool is_dgram_type(int type)
+{
+	return type == SOCK_DGRAM || type == SOCK_RAW || type == SOCK_SEQPACKET || type == SOCK_PACKET ||
+	       type == SOCK_RDM;
+}
+
+static void close_fd(struct sk *s)
+{
+	if (s->fd < 0)
+		return;
+	if (s->polling)
+		loop_del_fd(s->op->loop, s->fd);
+	s->polling = false;
+	close(s->fd);
+	s->fd = -1;
+	s->listening = false;
+}
+
+static void cancel_timers(struct sk *s)
+{
+	if (s->timer)
+		loop_timer_cancel(s->op->loop, s->timer);
+	if (s->atimer)
+		loop_timer_cancel(s->op->loop, s->atimer);
+	s->timer = s->atimer = NULL;
+}
+
+static void guard_push(struct sk *s, struct guard *g)
+{
+	g->alive = true;
+	g->prev = s->guards;
+	s->guards = g;
+}
+
+static void guard_pop(struct sk *s, struct guard *g)
+{
+	if (g->alive)
+		s->guards = g->prev;
+}
+
+static void sk_free(struct sk *s)
+{
+	for (struct guard *g = s->guards; g; g = g->prev)
+		g->alive = false;
+	sk_req_free(&s->rq);
+	opt_list_free(&s->tmpl);
+	if (s->have_conn_tmpl)
+		opt_list_free(&s->conn_tmpl);
+	free(s->bind_text);
+	free(s->tempname_tmpl);
+	free(s->client_path);
+	free(s->dgbuf);
+	free(s);
+}
+
+/* Tear down everything (loop registrations, timers, fd, socket file) and free. */
+static void sk_destroy(struct sk *s)
+{
+	struct xio_open *op = s->op;
+	if (op->priv == s)
+		op->priv = NULL;
+	if (op->is_child_session) {
+		/* A per-connection process: the loop already closed what it watched and forgot its
+		 * timers; close the rest, never remove socket files. */
+		if (s->fd >= 0 && !s->polling)
+			close(s->fd);
+		s->fd = -1;
+	} else {
+		cancel_timers(s);
+		close_fd(s);
+		if (s->path_created && s->rq.unlink_close && s->rq.path && !s->rq.abstract) {
+			if (unlink(s->rq.path) < 0 && errno != ENOENT)
+				WARN("unlink(\"%s\"): %s", s->rq.path, strerror(errno));
+			else
+				INFO("unlink(\"%s\")", s->rq.path);
+		}
+		if (s->client_path)
+			unlink(s->client_path);
+	}
+	sk_free(s);
+}
+
+/* The open failed for good: report it (synchronously by returning -1 from sk_open, or through
+ * deliver). Nothing may touch s or op afterwards. */
+static void finish_fail(struct sk *s, int status)
+{
+	if (s->in_open) {
+		s->sync_failed = true;
+		return;
+	}
+	struct xio_open *op = s->op;
+	sk_destroy(s);
+	op->deliver(op, NULL, status);
+}
+
+static void retry_cb(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	s->timer = NULL;
+	s->cand = 0;
+	attempt(s);
+}
+
+/* A step failed with message msg: try the next resolved address, else retry after interval,
+ * else give up. Messages are info while a retry remains, errors at the end. */
+static void sk_fail(struct sk *s, bool retryable, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void sk_fail(struct sk *s, bool retryable, const char *fmt, ...)
+{
+	char msg[800];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	close_fd(s);
+	if (s->timer) {
+		loop_timer_cancel(s->op->loop, s->timer);
+		s->timer = NULL;
+	}
+	bool client = s->rq.role == SK_CONNECT || s->rq.role == SK_DG_CONNECT ||
+		      s->rq.role == SK_DG_SENDTO || s->rq.role == SK_DG_DATAGRAM;
+	if (retryable && client && s->cand + 1 < s->rq.peers.n) {
+		INFO("%s", msg);
+		s->cand++;
+		attempt(s);
+		return;
+	}
+	if (retryable && (s->forever || s->retries > 0)) {
+		INFO("%s", msg);
+		if (!s->forever)
+			s->retries--;
+		s->timer = loop_timer_add(s->op->loop, s->interval, retry_cb, s);
+		if (s->timer)
+			return;
+	}
+	if (msg[0])
+		ERR("%s", msg);
+	finish_fail(s, 1);
+}
+
+static int reset_opts(struct sk *s)
+{
+	opt_list_free(&s->op->opts);
+	if (list_dup(&s->tmpl, &s->op->opts) < 0) {
+		ERR("%s: out of memory", s->op->typed);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------- datagram endpoint layer ---------- */
+
+#define DGF_SENDTO  0x01 /* write = sendto(peer) */
+#define DGF_PEERONLY 0x02 /* read: only datagrams from peer (address and port) */
+#define DGF_RANGE   0x04 /* read: only datagrams in range / sourceport / lowport */
+#define DGF_PREREAD 0x08 /* one datagram was read already (RECVFROM) */
+
+struct dg_ctx {
+	unsigned flags;
+	union sockaddr_any peer;
+	socklen_t peerlen;
+	unsigned char *pkt;
+	size_t pktlen;
+	bool pkt_ready;
+	bool has_range;
+	struct sa_range range;
+	int sourceport;
+	bool lowport;
+	bool raw_ip;
+	struct endpoint_ops ops;
+};
+
+static bool peer_ok(const struct dg_ctx *d, const struct sockaddr *sa, socklen_t len)
+{
+	if (d->flags & DGF_PEERONLY) {
+		if (sa->sa_family != d->peer.sa.sa_family)
+			return false;
+		if (sa->sa_family == AF_INET) {
+			const struct sockaddr_in *a = (const void *)sa;
+			if (a->sin_addr.s_addr != d->peer.in4.sin_addr.s_addr)
+				return false;
+			if (!d->raw_ip && a->sin_port != d->peer.in4.sin_port)
+				return false;
+		} else if (sa->sa_family == AF_INET6) {
+			const struct sockaddr_in6 *a = (const void *)sa;
+			if (memcmp(&a->sin6_addr, &d->peer.in6.sin6_addr, 16))
+				return false;
+			if (!d->raw_ip && a->sin6_port != d->peer.in6.sin6_port)
+				return false;
+		} else if (len != d->peerlen || memcmp(sa, &d->peer, len)) {
+			return false;
+		}
+	}
+	if (d->flags & DGF_RANGE) {
+		if (d->has_range && !sa_range_match(&d->range, sa, len))
+			return false;
+		int port = sa_port(sa, len);
+		if (d->sourceport >= 0 && port != d->sourceport)
+			return false;
+		if (d->lowport && port >= 1024)
+			return false;
+	}
+	return true;
+}
+
+static ssize_t dg_read(struct endpoint *ep, void *buf, size_t len)
+{
+	struct dg_ctx *d = ep->ctx;
+	if (d->flags & DGF_PREREAD) {
+		if (!d->pkt_ready)
+			return 0; /* one-shot: EOF after the packet */
+		size_t n = d->pktlen < len ? d->pktlen : len;
+		memcpy(buf, d->pkt, n);
+		d->pkt_ready = false;
+		free(d->pkt);
+		d->pkt = NULL;
+		return (ssize_t)n;
+	}
+	for (;;) {
+		union sockaddr_any from;
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(ep->rfd, buf, len, MSG_DONTWAIT, &from.sa, &fl);
+		if (n < 0)
+			return -1;
+		if (!(d->flags & (DGF_PEERONLY | DGF_RANGE)) || peer_ok(d, &from.sa, fl))
+			return n;
+		if (log_enabled(LOG_I)) {
+			char b[200];
+			INFO("ignoring datagram from %s", sainfo(&from, fl, b, sizeof b));
+		}
+	}
+}
+
+static ssize_t dg_write(struct endpoint *ep, const void *buf, size_t len)
+{
+	struct dg_ctx *d = ep->ctx;
+	if (d->flags & DGF_SENDTO)
+		return sendto(ep->wfd, buf, len, MSG_DONTWAIT, &d->peer.sa, d->peerlen);
+	return send(ep->wfd, buf, len, MSG_DONTWAIT);
+}
+
+static size_t dg_pending(struct endpoint *ep)
+{
+	struct dg_ctx *d = ep->ctx;
+	if ((d->flags & DGF_PREREAD) && d->pkt_ready)
+		return d->pktlen ? d->pktlen : 1;
+	return 0;
+}
+
+static void dg_close(struct endpoint *ep)
+{
+	struct dg_ctx *d = ep->ctx;
+	if (ep->rfd >= 0)
+		close(ep->rfd);
+	if (ep->wfd >= 0 && ep->wfd != ep->rfd)
+		close(ep->wfd);
+	ep->rfd = ep->wfd = -1;
+	if (d) {
+		free(d->pkt);
+		free(d);
+	}
+	ep->ctx = NULL;
+}
+
+static struct dg_ctx *dg_attach(struct endpoint *ep, unsigned flags)
+{
+	struct dg_ctx *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->flags = flags;
+	d->sourceport = -1;
+	d->ops.read = dg_read;
+	d->ops.write = dg_write;
+	d->ops.pending = dg_pending;
+	d->ops.close = dg_close;
+	ep->ops = &d->ops;
+	ep->ctx = d;
+	ep->flags |= EPF_NOSPLICE;
+	return d;
+}
+
+/* ---------- endpoints ---------- */
+
+static struct endpoint *new_ep(struct xio_open *op, int fd, bool dgram, const char *desc)
+{
+	struct endpoint *ep = endpoint_new();
+	if (!ep)
+		return NULL;
+	ep->rfd = ep->wfd = fd;
+	if (op->dir & XIO_RDONLY)
+		ep->flags |= EPF_READ;
+	if (op->dir & XIO_WRONLY)
+		ep->flags |= EPF_WRITE;
+	if (dgram)
+		ep->flags |= EPF_DGRAM | EPF_NOSPLICE;
+	snprintf(ep->desc, sizeof ep->desc, "%s", desc ? desc : "socket");
+	xio_classify_fds(ep);
+	return ep;
+}
+
+struct endpoint *sk_make_endpoint(struct xio_open *op, int fd, const char *desc, bool dgram)
+{
+	return new_ep(op, fd, dgram, desc);
+}
+
+static void export_env(struct endpoint *ep, int fd, const struct sockaddr *peer, socklen_t peerlen)
+{
+	union sockaddr_any la;
+	socklen_t ll = sizeof la;
+	if (peer && peerlen)
+		sa_export_env(ep, "PEER", peer, peerlen);
+	if (fd >= 0 && getsockname(fd, &la.sa, &ll) == 0)
+		sa_export_env(ep, "SOCK", &la.sa, ll);
+}
+
+/* Hand ep over. For one-shot opens the state is freed first and nothing touches s or op
+ * afterwards; returns false then (or when the runner stopped us meanwhile, or in a
+ * per-connection child process). Returns true when the caller may go on (fork). */
+static bool hand_over(struct sk *s, struct endpoint *ep, bool more)
+{
+	struct xio_open *op = s->op;
+	if (xio_take_appl_opts(op, ep) < 0) {
+		endpoint_close(ep);
+		if (!more) {
+			finish_fail(s, 1);
+			return false;
+		}
+		return true;
+	}
+	if (!more) {
+		sk_destroy(s);
+		xio_finish(op, ep);
+		return false;
+	}
+	struct guard g;
+	guard_push(s, &g);
+	xio_finish(op, ep);
+	if (!g.alive)
+		return false;
+	guard_pop(s, &g);
+	if (op->is_child_session) {
+		/* classic fork: this process serves the connection just delivered */
+		sk_destroy(s);
+		return false;
+	}
+	return true;
+}
+
+/* Per-connection option list for servers with fork: swap op->opts with a copy of conn_tmpl. */
+static int conn_opts_begin(struct sk *s, struct opt_list *saved)
+{
+	if (!s->fork || !s->have_conn_tmpl)
+		return 0;
+	*saved = s->op->opts;
+	if (list_dup(&s->conn_tmpl, &s->op->opts) < 0) {
+		s->op->opts = *saved;
+		return -1;
+	}
+	return 1;
+}
+
+static void conn_opts_end(struct sk *s, struct opt_list *saved, int swapped)
+{
+	if (swapped <= 0)
+		return;
+	opt_list_free(&s->op->opts);
+	s->op->opts = *saved;
+}
+
+static bool children_full(struct sk *s)
+{
+	return s->op->max_children > 0 && s->op->active >= (unsigned)s->op->max_children;
+}
+
+/* ---------- socket creation and binding ---------- */
+
+static int create_socket(struct sk *s, int family, int type, int protocol)
+{
+	int rc = 0;
+	apply(s, PH_PRESOCKET, -1, NULL, &rc);
+	apply(s, PH_SOCKET, -1, NULL, &rc);
+	if (rc < 0)
+		return -2;
+	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	if (fd < 0) {
+		int e = errno;
+		const char *what = NULL;
+		if (e == EPROTONOSUPPORT || e == ESOCKTNOSUPPORT || e == EAFNOSUPPORT || e == EPFNOSUPPORT) {
+			if (protocol == IPPROTO_SCTP)
+				what = "SCTP";
+			else if (protocol == IPPROTO_DCCP || type == SOCK_DCCP)
+				what = "DCCP";
+			else if (protocol == IPPROTO_UDPLITE)
+				what = "UDP-Lite";
+			else if (family == AF_VSOCK)
+				what = "VSOCK";
+			else if (family == AF_INET6)
+				what = "IPv6";
+		}
+		if (what)
+			sk_fail(s, false, "socket(%d, %d, %d): %s (%s is not supported by this kernel)", family,
+				type, protocol, strerror(e), what);
+		else
+			sk_fail(s, e != EACCES && e != EPERM && e != EINVAL, "socket(%d, %d, %d): %s", family, type,
+				protocol, strerror(e));
+		return -1;
+	}
+	s->fd = fd;
+	DBG("socket(%d, %d, %d) -> %d", family, type, protocol, fd);
+	apply(s, PH_PASTSOCKET, fd, NULL, &rc);
+	if (rc < 0) {
+		close_fd(s);
+		return -2;
+	}
+	return fd;
+}
+
+static int do_bind(struct sk *s, const struct sockaddr *sa, socklen_t len)
+{
+	if (bind(s->fd, sa, len) == 0)
+		return 0;
+	int e = errno;
+	char b[300], hint[400] = "";
+	if (e == EADDRINUSE)
+		porthold_describe(sa->sa_family, s->rq.type, s->rq.protocol, sa, len, hint, sizeof hint);
+	char msg[800];
+	snprintf(msg, sizeof msg, "bind(%d, {%s}, %u): %s%s", s->fd, sainfo(sa, len, b, sizeof b), (unsigned)len,
+		 strerror(e), hint);
+	sk_fail(s, true, "%s", msg);
+	return -1;
+}
+
+static uint32_t rnd32(void)
+{
+	static unsigned seed;
+	if (!seed) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = (unsigned)(ts.tv_nsec ^ (unsigned)getpid() ^ (unsigned)ts.tv_sec);
+	}
+	seed = seed * 1103515245u + 12345u;
+	return seed >> 8;
+}
+
+static void fill_random(char *p)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	for (; *p; p++)
+		if (*p == 'X')
+			*p = chars[rnd32() % (sizeof chars - 1)];
+}
+
+/* Client-side bind: bind=, sourceport, lowport, unix-bind-tempname. 0 ok, -1 failed (handled). */
+static int client_bind(struct sk *s, int family)
+{
+	struct xio_open *op = s->op;
+	struct sa_addr la;
+	memset(&la, 0, sizeof la);
+	bool need = s->bind_text || s->sourceport >= 0 || s->lowport || s->bind_tempname;
+	if (!need)
+		return 0;
+	char err[400];
+	if (family == AF_UNIX) {
+		if (s->bind_tempname) {
+			char name[sizeof la.u.un.sun_path];
+			snprintf(name, sizeof name, "%s", s->tempname_tmpl ? s->tempname_tmpl :
+				 s->rq.abstract ? "socat-XXXXXX" : "/tmp/fileXXXXXX");
+			if (!strstr(name, "XXXXXX") && strlen(name) + 6 < sizeof name)
+				strcat(name, "XXXXXX");
+			for (int tries = 0; tries < 50; tries++) {
+				char t[sizeof name];
+				strcpy(t, name);
+				fill_random(t);
+				if (sa_unix(t, s->rq.abstract, s->tight, &la, err, sizeof err) < 0) {
+					sk_fail(s, false, "%s: %s", op->typed, err);
+					return -1;
+				}
+				if (bind(s->fd, &la.u.sa, la.len) == 0) {
+					if (!s->rq.abstract) {
+						free(s->client_path);
+						s->client_path = strdup(t);
+					}
+					return 0;
+				}
+				if (errno != EADDRINUSE)
+					break;
+			}
+			char b[300];
+			sk_fail(s, true, "bind(%d, {%s}, %u): %s", s->fd, sainfo(&la.u, la.len, b, sizeof b),
+				(unsigned)la.len, strerror(errno));
+			return -1;
+		}
+		if (!s->bind_text)
+			return 0;
+		if (sa_unix(s->bind_text, s->rq.abstract, s->tight, &la, err, sizeof err) < 0) {
+			sk_fail(s, false, "%s: %s", op->typed, err);
+			return -1;
+		}
+		if (do_bind(s, &la.u.sa, la.len) < 0)
+			return -1;
+		if (!s->rq.abstract) {
+			free(s->client_path);
+			s->client_path = strdup(s->bind_text);
+		}
+		return 0;
+	}
+	if (family == AF_INET || family == AF_INET6) {
+		if (s->bind_text) {
+			if (sa_parse_bind(family, s->bind_text, op->g ? op->g->ipv : 4, s->rq.type, s->rq.protocol,
+					  s->rq.proto_name, false, &la, err, sizeof err) < 0) {
+				sk_fail(s, false, "%s: bind=%s: %s", op->typed, s->bind_text, err);
+				return -1;
+			}
+		} else {
+			struct sa_list l = {0};
+			sa_resolve("", NULL, family, 4, s->rq.type, s->rq.protocol, SA_PASSIVE, &l, err, sizeof err);
+			if (l.n)
+				la = l.a[0];
+			sa_list_free(&l);
+		}
+		if (s->sourceport >= 0)
+			sa_set_port(&la.u.sa, (uint16_t)s->sourceport);
+		if (s->lowport && !s->rq.raw_ip) {
+			unsigned start = 640 + rnd32() % (1024 - 640);
+			for (unsigned i = 0; i < 1024 - 640; i++) {
+				unsigned p = 640 + (start - 640 + i) % (1024 - 640);
+				sa_set_port(&la.u.sa, (uint16_t)p);
+				if (bind(s->fd, &la.u.sa, la.len) == 0)
+					return 0;
+				if (errno != EADDRINUSE)
+					break;
+			}
+			char b[300];
+			sk_fail(s, true, "bind(%d, {%s}, %u): %s", s->fd, sainfo(&la.u, la.len, b, sizeof b),
+				(unsigned)la.len, strerror(errno));
+			return -1;
+		}
+		return do_bind(s, &la.u.sa, la.len);
+	}
+	if (s->bind_text) {
+		if (sa_parse_bind(family, s->bind_text, 4, s->rq.type, s->rq.protocol, NULL, false, &la, err,
+				  sizeof err) < 0) {
+			sk_fail(s, false, "%s: bind=%s: %s", op->typed, s->bind_text, err);
+			return -1;
+		}
+		return do_bind(s, &la.u.sa, la.len);
+	}
+	return 0;
+}
+
+/* ---------- clients ---------- */
+
+static void client_done(struct sk *s);
+
+static void connect_timeout_cb(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	s->timer = NULL;
+	char b[300];
+	struct sa_addr *p = &s->rq.peers.a[s->cand];
+	sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b), (unsigned)p->len,
+		strerror(ETIMEDOUT));
+}
+
+static void connect_ready_cb(struct loop *lp, int fd, uint32_t events, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	(void)events;
+	int err = 0;
+	socklen_t el = sizeof err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+		err = errno;
+	if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLOUT))
+		err = ECONNREFUSED;
+	if (err) {
+		char b[300];
+		struct sa_addr *p = &s->rq.peers.a[s->cand];
+		sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b),
+			(unsigned)p->len, strerror(err));
+		return;
+	}
+	client_done(s);
+}
+
+static void unix_reconnect_cb(struct loop *lp, void *arg);
+
+static void client_connect(struct sk *s)
+{
+	struct sa_addr *p = &s->rq.peers.a[s->cand];
+	char b[300];
+	if (connect(s->fd, &p->u.sa, p->len) == 0) {
+		client_done(s);
+		return;
+	}
+	int e = errno;
+	if (e == EINPROGRESS) {
+		if (loop_add_fd(s->op->loop, s->fd, EPOLLOUT, connect_ready_cb, s) < 0) {
+			sk_fail(s, false, "cannot watch fd %d: %s", s->fd, strerror(errno));
+			return;
+		}
+		s->polling = true;
+		if (s->connect_timeout > 0)
+			s->timer = loop_timer_add(s->op->loop, s->connect_timeout, connect_timeout_cb, s);
+		return;
+	}
+	if (e == EAGAIN && p->u.sa.sa_family == AF_UNIX) {
+		/* the listener's backlog is full: try again shortly */
+		double now = loop_now();
+		if (!s->unix_eagain) {
+			s->unix_eagain = true;
+			s->unix_deadline = s->connect_timeout > 0 ? now + s->connect_timeout : 0;
+		}
+		if (!s->unix_deadline || now < s->unix_deadline) {
+			s->timer = loop_timer_add(s->op->loop, 0.01, unix_reconnect_cb, s);
+			if (s->timer)
+				return;
+		}
+	}
+	if (e == EPROTOTYPE && s->rq.unix_client && s->unix_stage < 2) {
+		s->unix_stage++;
+		close_fd(s);
+		attempt(s);
+		return;
+	}
+	sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b), (unsigned)p->len,
+		strerror(e));
+}
+
+static void unix_reconnect_cb(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	s->timer = NULL;
+	client_connect(s);
+}
+
+static int client_type(struct sk *s)
+{
+	if (s->rq.unix_client)
+		return s->unix_stage == 0 ? SOCK_STREAM : s->unix_stage == 1 ? SOCK_DGRAM : SOCK_SEQPACKET;
+	return s->rq.type;
+}
+
+static void attempt_client(struct sk *s)
+{
+	struct xio_open *op = s->op;
+	if (reset_opts(s) < 0) {
+		finish_fail(s, 1);
+		return;
+	}
+	s->unix_eagain = false;
+	if (s->cand >= s->rq.peers.n) {
+		sk_fail(s, false, "%s: no address to connect to", op->typed);
+		return;
+	}
+	struct sa_addr *p = &s->rq.peers.a[s->cand];
+	int fam = p->u.sa.sa_family;
+	int type = client_type(s);
+	int fd = create_socket(s, fam, type, s->rq.protocol);
+	if (fd == -2) {
+		finish_fail(s, 1);
+		return;
+	}
+	if (fd < 0)
+		return;
+	int rc = 0;
+	apply(s, PH_FD, fd, NULL, &rc);
+	apply(s, PH_PREBIND, fd, NULL, &rc);
+	if (rc < 0) {
+		close_fd(s);
+		finish_fail(s, 1);
+		return;
+	}
+	if (client_bind(s, fam) < 0)
+		return;
+	apply(s, PH_PASTBIND, fd, NULL, &rc);
+	apply(s, PH_PRECONNECT, fd, NULL, &rc);
+	if (rc < 0) {
+		close_fd(s);
+		finish_fail(s, 1);
+		return;
+	}
+	if (s->rq.role == SK_DG_SENDTO || s->rq.role == SK_DG_DATAGRAM) {
+		client_done(s);
+		return;
+	}
+	char b[300];
+	NOTE("opening connection to %s", sainfo(&p->u, p->len, b, sizeof b));
+	client_connect(s);
+}
+
+static void client_fork_next(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	s->timer = NULL;
+	if (children_full(s)) {
+		s->paused_children = true;
+		NOTE("maxchildren are active, waiting");
+		return;
+	}
+	s->cand = 0;
+	s->unix_stage = 0;
+	attempt(s);
+}
+
+static void client_done(struct sk *s)
+{
+	struct xio_open *op = s->op;
+	if (s->timer) {
+		loop_timer_cancel(op->loop, s->timer);
+		s->timer = NULL;
+	}
+	if (s->polling) {
+		loop_del_fd(op->loop, s->fd);
+		s->polling = false;
+	}
+	struct sa_addr *p = &s->rq.peers.a[s->cand];
+	union sockaddr_any la;
+	socklen_t ll = sizeof la;
+	char b[300];
+	bool connected = s->rq.role == SK_CONNECT || s->rq.role == SK_DG_CONNECT;
+	if (getsockname(s->fd, &la.sa, &ll) < 0)
+		ll = 0;
+	if (connected)
+		NOTE("successfully connected from local address %s", sainfo(&la, ll, b, sizeof b));
+	int rc = 0;
+	apply(s, PH_PASTCONNECT, s->fd, NULL, &rc);
+	apply(s, PH_CONNECTED, s->fd, NULL, &rc);
+	if (rc < 0) {
+		close_fd(s);
+		finish_fail(s, 1);
+		return;
+	}
+	int type = client_type(s);
+	struct endpoint *ep = new_ep(op, s->fd, is_dgram_type(type), s->rq.desc);
+	if (!ep) {
+		sk_fail(s, false, "out of memory");
+		return;
+	}
+	if (s->rq.role == SK_DG_SENDTO || s->rq.role == SK_DG_DATAGRAM) {
+		struct dg_ctx *d = dg_attach(ep, DGF_SENDTO | (s->rq.role == SK_DG_SENDTO ? DGF_PEERONLY : 0) |
+							 (s->rq.role == SK_DG_DATAGRAM &&
+								  (s->has_range || s->sourceport >= 0 || s->lowport)
+							      ? DGF_RANGE
+							      : 0));
+		if (!d) {
+			endpoint_close(ep);
+			s->fd = -1;
+			finish_fail(s, 1);
+			return;
+		}
+		memcpy(&d->peer, &p->u, p->len);
+		d->peerlen = p->len;
+		d->raw_ip = s->rq.raw_ip;
+		d->has_range = s->has_range;
+		d->range = s->range;
+		d->sourceport = s->rq.role == SK_DG_DATAGRAM ? s->sourceport : -1;
+		d->lowport = s->rq.role == SK_DG_DATAGRAM && s->lowport;
+	}
+	if (s->client_path) {
+		endpoint_add_unlink(ep, s->client_path);
+		free(s->client_path);
+		s->client_path = NULL;
+	}
+	export_env(ep, s->fd, &p->u.sa, p->len);
+	s->fd = -1;
+	if (!hand_over(s, ep, s->fork))
+		return;
+	/* client fork: connect again after interval */
+	s->timer = loop_timer_add(op->loop, s->interval, client_fork_next, s);
+}
+
+/* ---------- servers ---------- */
+
+static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg);
+static void on_dgram_ready(struct loop *lp, int fd, uint32_t events, void *arg);
+
+static void update_polling(struct sk *s)
+{
+	bool want = s->listening && s->fd >= 0 && !s->paused_children && !s->paused_emfile;
+	if (want && !s->polling) {
+		loop_fd_fn fn = s->rq.role == SK_LISTEN ? on_listen_ready : on_dgram_ready;
+		if (loop_add_fd(s->op->loop, s->fd, EPOLLIN, fn, s) == 0)
+			s->polling = true;
+		else
+			WARN("cannot watch listening socket %d: %s", s->fd, strerror(errno));
+	} else if (!want && s->polling) {
+		loop_del_fd(s->op->loop, s->fd);
+		s->polling = false;
+	}
+}
+
+static void accept_timeout_cb(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	struct xio_open *op = s->op;
+	(void)lp;
+	s->atimer = NULL;
+	WARN("accept: %s", strerror(ETIMEDOUT));
+	if (op->active > 0)
+		NOTE("Waiting for child processes to terminate");
+	/* a stopped multi-shot opener: the runner waits for the sessions and exits 0 */
+	op->multi = true;
+	sk_destroy(s);
+	op->deliver(op, NULL, 0);
+}
+
+static void arm_accept_timeout(struct sk *s)
+{
+	if (s->accept_timeout <= 0)
+		return;
+	if (s->atimer)
+		loop_timer_cancel(s->op->loop, s->atimer);
+	s->atimer = loop_timer_add(s->op->loop, s->accept_timeout, accept_timeout_cb, s);
+}
+
+static bool server_peer_ok(struct sk *s, const struct sockaddr *sa, socklen_t len, const char *what)
+{
+	char b[300];
+	if (s->has_range && !sa_range_match(&s->range, sa, len)) {
+		WARN("refusing %s from %s due to range option", what, sainfo(sa, len, b, sizeof b));
+		return false;
+	}
+	int port = sa_port(sa, len);
+	if (s->sourceport >= 0 && port >= 0 && port != s->sourceport) {
+		WARN("refusing %s from %s due to wrong sourceport", what, sainfo(sa, len, b, sizeof b));
+		return false;
+	}
+	if (s->lowport && port >= 1024) {
+		WARN("refusing %s from %s due to lowport option", what, sainfo(sa, len, b, sizeof b));
+		return false;
+	}
+	return true;
+}
+
+/* Create, bind and (for streams) listen; register for accept/receive. 0 ok, -1 failed
+ * (handled through sk_fail/finish_fail). */
+static int server_setup(struct sk *s)
+{
+	struct xio_open *op = s->op;
+	char b[300];
+	int rc = 0;
+	if (reset_opts(s) < 0) {
+		finish_fail(s, 1);
+		return -1;
+	}
+	if (s->rq.inherited_fd >= 0) {
+		s->fd = s->rq.inherited_fd;
+		s->rq.inherited_fd = -1;
+		union sockaddr_any la;
+		socklen_t ll = sizeof la;
+		if (getsockname(s->fd, &la.sa, &ll) < 0)
+			ll = 0;
+		INFO("accepting on inherited fd %d, %s", s->fd, sainfo(&la, ll, b, sizeof b));
+	} else {
+		int fd = create_socket(s, s->rq.local.u.sa.sa_family, s->rq.type, s->rq.protocol);
+		if (fd == -2) {
+			finish_fail(s, 1);
+			return -1;
+		}
+		if (fd < 0)
+			return -1;
+		const char *path = s->rq.path && !s->rq.abstract ? s->rq.path : NULL;
+		if (!path && s->rq.role != SK_LISTEN)
+			apply(s, PH_FD, fd, NULL, &rc);
+		apply(s, PH_PREBIND, fd, NULL, &rc);
+		if (rc < 0) {
+			close_fd(s);
+			finish_fail(s, 1);
+			return -1;
+		}
+		bool fork_dgram = s->fork && s->rq.role == SK_DG_LISTEN;
+		if ((s->rq.auto_reuseaddr || fork_dgram) && !opt_present(&op->opts, OPT_REUSEADDR))
+			set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+		if (op->g && op->g->workers > 1 && !opt_present(&op->opts, OPT_REUSEPORT))
+			set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+		if (do_bind(s, &s->rq.local.u.sa, s->rq.local.len) < 0)
+			return -1;
+		if (path)
+			s->path_created = true;
+		if (path)
+			apply(s, PH_FD, fd, path, &rc);
+		apply(s, PH_PASTBIND, fd, NULL, &rc);
+		if (rc < 0) {
+			close_fd(s);
+			finish_fail(s, 1);
+			return -1;
+		}
+		if (s->rq.role == SK_LISTEN) {
+			apply(s, PH_PRELISTEN, fd, NULL, &rc);
+			if (rc < 0) {
+				close_fd(s);
+				finish_fail(s, 1);
+				return -1;
+			}
+			if (listen(fd, s->backlog) < 0) {
+				sk_fail(s, true, "listen(%d, %d): %s", fd, s->backlog, strerror(errno));
+				return -1;
+			}
+			apply(s, PH_LISTEN, fd, NULL, &rc);
+			apply(s, PH_PASTLISTEN, fd, NULL, &rc);
+			if (rc < 0) {
+				close_fd(s);
+				finish_fail(s, 1);
+				return -1;
+			}
+		}
+	}
+	union sockaddr_any la;
+	socklen_t ll = sizeof la;
+	if (getsockname(s->fd, &la.sa, &ll) < 0 || ll == 0 ||
+	    (la.sa.sa_family == AF_UNIX && ll <= offsetof(struct sockaddr_un, sun_path))) {
+		memcpy(&la, &s->rq.local.u, s->rq.local.len);
+		ll = s->rq.local.len;
+	}
+	switch (s->rq.role) {
+	case SK_LISTEN:
+		NOTE("listening on %s", sainfo(&la, ll, b, sizeof b));
+		break;
+	case SK_DG_LISTEN:
+		NOTE("listening on %s%s", s->rq.listen_word, sainfo(&la, ll, b, sizeof b));
+		break;
+	default:
+		NOTE("receiving on %s", sainfo(&la, ll, b, sizeof b));
+		break;
+	}
+	if (s->have_conn_tmpl)
+		opt_list_free(&s->conn_tmpl);
+	s->have_conn_tmpl = list_dup(&op->opts, &s->conn_tmpl) == 0;
+	s->listening = true;
+	update_polling(s);
+	if (!s->polling && !s->paused_children) {
+		sk_fail(s, false, "%s: cannot watch the socket", op->typed);
+		return -1;
+	}
+	return 0;
+}
+
+static void emfile_resume_cb(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	s->timer = NULL;
+	s->paused_emfile = false;
+	update_polling(s);
+}
+
+static void pause_emfile(struct sk *s, int e)
+{
+	if (!s->emfile_warned) {
+		WARN("accept(%d): %s; pausing accepts for a moment", s->fd, strerror(e));
+		s->emfile_warned = true;
+	}
+	s->paused_emfile = true;
+	update_polling(s);
+	if (!s->timer)
+		s->timer = loop_timer_add(s->op->loop, 0.1, emfile_resume_cb, s);
+}
+
+static void pause_children(struct sk *s)
+{
+	if (!s->paused_children)
+		NOTE("maxchildren are active, waiting");
+	s->paused_children = true;
+	update_polling(s);
+}
+
+/* An accepted or UDP-"accepted" connection on fd c. Returns false when the listener is gone
+ * (one-shot, stopped, child process). */
+static bool serve_conn(struct sk *s, int c, const union sockaddr_any *pa, socklen_t pl, bool dgram)
+{
+	struct xio_open *op = s->op;
+	struct opt_list saved;
+	int swapped = conn_opts_begin(s, &saved);
+	if (swapped < 0) {
+		close(c);
+		return true;
+	}
+	int rc = 0;
+	apply(s, PH_PREACCEPT, c, NULL, &rc);
+	apply(s, PH_ACCEPT, c, NULL, &rc);
+	apply(s, PH_PASTACCEPT, c, NULL, &rc);
+	apply(s, PH_FD, c, NULL, &rc);
+	apply(s, PH_PASTSOCKET, c, NULL, &rc);
+	apply(s, PH_CONNECTED, c, NULL, &rc);
+	struct endpoint *ep = rc == 0 ? new_ep(op, c, dgram, s->rq.desc) : NULL;
+	if (!ep) {
+		close(c);
+		conn_opts_end(s, &saved, swapped);
+		if (!s->fork) {
+			close_fd(s);
+			finish_fail(s, 1);
+			return false;
+		}
+		return true;
+	}
+	export_env(ep, c, &pa->sa, pl);
+	if (!s->fork) {
+		/* one connection: the listener closes now, its socket file goes with it */
+		if (s->rq.role == SK_DG_LISTEN) {
+			/* c is the listening socket itself */
+			if (s->polling)
+				loop_del_fd(op->loop, s->fd);
+			s->polling = false;
+			s->fd = -1;
+		}
+		close_fd(s);
+		if (s->path_created && s->rq.unlink_close && !op->is_child_session && s->rq.path) {
+			unlink(s->rq.path);
+			s->path_created = false;
+		}
+		hand_over(s, ep, false);
+		return false;
+	}
+	bool go_on = hand_over(s, ep, true);
+	if (!go_on)
+		return false;
+	conn_opts_end(s, &saved, swapped);
+	arm_accept_timeout(s);
+	return true;
+}
+
+static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	(void)events;
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
+		if (s->fork && children_full(s)) {
+			pause_children(s);
+			return;
+		}
+		union sockaddr_any pa;
+		socklen_t pl = sizeof pa;
+		int c = accept4(fd, &pa.sa, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c < 0) {
+			int e = errno;
+			if (e == EAGAIN || e == EWOULDBLOCK)
+				return;
+			if (e == EINTR || e == ECONNABORTED || e == EPROTO || e == EPERM)
+				continue;
+			if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+				pause_emfile(s, e);
+				return;
+			}
+			sk_fail(s, false, "accept(%d, ...): %s", fd, strerror(e));
+			return;
+		}
+		if (!server_peer_ok(s, &pa.sa, pl, "connection")) {
+			shutdown(c, SHUT_RDWR);
+			close(c);
+			continue;
+		}
+		union sockaddr_any la;
+		socklen_t ll = sizeof la;
+		if (getsockname(c, &la.sa, &ll) < 0)
+			ll = 0;
+		char b1[300], b2[300];
+		NOTE("accepting connection from %s on %s", sainfo(&pa, pl, b1, sizeof b1), sainfo(&la, ll, b2, sizeof b2));
+		if (!serve_conn(s, c, &pa, pl, is_dgram_type(s->rq.type)))
+			return;
+	}
+}
+
+/* UDP-LISTEN: the first datagram's sender becomes the connected peer. */
+static bool dgram_listen_one(struct sk *s)
+{
+	union sockaddr_any pa;
+	socklen_t pl = sizeof pa;
+	unsigned char one;
+	ssize_t n = recvfrom(s->fd, &one, 1, MSG_PEEK | MSG_DONTWAIT, &pa.sa, &pl);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return false;
+		/* ICMP errors and the like: drop the queued error and go on */
+		DBG("recvfrom(%d, MSG_PEEK): %s", s->fd, strerror(errno));
+		if (errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH)
+			return true;
+		return false;
+	}
+	if (!server_peer_ok(s, &pa.sa, pl, "connection")) {
+		(void)!recv(s->fd, &one, 1, MSG_DONTWAIT);
+		return true;
+	}
+	char b[300];
+	NOTE("accepting %sconnection from %s", s->rq.listen_word, sainfo(&pa, pl, b, sizeof b));
+	int c = s->fd;
+	if (s->fork) {
+		/* A fresh socket takes over the port before c is tied to its peer. */
+		if (s->polling)
+			loop_del_fd(s->op->loop, c);
+		s->polling = false;
+		s->fd = -1;
+		s->listening = false;
+		struct guard g;
+		guard_push(s, &g);
+		int r = server_setup(s);
+		if (!g.alive) {
+			close(c);
+			return false;
+		}
+		guard_pop(s, &g);
+		if (r < 0) {
+			close(c);
+			return false;
+		}
+	}
+	if (connect(c, &pa.sa, pl) < 0) {
+		WARN("connect(%d, %s, %u): %s", c, sainfo(&pa, pl, b, sizeof b), (unsigned)pl, strerror(errno));
+		if (s->fork) {
+			close(c);
+			return true;
+		}
+	}
+	return serve_conn(s, c, &pa, pl, true);
+}
+
+static void export_cmsg_env(struct endpoint *ep, struct msghdr *mh)
+{
+	char val[128];
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMP) {
+			struct timeval tv;
+			memcpy(&tv, CMSG_DATA(cm), sizeof tv);
+			struct tm tm;
+			time_t t = tv.tv_sec;
+			localtime_r(&t, &tm);
+			char tb[64];
+			strftime(tb, sizeof tb, "%Y/%m/%d %H:%M:%S", &tm);
+			snprintf(val, sizeof val, "%s.%06ld", tb, (long)tv.tv_usec);
+			endpoint_setenv(ep, "TIMESTAMP", val);
+		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof pi);
+			char ifn[IF_NAMESIZE] = "";
+			inet_ntop(AF_INET, &pi.ipi_addr, val, sizeof val);
+			endpoint_setenv(ep, "IP_DSTADDR", val);
+			inet_ntop(AF_INET, &pi.ipi_spec_dst, val, sizeof val);
+			endpoint_setenv(ep, "IP_LOCADDR", val);
+			if (if_indextoname((unsigned)pi.ipi_ifindex, ifn))
+				endpoint_setenv(ep, "IP_IF", ifn);
+		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TOS) {
+			snprintf(val, sizeof val, "%u", (unsigned)*(unsigned char *)CMSG_DATA(cm));
+			endpoint_setenv(ep, "IP_TOS", val);
+		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) {
+			int ttl;
+			memcpy(&ttl, CMSG_DATA(cm), sizeof ttl);
+			snprintf(val, sizeof val, "%d", ttl);
+			endpoint_setenv(ep, "IP_TTL", val);
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof pi);
+			struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = pi.ipi6_addr };
+			sa_addr_text((struct sockaddr *)&a, sizeof a, val, sizeof val);
+			endpoint_setenv(ep, "IPV6_DSTADDR", val);
+		}
+	}
+}
+
+/* *-RECVFROM: one datagram, one session; replies go to its sender. */
+static bool dgram_recvfrom_one(struct sk *s)
+{
+	struct xio_open *op = s->op;
+	if (!s->dgbuf && !(s->dgbuf = malloc(DGRAM_MAX)))
+		return false;
+	union sockaddr_any pa;
+	memset(&pa, 0, sizeof pa);
+	unsigned char cbuf[512];
+	struct iovec iov = { s->dgbuf, DGRAM_MAX };
+	struct msghdr mh;
+	memset(&mh, 0, sizeof mh);
+	mh.msg_name = &pa;
+	mh.msg_namelen = sizeof pa;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof cbuf;
+	ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return false;
+		DBG("recvmsg(%d): %s", s->fd, strerror(errno));
+		return errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH || errno == EINTR;
+	}
+	socklen_t pl = mh.msg_namelen;
+	char b[300];
+	if (!server_peer_ok(s, &pa.sa, pl, "packet"))
+		return true;
+	NOTE("receiving packet from %s", sainfo(&pa, pl, b, sizeof b));
+	int dfd;
+	if (s->fork) {
+		dfd = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
+		if (dfd < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				WARN("dropping a packet from %s: %s", b, strerror(errno));
+				pause_emfile(s, errno);
+			}
+			return false;
+		}
+	} else {
+		dfd = s->fd;
+	}
+	struct opt_list saved;
+	int swapped = conn_opts_begin(s, &saved);
+	int rc = swapped < 0 ? -1 : 0;
+	apply(s, PH_CONNECTED, dfd, NULL, &rc);
+	struct endpoint *ep = rc == 0 ? new_ep(op, dfd, true, s->rq.desc) : NULL;
+	struct dg_ctx *d = ep ? dg_attach(ep, DGF_SENDTO | DGF_PREREAD) : NULL;
+	if (!d) {
+		if (ep) {
+			ep->rfd = ep->wfd = -1;
+			endpoint_close(ep);
+		}
+		if (dfd != s->fd)
+			close(dfd);
+		conn_opts_end(s, &saved, swapped);
+		if (!s->fork) {
+			close_fd(s);
+			finish_fail(s, 1);
+			return false;
+		}
+		return true;
+	}
+	ep->flags |= EPF_ONESHOT;
+	memcpy(&d->peer, &pa, pl);
+	d->peerlen = pl;
+	d->pkt = malloc(n ? (size_t)n : 1);
+	if (d->pkt)
+		memcpy(d->pkt, s->dgbuf, (size_t)n);
+	d->pktlen = (size_t)n;
+	d->pkt_ready = d->pkt != NULL;
+	d->raw_ip = s->rq.raw_ip;
+	NOTE("received packet with %zd bytes from %s", n, b);
+	export_env(ep, dfd, &pa.sa, pl);
+	export_cmsg_env(ep, &mh);
+	if (!s->fork) {
+		if (s->polling)
+			loop_del_fd(op->loop, s->fd);
+		s->polling = false;
+		s->listening = false;
+		s->fd = -1;
+		if (s->path_created && s->rq.unlink_close && s->rq.path) {
+			endpoint_add_unlink(ep, s->rq.path);
+			s->path_created = false;
+		}
+		hand_over(s, ep, false);
+		return false;
+	}
+	if (!hand_over(s, ep, true))
+		return false;
+	conn_opts_end(s, &saved, swapped);
+	arm_accept_timeout(s);
+	return true;
+}
+
+static void on_dgram_ready(struct loop *lp, int fd, uint32_t events, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	(void)fd;
+	(void)events;
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
+		if (s->fork && children_full(s)) {
+			pause_children(s);
+			return;
+		}
+		bool more = s->rq.role == SK_DG_LISTEN ? dgram_listen_one(s) : dgram_recvfrom_one(s);
+		if (!more)
+			return;
+	}
+}
+
+/* *-RECV: the bound socket is the endpoint. */
+static void recv_deliver(struct sk *s)
+{
+	struct xio_open *op = s->op;
+	int rc = 0;
+	apply(s, PH_CONNECTED, s->fd, NULL, &rc);
+	if (s->polling)
+		loop_del_fd(op->loop, s->fd);
+	s->polling = false;
+	s->listening = false;
+	if (rc < 0) {
+		close_fd(s);
+		finish_fail(s, 1);
+		return;
+	}
+	struct endpoint *ep = new_ep(op, s->fd, true, s->rq.desc);
+	if (!ep) {
+		close_fd(s);
+		finish_fail(s, 1);
+		return;
+	}
+	ep->flags &= ~EPF_WRITE;
+	if (s->has_range || s->sourceport >= 0 || s->lowport) {
+		struct dg_ctx *d = dg_attach(ep, DGF_RANGE);
+		if (d) {
+			d->has_range = s->has_range;
+			d->range = s->range;
+			d->sourceport = s->sourceport;
+			d->lowport = s->lowport;
+		}
+	}
+	if (s->path_created && s->rq.unlink_close && s->rq.path) {
+		endpoint_add_unlink(ep, s->rq.path);
+		s->path_created = false;
+	}
+	export_env(ep, s->fd, NULL, 0);
+	s->fd = -1;
+	hand_over(s, ep, false);
+}
+
+static void attempt(struct sk *s)
+{
+	switch (s->rq.role) {
+	case SK_CONNECT:
+	case SK_DG_CONNECT:
+	case SK_DG_SENDTO:
+	case SK_DG_DATAGRAM:
+		attempt_client(s);
+		return;
+	case SK_DG_RECV:
+		if (server_setup(s) == 0)
+			recv_deliver(s);
+		return;
+	case SK_LISTEN:
+	case SK_DG_LISTEN:
+	case SK_DG_RECVFROM:
+		if (server_setup(s) == 0)
+			arm_accept_timeout(s);
+		return;
+	}
+}
+
+/* ---------- option intake ---------- */
+
+int sk_ip_family(struct xio_open *op, int handler_family)
+{
+	const char *pf = NULL;
+	bool have = opt_take_str(&op->opts, OPT_PF, &pf);
+	if (handler_family == AF_INET || handler_family == AF_INET6)
+		return handler_family;
+	if (!have)
+		return AF_UNSPEC;
+	char err[200];
+	int f = sa_parse_pf(pf, err, sizeof err);
+	if (f == 4)
+		f = AF_INET;
+	else if (f == 6)
+		f = AF_INET6;
+	if (f < 0 || (f != AF_INET && f != AF_INET6 && f != AF_UNSPEC)) {
+		sk_addr_error(op, "%s", f < 0 ? err : "protocol-family must be ip4 or ip6 here");
+		return -1;
+	}
+	return f;
+}
+
+int sk_resolve_flags(struct xio_open *op, bool passive)
+{
+	int flags = passive ? SA_PASSIVE : 0;
+	bool b;
+	if (opt_take_bool(&op->opts, OPT_AI_PASSIVE, &b))
+		flags = b ? flags | SA_PASSIVE : flags & ~SA_PASSIVE;
+	if (opt_take_bool(&op->opts, OPT_AI_ADDRCONFIG, &b) && b)
+		flags |= SA_ADDRCONFIG;
+	if (opt_take_bool(&op->opts, OPT_AI_V4MAPPED, &b) && b)
+		flags |= SA_V4MAPPED;
+	if (opt_take_bool(&op->opts, OPT_AI_ALL, &b) && b)
+		flags |= SA_ALL;
+	sk_take_resolver_opts(op);
+	return flags;
+}
+
+void sk_take_resolver_opts(struct xio_open *op)
+{
+	static const struct { enum opt_id id; unsigned long bit; } flags[] = {
+		{ OPT_RES_DEBUG, RES_DEBUG }, { OPT_RES_DEFNAMES, RES_DEFNAMES }, { OPT_RES_DNSRCH, RES_DNSRCH },
+		{ OPT_RES_IGNTC, RES_IGNTC }, { OPT_RES_RECURSE, RES_RECURSE }, { OPT_RES_STAYOPEN, RES_STAYOPEN },
+		{ OPT_RES_USEVC, RES_USEVC },
+	};
+	bool touched = false;
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		bool b;
+		if (opt_take_bool(&op->opts, flags[i].id, &b)) {
+			if (!touched && !(_res.options & RES_INIT))
+				res_init();
+			touched = true;
+			if (b)
+				_res.options |= flags[i].bit;
+			else
+				_res.options &= ~flags[i].bit;
+		}
+	}
+	long long v;
+	if (opt_take_int(&op->opts, OPT_RES_RETRANS, &v)) {
+		if (!(_res.options & RES_INIT))
+			res_init();
+		_res.retrans = (int)v;
+	}
+	if (opt_take_int(&op->opts, OPT_RES_RETRY, &v)) {
+		if (!(_res.options & RES_INIT))
+			res_init();
+		_res.retry = (int)v;
+	}
+	struct opt_value *ns = opt_take(&op->opts, OPT_RES_NSADDR);
+	if (ns && ns->s) {
+		char h[256], p[64];
+		struct sa_list l = {0};
+		char err[300];
+		if (sa_split_hostport(ns->s, h, sizeof h, p, sizeof p, err, sizeof err) == 0 &&
+		    sa_resolve(h, *p ? p : "53", AF_INET, 4, SOCK_DGRAM, 0, SA_NUMERIC, &l, err, sizeof err) == 0) {
+			if (!(_res.options & RES_INIT))
+				res_init();
+			_res.nsaddr_list[0] = l.a[0].u.in4;
+			_res.nscount = 1;
+		} else {
+			WARN("%s: res-nsaddr=%s: %s", op->typed, ns->s, err);
+		}
+		sa_list_free(&l);
+	}
+}
+
+void sk_check_process_opts(struct xio_open *op)
+{
+	if (op->g && op->g->classic_fork) {
+		op->needs_process = true;
+		return;
+	}
+	static const enum opt_id proc[] = {
+		OPT_CHROOT, OPT_CHROOT_EARLY, OPT_SETUID, OPT_SETUID_EARLY, OPT_SETGID, OPT_SETGID_EARLY,
+		OPT_SU, OPT_SU_DELAYED, OPT_SU_EARLY, OPT_SETSID, OPT_NETNS,
+	};
+	for (size_t i = 0; i < op->opts.n; i++) {
+		const struct opt_def *d = op->opts.v[i].def;
+		if (!d)
+			continue;
+		for (size_t k = 0; k < sizeof proc / sizeof proc[0]; k++)
+			if (d->id == proc[k])
+				op->needs_process = true;
+	}
+}
+
+static int take_common(struct sk *s)
+{
+	struct xio_open *op = s->op;
+	struct opt_list *l = &op->opts;
+	long long v;
+	double d;
+	const char *str;
+	bool b;
+	char err[400];
+
+	s->sourceport = -1;
+	s->interval = 1.0;
+	s->backlog = 5;
+	s->tight = true;
+	if (opt_take_str(l, OPT_BIND, &str) && str)
+		s->bind_text = strdup(str);
+	if (opt_take_int(l, OPT_SOURCEPORT, &v))
+		s->sourceport = (int)(v & 0xffff);
+	if (opt_take_bool(l, OPT_LOWPORT, &b))
+		s->lowport = b;
+	if (opt_take_str(l, OPT_RANGE, &str) && str) {
+		int hint = s->rq.local.len ? s->rq.local.u.sa.sa_family :
+			   s->rq.peers.n ? s->rq.peers.a[0].u.sa.sa_family : AF_UNSPEC;
+		if (sa_range_parse(str, hint, &s->range, err, sizeof err) < 0) {
+			sk_addr_error(op, "%s", err);
+			return -1;
+		}
+		s->has_range = true;
+	}
+	if (opt_take_bool(l, OPT_FORK, &b))
+		s->fork = b;
+	if (opt_take_int(l, OPT_MAX_CHILDREN, &v))
+		op->max_children = v > 0 ? (int)v : 0;
+	if (opt_take_int(l, OPT_CHILDREN_SHUTUP, &v))
+		log_cfg()->children_shutup = (int)v;
+	if (opt_take_int(l, OPT_RETRY, &v))
+		s->retries = v;
+	if (opt_take_bool(l, OPT_FOREVER, &b))
+		s->forever = b;
+	if (opt_take_time(l, OPT_INTERVAL, &d))
+		s->interval = d;
+	if (opt_take_time(l, OPT_CONNECT_TIMEOUT, &d))
+		s->connect_timeout = d;
+	if (opt_take_time(l, OPT_ACCEPT_TIMEOUT, &d))
+		s->accept_timeout = d;
+	if (opt_take_int(l, OPT_BACKLOG, &v))
+		s->backlog = (int)v;
+	if (opt_take_int(l, OPT_SO_TYPE, &v))
+		s->rq.type = (int)v;
+	if (opt_take_int(l, OPT_SO_PROTOCOL, &v))
+		s->rq.protocol = (int)v;
+	if (opt_take_bool(l, OPT_UNIX_TIGHTSOCKLEN, &b))
+		s->tight = b;
+	struct opt_value *tn = opt_take(l, OPT_UNIX_BIND_TEMPNAME);
+	if (tn) {
+		s->bind_tempname = true;
+		if (tn->s && *tn->s)
+			s->tempname_tmpl = strdup(tn->s);
+	}
+	if (opt_take_bool(l, OPT_UNLINK_CLOSE, &b))
+		s->rq.unlink_close = b;
+	/* sourceport/lowport belong to the port-based protocols only */
+	if (s->rq.role == SK_DG_RECV || s->rq.role == SK_DG_RECVFROM || s->rq.role == SK_DG_LISTEN ||
+	    s->rq.role == SK_LISTEN) {
+		/* servers: a filter on peers; nothing to bind */
+	}
+	return 0;
+}
+
+/* Re-make the local address of UNIX servers/clients when tightsocklen changed. */
+static void fix_unix_lengths(struct sk *s)
+{
+	char err[300];
+	if (s->tight)
+		return;
+	if (s->rq.has_local && s->rq.local.u.sa.sa_family == AF_UNIX && s->rq.path)
+		sa_unix(s->rq.path, s->rq.abstract, false, &s->rq.local, err, sizeof err);
+	for (size_t i = 0; i < s->rq.peers.n; i++) {
+		struct sa_addr *p = &s->rq.peers.a[i];
+		if (p->u.sa.sa_family != AF_UNIX)
+			continue;
+		char path[sizeof p->u.un.sun_path + 1];
+		sa_addr_text(&p->u.sa, p->len, path, sizeof path);
+		sa_unix(path, s->rq.abstract, false, p, err, sizeof err);
+	}
+}
+
+int sk_open(struct xio_open *op, struct sk_req *rq)
+{
+	struct sk *s = calloc(1, sizeof *s);
+	if (!s) {
+		sk_req_free(rq);
+		ERR("out of memory");
+		return -1;
+	}
+	s->op = op;
+	s->rq = *rq;
+	memset(rq, 0, sizeof *rq);
+	s->fd = -1;
+	if (take_common(s) < 0) {
+		sk_free(s);
+		return -1;
+	}
+	fix_unix_lengths(s);
+	bool server = s->rq.role == SK_LISTEN || s->rq.role == SK_DG_LISTEN || s->rq.role == SK_DG_RECVFROM;
+	if (s->fork && !server && s->rq.role != SK_CONNECT) {
+		/* fork only where the handler's groups allowed it (CHILD); nothing to do */
+		s->fork = false;
+	}
+	if (s->fork) {
+		op->multi = true;
+		sk_check_process_opts(op);
+	}
+	/* Early phases: process-wide and filesystem preparations (unlink-early, unlink, ...). */
+	int rc = 0;
+	const char *path = s->rq.path && !s->rq.abstract ? s->rq.path : NULL;
+	apply(s, PH_INIT, -1, path, &rc);
+	apply(s, PH_EARLY, -1, path, &rc);
+	apply(s, PH_PREOPEN, -1, path, &rc);
+	apply(s, PH_OPEN, -1, path, &rc);
+	apply(s, PH_PASTOPEN, -1, path, &rc);
+	if (rc < 0) {
+		sk_free(s);
+		return -1;
+	}
+	if (list_dup(&op->opts, &s->tmpl) < 0) {
+		sk_free(s);
+		ERR("out of memory");
+		return -1;
+	}
+	op->priv = s;
+	s->in_open = true;
+	struct guard g;
+	guard_push(s, &g);
+	attempt(s);
+	/* attempt() may have delivered already and freed s (and the runner may have freed op):
+	 * touch neither then */
+	if (!g.alive)
+		return 0;
+	guard_pop(s, &g);
+	s->in_open = false;
+	if (s->sync_failed) {
+		op->priv = NULL;
+		sk_destroy(s);
+		return -1;
+	}
+	return 0;
+}
+
+void sk_stop(struct xio_open *op)
+{
+	struct sk *s = op->priv;
+	if (!s)
+		return;
+	sk_destroy(s);
+}
+
+void sk_resume(struct xio_open *op)
+{
+	struct sk *s = op->priv;
+	if (!s || !s->paused_children || children_full(s))
+		return;
+	s->paused_children = false;
+	if (s->listening) {
+		update_polling(s);
+		/* something may be queued already */
+		return;
+	}
+	if (s->fork && (s->rq.role == SK_CONNECT || s->rq.role == SK_DG_CONNECT) && !s->timer)
+		s->timer = loop_timer_add(op->loop, s->interval, client_fork_next, s);
+}
+
+int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int protocol, struct sa_addr *out)
+{
+	const char *bind = NULL;
+	char host[512] = "", bport[64] = "";
+	char err[600];
+	int ipv = op->g ? op->g->ipv : 4;
+	if (opt_take_str(&op->opts, OPT_BIND, &bind) && bind &&
+	    sa_split_hostport(bind, host, sizeof host, bport, sizeof bport, err, sizeof err) < 0) {
+		sk_addr_error(op, "bind=%s: %s", bind, err);
+		return -1;
+	}
+	int flags = sk_resolve_flags(op, true);
+	if (fam == AF_UNSPEC && !host[0])
+		fam = ipv == 4 ? AF_INET : AF_INET6;
+	struct sa_list l = { 0 };
+	if (sa_resolve(host, port, fam, ipv, type, protocol, flags | SA_PASSIVE, &l, err, sizeof err) < 0) {
+		ERR("%s", err);
+		return -1;
+	}
+	*out = l.a[0];
+	sa_list_free(&l);
+	return 0;
+}

@@ -1,0 +1,91 @@
+/* The socket open machinery shared by every network family: socket() -> options by phase ->
+ * bind -> connect (nonblocking, through the loop, with connect-timeout) or listen (accept loop
+ * with fork/max-children/range/accept-timeout), the datagram servers (UDP-LISTEN's peek and
+ * connect, *-RECVFROM one-shot sessions), the datagram clients (SENDTO, DATAGRAM), and the
+ * retry machinery (retry/forever/interval on loop timers). Family files (tcp.c, udp.c, unix.c,
+ * ...) parse their parameters into a struct sk_req and call sk_open(). */
+#ifndef DUCT_XIO_SOCKET_H
+#define DUCT_XIO_SOCKET_H
+
+#include <stdbool.h>
+
+#include "xio/sockaddr.h"
+#include "xio/xio.h"
+
+/* handler->arg for families with variants: the address family in the low 16 bits, the
+ * protocol (IPPROTO_UDPLITE, ...) above. */
+#define XARG(fam, proto) ((fam) | ((proto) << 16))
+#define XARG_FAM(a) ((a) & 0xffff)
+#define XARG_PROTO(a) (((a) >> 16) & 0xffff)
+
+enum sk_role {
+	SK_CONNECT,     /* stream/seqpacket connect: TCP, UNIX-CONNECT, SCTP, DCCP, VSOCK, SOCKET- */
+	SK_LISTEN,      /* listen + accept */
+	SK_DG_CONNECT,  /* connect()ed datagram socket: UDP-CONNECT */
+	SK_DG_SENDTO,   /* unconnected; send to the peer, take replies only from it */
+	SK_DG_DATAGRAM, /* unconnected; send to the peer, take anything in range */
+	SK_DG_RECVFROM, /* bound; one datagram per session, replies to its sender */
+	SK_DG_RECV,     /* bound; read-only sink merging all senders */
+	SK_DG_LISTEN,   /* UDP-LISTEN: the first sender becomes the connected peer */
+};
+
+struct sk_req {
+	enum sk_role role;
+	int domain;                  /* AF_INET, AF_INET6, AF_UNSPEC (IP: decided per address), AF_UNIX... */
+	int type, protocol;
+	struct sa_list peers;        /* connect/send targets, tried in order (owned) */
+	struct sa_addr local;        /* LISTEN/RECV*: the address to bind */
+	bool has_local;
+	/* For connect to a name: resolve again at each retry (host/port kept). */
+	const char *proto_name;      /* "tcp", "udp", "sctp", "dccp": for service names */
+	const char *listen_word;     /* "UDP " in "listening on UDP AF=2 ..." ("" by default) */
+	char *path;                  /* NAMED: the socket file this address binds (owned) */
+	bool abstract;               /* UNIX abstract namespace (no file) */
+	bool unlink_close;           /* remove path when the address closes */
+	bool auto_reuseaddr;         /* SO_REUSEADDR=1 unless reuseaddr= was given (TCP listeners) */
+	bool unix_client;            /* UNIX-CLIENT: stream, then datagram, then seqpacket */
+	bool raw_ip;                 /* raw IP: no ports in addresses */
+	int inherited_fd;            /* ACCEPT-FD: an inherited listening socket, else -1 */
+	const char *desc;            /* endpoint description ("socket") */
+};
+
+void sk_req_init(struct sk_req *rq, enum sk_role role, int domain, int type, int protocol);
+void sk_req_free(struct sk_req *rq);
+
+/* The family for an IP address: the handler's (AF_INET/AF_INET6), else pf=, else AF_UNSPEC.
+ * Takes pf. Returns -1 (logged) on a bad pf value. */
+int sk_ip_family(struct xio_open *op, int handler_family);
+/* Resolution flags from ai-* options and the role (takes them). */
+int sk_resolve_flags(struct xio_open *op, bool passive);
+/* Take and apply the res-* resolver options. */
+void sk_take_resolver_opts(struct xio_open *op);
+
+/* Run the open; takes ownership of rq's allocations (rq itself may be on the stack).
+ * Returns 0 when an endpoint was or will be delivered, -1 (logged) on failure. */
+int sk_open(struct xio_open *op, struct sk_req *rq);
+/* handler stop/resume hooks for every family using sk_open */
+void sk_stop(struct xio_open *op);
+void sk_resume(struct xio_open *op);
+
+/* Log an address-level error: "<typed>: <what>". */
+void sk_addr_error(struct xio_open *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Set op->needs_process when the sessions of a multi-shot open need their own process. */
+void sk_check_process_opts(struct xio_open *op);
+
+/* Give an fd as a plain socket endpoint (ACCEPT-FD accepted sockets, TUN, INTERFACE). */
+struct endpoint *sk_make_endpoint(struct xio_open *op, int fd, const char *desc, bool dgram);
+
+/* tcp.c: IP stream connect/listen shared by TCP, SCTP and DCCP (params host:port / port). */
+int ipstream_connect_open(struct xio_open *op, int type, int protocol, const char *pname);
+int ipstream_listen_open(struct xio_open *op, int type, int protocol, const char *pname);
+/* The local address of an IP server: bind= host (its port ignored) or the any address of the
+ * family chosen from the handler, pf= and -4/-6/-0. Takes bind. */
+int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int protocol, struct sa_addr *out);
+
+/* porthold.c: who holds a local port/path? Writes " — port 8080 is held by pid 1234 (socat)"
+ * (or a TIME_WAIT hint) into buf; empty when nothing is known. */
+void porthold_describe(int domain, int type, int protocol, const struct sockaddr *sa, socklen_t len,
+		       char *buf, size_t buflen);
+
+#endif
