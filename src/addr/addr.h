@@ -74,6 +74,21 @@ int addr_lex_word(const char **in, const char *const *ends, size_t maxlen, char 
 char **addr_split_words(const char *text, struct addr_error *err);
 void addr_free_words(char **words);
 
+/* Like addr_lex_word, but *in points into `whole`: err->pos (and the offsets in the message)
+ * are relative to `whole`, and the message reads `<what> "<whole>": ...` (what: "address",
+ * "option", ...). maxlen counts the terminating NUL (512 allows 511 bytes); 0 means no limit.
+ * A decoded \0 ends the C string early (as in socat). */
+int addr_lex_word_in(const char *whole, const char *what, const char **in, const char *const *ends,
+		     size_t maxlen, char **out, struct addr_error *err);
+
+/* addr_split_words with the message naming `<what> "<text>"` instead of "command line". */
+char **addr_split_words_in(const char *text, const char *what, struct addr_error *err);
+
+/* Fill err with the house style: `<what> "<whole, control chars as \xHH, cut at 200 bytes>": <detail>`,
+ * always one line; err->pos = pos. err may be NULL. */
+void addr_set_error(struct addr_error *err, const char *what, const char *whole, size_t pos,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* Edit distance helper for "did you mean" suggestions (case-insensitive). */
 int addr_edit_distance(const char *a, const char *b);
 

@@ -1,0 +1,437 @@
+/* The address lexer: socat's nested lexing rules (see addr.h), written from the documented
+ * behaviour. Iterative with an explicit nesting stack, so arbitrarily deep input cannot
+ * overflow the C stack. No global state. */
+#include "addr/addr.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How much of the offending text an error message quotes. */
+#define ERR_TEXT_MAX 200
+/* Room for the rendered text: control bytes take 4 chars each, but never more than this. */
+#define ERR_SHOWN_MAX 240
+
+/* Render text for a one-line message: control bytes become \xHH, long texts are cut. */
+static size_t render_text(char *dst, size_t cap, const char *text)
+{
+	size_t o = 0, i;
+	if (cap < 8)
+		return 0;
+	cap -= 3; /* keep room for "..." */
+	for (i = 0; text[i] && i < ERR_TEXT_MAX; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c == 0x7f) {
+			if (o + 5 >= cap)
+				break;
+			o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", c);
+		} else {
+			if (o + 2 >= cap)
+				break;
+			dst[o++] = (char)c;
+		}
+	}
+	if (text[i]) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+static void append(char *dst, size_t cap, size_t *o, const char *src)
+{
+	size_t l = strlen(src);
+	if (*o + 1 >= cap)
+		return;
+	if (l > cap - 1 - *o)
+		l = cap - 1 - *o;
+	memcpy(dst + *o, src, l);
+	*o += l;
+	dst[*o] = '\0';
+}
+
+void addr_set_error(struct addr_error *err, const char *what, const char *whole, size_t pos,
+		    const char *fmt, ...)
+{
+	char shown[ERR_SHOWN_MAX];
+	char detail[sizeof err->msg];
+	va_list ap;
+	size_t i, o = 0;
+
+	if (!err)
+		return;
+	render_text(shown, sizeof shown, whole ? whole : "");
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	/* the detail is ours, but make sure no line break sneaks in through a %s */
+	for (i = 0; detail[i]; i++)
+		if ((unsigned char)detail[i] < 0x20)
+			detail[i] = ' ';
+	err->msg[0] = '\0';
+	append(err->msg, sizeof err->msg, &o, what ? what : "address");
+	append(err->msg, sizeof err->msg, &o, " \"");
+	append(err->msg, sizeof err->msg, &o, shown);
+	append(err->msg, sizeof err->msg, &o, "\": ");
+	append(err->msg, sizeof err->msg, &o, detail);
+	err->pos = pos;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+enum nest_kind { NK_SQUOTE, NK_DQUOTE, NK_BRACKET };
+
+struct nest {
+	enum nest_kind kind;
+	char close;     /* closing character */
+	char open;      /* opening character (for messages) */
+	bool keep;      /* the delimiters are copied into the word */
+	size_t at;      /* offset of the opening character in `whole` */
+};
+
+struct nest_stack {
+	struct nest small[16];
+	struct nest *v;
+	size_t n, cap;
+};
+
+static int nest_push(struct nest_stack *st, struct nest e)
+{
+	if (st->n == st->cap) {
+		size_t ncap = st->cap * 2;
+		struct nest *nv;
+		if (st->v == st->small) {
+			nv = malloc(ncap * sizeof *nv);
+			if (nv)
+				memcpy(nv, st->small, st->n * sizeof *nv);
+		} else {
+			nv = realloc(st->v, ncap * sizeof *nv);
+		}
+		if (!nv)
+			return -1;
+		st->v = nv;
+		st->cap = ncap;
+	}
+	st->v[st->n++] = e;
+	return 0;
+}
+
+static char closer_of(char c)
+{
+	switch (c) {
+	case '(': return ')';
+	case '[': return ']';
+	case '{': return '}';
+	default: return 0;
+	}
+}
+
+static bool is_closer(char c)
+{
+	return c == ')' || c == ']' || c == '}';
+}
+
+static char decode_escape(char c)
+{
+	switch (c) {
+	case '0': return '\0';
+	case 'a': return '\a';
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case 'v': return '\v';
+	default: return c;
+	}
+}
+
+/* Which terminator (if any) starts at s? Returns its length, 0 if none. */
+static size_t at_terminator(const char *s, const char *const *ends)
+{
+	if (!ends)
+		return 0;
+	for (size_t k = 0; ends[k]; k++) {
+		size_t l = strlen(ends[k]);
+		if (l && !strncmp(s, ends[k], l))
+			return l;
+	}
+	return 0;
+}
+
+static const char *nest_name(const struct nest *e, char *buf, size_t cap)
+{
+	switch (e->kind) {
+	case NK_SQUOTE: return "single quote";
+	case NK_DQUOTE: return "double quote";
+	default:
+		snprintf(buf, cap, "'%c'", e->open);
+		return buf;
+	}
+}
+
+static int grow(char **buf, size_t *cap)
+{
+	size_t ncap = *cap * 2;
+	char *nb;
+	if (ncap < *cap)
+		return -1;
+	nb = realloc(*buf, ncap);
+	if (!nb)
+		return -1;
+	*buf = nb;
+	*cap = ncap;
+	return 0;
+}
+
+int addr_lex_word_in(const char *whole, const char *what, const char **in, const char *const *ends,
+		     size_t maxlen, char **out, struct addr_error *err)
+{
+	struct nest_stack st = { .n = 0, .cap = 16 };
+	const char *s = *in;
+	size_t base, i = 0, len = 0, cap;
+	char *buf;
+	char nb1[8], nb2[8];
+	int rc = -1;
+
+	st.v = st.small;
+	*out = NULL;
+	if (!whole || whole > s)
+		whole = s;
+	base = (size_t)(s - whole);
+	if (maxlen == 0)
+		maxlen = SIZE_MAX;
+	/* grown on demand: scanning the rest of the input up front would make splitting a long
+	 * command line quadratic */
+	cap = 64;
+	buf = malloc(cap);
+	if (!buf) {
+		addr_set_error(err, what, whole, base, "out of memory");
+		return -1;
+	}
+
+#define PUT(ch)                                                                              \
+	do {                                                                                 \
+		if (len + 1 >= maxlen) {                                                     \
+			addr_set_error(err, what, whole, base + i,                           \
+				       "word is too long at offset %zu (at most %zu bytes allowed)", \
+				       base + i, maxlen - 1);                                \
+			goto out;                                                            \
+		}                                                                            \
+		if (len + 1 >= cap && grow(&buf, &cap) < 0)                                  \
+			goto oom;                                                            \
+		buf[len++] = (ch);                                                           \
+	} while (0)
+
+	while (s[i]) {
+		char c = s[i];
+		struct nest *top = st.n ? &st.v[st.n - 1] : NULL;
+
+		if (c == '\\') {
+			if (s[i + 1] == '\0') { /* trailing lone backslash: dropped */
+				i++;
+				break;
+			}
+			PUT(decode_escape(s[i + 1]));
+			i += 2;
+			continue;
+		}
+		if (!top) {
+			size_t tl = at_terminator(s + i, ends);
+			if (tl)
+				break;
+			if (c == '\'' || c == '"') {
+				struct nest e = { c == '\'' ? NK_SQUOTE : NK_DQUOTE, c, c, false, base + i };
+				if (nest_push(&st, e) < 0)
+					goto oom;
+				i++;
+				continue;
+			}
+			if (closer_of(c)) {
+				struct nest e = { NK_BRACKET, closer_of(c), c, true, base + i };
+				if (nest_push(&st, e) < 0)
+					goto oom;
+				PUT(c);
+				i++;
+				continue;
+			}
+			if (is_closer(c)) {
+				addr_set_error(err, what, whole, base + i,
+					       "unmatched '%c' at offset %zu (expected an opening bracket before it, or quote/escape it)",
+					       c, base + i);
+				goto out;
+			}
+			PUT(c);
+			i++;
+			continue;
+		}
+		switch (top->kind) {
+		case NK_SQUOTE:
+			if (c == '\'') {
+				bool keep = top->keep;
+				st.n--;
+				if (keep)
+					PUT(c);
+			} else {
+				PUT(c);
+			}
+			i++;
+			continue;
+		case NK_DQUOTE:
+			if (c == '"') {
+				bool keep = top->keep;
+				st.n--;
+				if (keep)
+					PUT(c);
+				i++;
+				continue;
+			}
+			if (c == '\'') {
+				struct nest e = { NK_SQUOTE, c, c, true, base + i };
+				if (nest_push(&st, e) < 0)
+					goto oom;
+				PUT(c);
+				i++;
+				continue;
+			}
+			if (closer_of(c)) {
+				struct nest e = { NK_BRACKET, closer_of(c), c, true, base + i };
+				if (nest_push(&st, e) < 0)
+					goto oom;
+			}
+			/* a stray closer inside double quotes is literal */
+			PUT(c);
+			i++;
+			continue;
+		case NK_BRACKET:
+			if (c == top->close) {
+				st.n--;
+				PUT(c);
+				i++;
+				continue;
+			}
+			if (is_closer(c)) {
+				addr_set_error(err, what, whole, base + i,
+					       "mismatched '%c' at offset %zu (expected '%c' to close the '%c' at offset %zu)",
+					       c, base + i, top->close, top->open, top->at);
+				goto out;
+			}
+			if (c == '\'' || c == '"') {
+				struct nest e = { c == '\'' ? NK_SQUOTE : NK_DQUOTE, c, c, true, base + i };
+				if (nest_push(&st, e) < 0)
+					goto oom;
+			} else if (closer_of(c)) {
+				struct nest e = { NK_BRACKET, closer_of(c), c, true, base + i };
+				if (nest_push(&st, e) < 0)
+					goto oom;
+			}
+			PUT(c);
+			i++;
+			continue;
+		}
+	}
+#undef PUT
+
+	if (st.n) {
+		const struct nest *e = &st.v[st.n - 1];
+		if (st.n > 1) {
+			const struct nest *p = &st.v[st.n - 2];
+			addr_set_error(err, what, whole, e->at,
+				       "unclosed %s at offset %zu (inside the %s at offset %zu); expected a closing %c before the end",
+				       nest_name(e, nb1, sizeof nb1), e->at, nest_name(p, nb2, sizeof nb2), p->at,
+				       e->close);
+		} else {
+			addr_set_error(err, what, whole, e->at, "unclosed %s at offset %zu; expected a closing %c before the end",
+				       nest_name(e, nb1, sizeof nb1), e->at, e->close);
+		}
+		goto out;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	buf = NULL;
+	*in = s + i;
+	rc = 0;
+	goto out;
+oom:
+	addr_set_error(err, what, whole, base + i, "out of memory");
+out:
+	free(buf);
+	if (st.v != st.small)
+		free(st.v);
+	return rc;
+}
+
+int addr_lex_word(const char **in, const char *const *ends, size_t maxlen, char **out, struct addr_error *err)
+{
+	return addr_lex_word_in(*in, "word", in, ends, maxlen, out, err);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+void addr_free_words(char **words)
+{
+	if (!words)
+		return;
+	for (size_t k = 0; words[k]; k++)
+		free(words[k]);
+	free(words);
+}
+
+char **addr_split_words_in(const char *text, const char *what, struct addr_error *err)
+{
+	static const char *const blanks[] = { " ", "\t", NULL };
+	const char *p = text;
+	char **v;
+	size_t n = 0, cap = 8;
+
+	if (!text) {
+		addr_set_error(err, what, "", 0, "no command line given");
+		return NULL;
+	}
+	v = malloc(cap * sizeof *v);
+	if (!v) {
+		addr_set_error(err, what, text, 0, "out of memory");
+		return NULL;
+	}
+	for (;;) {
+		char *w;
+		const char *start;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		if (addr_lex_word_in(text, what, &p, blanks, 0, &w, err) < 0)
+			goto fail;
+		/* a word that was nothing but a trailing lone backslash is no word at all */
+		if (p - start == 1 && *start == '\\') {
+			free(w);
+			continue;
+		}
+		if (n + 1 >= cap) {
+			char **nv = realloc(v, cap * 2 * sizeof *nv);
+			if (!nv) {
+				free(w);
+				addr_set_error(err, what, text, (size_t)(p - text), "out of memory");
+				goto fail;
+			}
+			v = nv;
+			cap *= 2;
+		}
+		v[n++] = w;
+	}
+	v[n] = NULL;
+	return v;
+fail:
+	v[n] = NULL;
+	addr_free_words(v);
+	return NULL;
+}
+
+char **addr_split_words(const char *text, struct addr_error *err)
+{
+	return addr_split_words_in(text, "command line", err);
+}
