@@ -1,12 +1,63 @@
-/* Placeholder until the nc face lands: says so plainly instead of pretending. */
+/* The nc face: netcat's flags (OpenBSD nc as Debian ships it, traditional nc's -e/-c/-o, ncat's
+ * long options) parsed into nc_opts; -z probes ports itself (scan.c), everything else is a
+ * relay plan run by the shared engine (plan.c). */
 #include "nc/nc.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/version.h"
+#include "nc/args.h"
+#include "nc/messages.h"
+#include "nc/plan.h"
+#include "nc/scan.h"
 
 int nc_main(int argc, char **argv, enum nc_dialect dialect)
 {
-	(void)argc;
-	(void)dialect;
-	fprintf(stderr, "%s: the nc face of duct is not built yet; use the relay: duct TCP:host:port -\n", argv[0]);
-	return 1;
+	struct nc_opts o;
+	char err[512];
+	enum nc_parse_result r = nc_parse_args(argc, argv, dialect, &o, err, sizeof err);
+	const bool ncat = o.dialect == NC_NCAT;
+	switch (r) {
+	case NC_PARSE_HELP:
+		if (ncat) {
+			fputs(nc_ncat_help_text, stdout);
+		} else {
+			fprintf(stderr, "duct nc %s (OpenBSD netcat 1.219 compatible)\n", DUCT_VERSION);
+			fputs(nc_usage_text, stderr);
+			fputs(nc_help_text, stderr);
+		}
+		return 0;
+	case NC_PARSE_VERSION:
+		if (ncat)
+			nc_ncat_version_line(&o);
+		else
+			printf("duct nc %s (OpenBSD netcat 1.219 compatible)\n", DUCT_VERSION);
+		return 0;
+	case NC_PARSE_USAGE:
+		if (ncat) {
+			if (err[0])
+				fprintf(stderr, "%s: %s\n", log_progname(), err);
+			fputs("Ncat: Try `--help' or man(1) ncat for more information, usage options and help. QUITTING.\n",
+			      stderr);
+			return 2;
+		}
+		if (err[0])
+			fprintf(stderr, "%s: %s\n", log_progname(), err);
+		fputs(nc_usage_text, stderr);
+		return 1;
+	case NC_PARSE_ERROR:
+		nc_err(&o, "%s", err);
+		return ncat ? 2 : 1;
+	case NC_PARSE_OK:
+		break;
+	}
+	if (o.md5sig) {
+		nc_err(&o, "Unable to read TCP MD5SIG password");
+		return 1;
+	}
+	if (o.zero)
+		return nc_scan(&o);
+	return nc_run(&o);
 }

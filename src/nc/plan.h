@@ -1,0 +1,16 @@
+/* nc's data mode as a relay plan run by the shared engine. */
+#ifndef DUCT_NC_PLAN_H
+#define DUCT_NC_PLAN_H
+
+#include <stddef.h>
+
+#include "nc/args.h"
+
+/* Returns the exit status. */
+int nc_run(const struct nc_opts *o);
+
+/* Backslash-escape socat address grammar characters in a parameter or option value. Returns
+ * the length needed (excluding NUL); out is truncated to len. */
+size_t nc_addr_escape(const char *s, char *out, size_t len);
+
+#endif
