@@ -258,12 +258,7 @@ int addr_lex_word_in(const char *whole, const char *what, const char **in, const
 				i++;
 				continue;
 			}
-			if (is_closer(c)) {
-				addr_set_error(err, what, whole, base + i,
-					       "unmatched '%c' at offset %zu (expected an opening bracket before it, or quote/escape it)",
-					       c, base + i);
-				goto out;
-			}
+			/* A closer with nothing to close is literal, as in socat (EXEC:'echo :)'). */
 			PUT(c);
 			i++;
 			continue;
