@@ -755,3 +755,22 @@ enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialec
 	}
 	return NC_PARSE_OK;
 }
+
+/* Escape a parameter for socat's address grammar: every grammar character gets a "\". */
+size_t nc_addr_escape(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+	for (; *s; s++) {
+		if (strchr("\\:,!\"'()[]{}= ", *s)) {
+			if (n + 1 < len)
+				out[n] = '\\';
+			n++;
+		}
+		if (n + 1 < len)
+			out[n] = *s;
+		n++;
+	}
+	if (len)
+		out[n < len ? n : len - 1] = '\0';
+	return n;
+}

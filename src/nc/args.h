@@ -104,6 +104,10 @@ double nc_parse_duration(const char *s, bool suffixes);
 /* -T keyword or number: returns the TOS byte, or -1. */
 int nc_parse_tos(const char *s);
 
+/* Backslash-escape socat address grammar characters in a parameter or option value. Returns
+ * the length needed (excluding NUL); out is truncated to len. */
+size_t nc_addr_escape(const char *s, char *out, size_t len);
+
 /* The OpenBSD usage text (3 spaces/tab layout as nc.openbsd prints it). */
 extern const char nc_usage_text[];
 extern const char nc_help_text[];

@@ -25,25 +25,6 @@
 
 #define NC_FOREVER 1e9
 
-/* Escape a parameter for socat's address grammar: every grammar character gets a "\". */
-size_t nc_addr_escape(const char *s, char *out, size_t len)
-{
-	size_t n = 0;
-	for (; *s; s++) {
-		if (strchr("\\:,!\"'()[]{}= ", *s)) {
-			if (n + 1 < len)
-				out[n] = '\\';
-			n++;
-		}
-		if (n + 1 < len)
-			out[n] = *s;
-		n++;
-	}
-	if (len)
-		out[n < len ? n : len - 1] = '\0';
-	return n;
-}
-
 struct abuf {
 	char s[4096];
 	size_t n;

@@ -9,8 +9,4 @@
 /* Returns the exit status. */
 int nc_run(const struct nc_opts *o);
 
-/* Backslash-escape socat address grammar characters in a parameter or option value. Returns
- * the length needed (excluding NUL); out is truncated to len. */
-size_t nc_addr_escape(const char *s, char *out, size_t len);
-
 #endif
