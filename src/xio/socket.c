@@ -384,6 +384,14 @@ static ssize_t dg_read(struct endpoint *ep, void *buf, size_t len)
 		ssize_t n = recvfrom(ep->rfd, buf, len, MSG_DONTWAIT, &from.sa, &fl);
 		if (n < 0)
 			return -1;
+		if (d->raw_ip && from.sa.sa_family == AF_INET && n > 0) {
+			/* raw IPv4 sockets read the IP header too: pass on the payload */
+			size_t ihl = (size_t)(((unsigned char *)buf)[0] & 0x0f) * 4;
+			if (ihl <= (size_t)n) {
+				memmove(buf, (char *)buf + ihl, (size_t)n - ihl);
+				n -= (ssize_t)ihl;
+			}
+		}
 		if (!(d->flags & (DGF_PEERONLY | DGF_RANGE)) || peer_ok(d, &from.sa, fl))
 			return n;
 		if (log_enabled(LOG_I)) {
@@ -1351,6 +1359,14 @@ static bool dgram_recvfrom_one(struct sk *s)
 	char b[300];
 	if (!server_peer_ok(s, &pa.sa, pl, "packet"))
 		return true;
+	unsigned char *data = s->dgbuf;
+	if (s->rq.raw_ip && pa.sa.sa_family == AF_INET && n > 0) {
+		size_t ihl = (size_t)(data[0] & 0x0f) * 4;
+		if (ihl <= (size_t)n) {
+			data += ihl;
+			n -= (ssize_t)ihl;
+		}
+	}
 	NOTE("receiving packet from %s", sainfo(&pa, pl, b, sizeof b));
 	int dfd;
 	if (s->fork) {
@@ -1391,7 +1407,7 @@ static bool dgram_recvfrom_one(struct sk *s)
 	d->peerlen = pl;
 	d->pkt = malloc(n ? (size_t)n : 1);
 	if (d->pkt)
-		memcpy(d->pkt, s->dgbuf, (size_t)n);
+		memcpy(d->pkt, data, (size_t)n);
 	d->pktlen = (size_t)n;
 	d->pkt_ready = d->pkt != NULL;
 	d->raw_ip = s->rq.raw_ip;
@@ -1457,9 +1473,10 @@ static void recv_deliver(struct sk *s)
 		return;
 	}
 	ep->flags &= ~EPF_WRITE;
-	if (s->has_range || s->sourceport >= 0 || s->lowport) {
-		struct dg_ctx *d = dg_attach(ep, DGF_RANGE);
+	if (s->has_range || s->sourceport >= 0 || s->lowport || s->rq.raw_ip) {
+		struct dg_ctx *d = dg_attach(ep, s->has_range || s->sourceport >= 0 || s->lowport ? DGF_RANGE : 0);
 		if (d) {
+			d->raw_ip = s->rq.raw_ip;
 			d->has_range = s->has_range;
 			d->range = s->range;
 			d->sourceport = s->sourceport;
@@ -1798,5 +1815,19 @@ int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int pr
 	}
 	*out = l.a[0];
 	sa_list_free(&l);
+	return 0;
+}
+
+int sk_apply_phases(struct xio_open *op, enum opt_phase from, enum opt_phase to, int fd, const char *path)
+{
+	struct opt_apply_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.fd = fd;
+	ctx.path = path;
+	ctx.open_mode = 0666;
+	ctx.addrname = op->typed;
+	for (int ph = from; ph <= (int)to; ph++)
+		if (opt_apply_phase(&op->opts, (enum opt_phase)ph, &ctx) < 0)
+			return -1;
 	return 0;
 }

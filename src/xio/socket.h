@@ -83,6 +83,12 @@ int ipstream_listen_open(struct xio_open *op, int type, int protocol, const char
  * family chosen from the handler, pf= and -4/-6/-0. Takes bind. */
 int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int protocol, struct sa_addr *out);
 
+/* interface.c: take the iff-* options and set those flags on interface ifname
+ * (SIOCGIFFLAGS/SIOCSIFFLAGS). Returns -1 (logged) on failure. */
+int iface_take_flags(struct xio_open *op, const char *ifname);
+/* Apply the phases from..to (inclusive) of op->opts on fd/path; -1 when an option failed. */
+int sk_apply_phases(struct xio_open *op, enum opt_phase from, enum opt_phase to, int fd, const char *path);
+
 /* porthold.c: who holds a local port/path? Writes " — port 8080 is held by pid 1234 (socat)"
  * (or a TIME_WAIT hint) into buf; empty when nothing is known. */
 void porthold_describe(int domain, int type, int protocol, const struct sockaddr *sa, socklen_t len,

@@ -1,0 +1,121 @@
+/* INTERFACE:<name>: link-layer frames on a network interface through an AF_PACKET socket
+ * (each read is one frame, each write sends one). Needs CAP_NET_RAW. The iff-* helpers are
+ * shared with TUN. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "xio/socket.h"
+
+int iface_take_flags(struct xio_open *op, const char *ifname)
+{
+	short set = 0, clear = 0;
+	bool any = false;
+	for (size_t i = 0; i < op->opts.n; i++) {
+		struct opt_value *v = &op->opts.v[i];
+		if (!v->def || v->used || v->def->id < OPT_IFF_UP || v->def->id > OPT_IFF_AUTOMEDIA)
+			continue;
+		v->used = true;
+		any = true;
+		short bit = (short)v->def->a1;
+		if (v->i) {
+			set |= bit;
+			clear &= (short)~bit;
+		} else {
+			clear |= bit;
+			set &= (short)~bit;
+		}
+	}
+	if (!any)
+		return 0;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		ERR("socket(): %s", strerror(errno));
+		return -1;
+	}
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, ifname, strnlen(ifname, sizeof ifr.ifr_name - 1));
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		ERR("ioctl(%d, SIOCGIFFLAGS, {\"%s\"}): %s", s, ifname, strerror(errno));
+		close(s);
+		return -1;
+	}
+	ifr.ifr_flags = (short)((ifr.ifr_flags | set) & ~clear);
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+		ERR("ioctl(%d, SIOCSIFFLAGS, {\"%s\", %#x}): %s", s, ifname, (unsigned)(unsigned short)ifr.ifr_flags,
+		    strerror(errno));
+		close(s);
+		return -1;
+	}
+	close(s);
+	return 0;
+}
+
+static int interface_open(struct xio_open *op)
+{
+	const char *name = op->spec->params[0];
+	unsigned idx = if_nametoindex(name);
+	if (!idx) {
+		ERR("%s: interface \"%s\": %s", op->typed, name, strerror(errno));
+		return -1;
+	}
+	if (sk_apply_phases(op, PH_INIT, PH_SOCKET, -1, NULL) < 0)
+		return -1;
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (fd < 0) {
+		ERR("socket(%d, %d, %d): %s", AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), strerror(errno));
+		return -1;
+	}
+	if (sk_apply_phases(op, PH_PASTSOCKET, PH_PREBIND, fd, NULL) < 0) {
+		close(fd);
+		return -1;
+	}
+	struct sockaddr_ll ll;
+	memset(&ll, 0, sizeof ll);
+	ll.sll_family = AF_PACKET;
+	ll.sll_protocol = htons(ETH_P_ALL);
+	ll.sll_ifindex = (int)idx;
+	if (bind(fd, (struct sockaddr *)&ll, sizeof ll) < 0) {
+		ERR("bind(%d, {AF=%d \"%s\"}, %zu): %s", fd, AF_PACKET, name, sizeof ll, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (sk_apply_phases(op, PH_PASTBIND, PH_CONNECTED, fd, NULL) < 0 || iface_take_flags(op, name) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (opt_take(&op->opts, OPT_RETRIEVE_VLAN))
+		WARN("%s: retrieve-vlan is experimental and not implemented; frames are passed as received", op->typed);
+	NOTE("reading and writing frames on interface \"%s\" (index %u)", name, idx);
+	struct endpoint *ep = sk_make_endpoint(op, fd, "interface", true);
+	if (!ep) {
+		close(fd);
+		return -1;
+	}
+	if (xio_take_appl_opts(op, ep) < 0) {
+		endpoint_close(ep);
+		return -1;
+	}
+	xio_finish(op, ep);
+	return 0;
+}
+
+static const char *const al_if[] = { "IF", NULL };
+
+const struct xio_handler xio_interface = {
+	.name = "INTERFACE", .aliases = al_if, .usage = ":<interface>", .min_params = 1, .max_params = 1,
+	.groups = G(FD) | G(SOCKET) | G(INTERFACE), .dirs = XIO_RDWR, .arg = AF_PACKET, .flags = 0,
+	.open = interface_open, .help = "link-layer frames on a network interface (AF_PACKET)",
+};
