@@ -125,8 +125,8 @@ cap() {
 	local s=$1; shift
 	timeout -k 2 "$s" "$@" <"${CAP_IN:-/dev/null}" >"$T_TMP/cap.out" 2>"$T_TMP/cap.err"
 	RC=$?
-	OUT=$(cat "$T_TMP/cap.out")
-	ERR=$(cat "$T_TMP/cap.err")
+	OUT=$(tr -d '\0' <"$T_TMP/cap.out")
+	ERR=$(tr -d '\0' <"$T_TMP/cap.err")
 }
 # capsh SECS 'SHELL TEXT': like cap, through bash -c (DUCT, T_TMP are exported)
 capsh() { export DUCT; cap "$1" bash -c "$2"; }
