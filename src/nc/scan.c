@@ -208,7 +208,8 @@ static void report_failure(struct probe *pr, int err, bool timed_out)
 	struct scan *sc = pr->sc;
 	const struct nc_opts *o = sc->o;
 	if (o->dialect == NC_NCAT) {
-		if (o->verbose)
+		/* ncat reports a failed connect even without -v, except under plain -z. */
+		if (o->verbose || sc->keep_fd)
 			probe_printf(pr, "Ncat: %s.", timed_out ? "TIMEOUT" : strerror(err));
 		return;
 	}
