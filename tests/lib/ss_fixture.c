@@ -1,8 +1,8 @@
 /* ss_fixture: create a fixed set of sockets for the ss differential test, then wait.
  * Meant to run inside a fresh network namespace (fixed ports are safe there).
  * Usage: ss_fixture DIR   (unix socket paths go under DIR)
- * Prints "ready" on stdout once everything is set up, then blocks until stdin
- * reaches EOF or a signal arrives. */
+ * Prints "ready" on stdout once everything is set up, then sleeps until a signal
+ * (SIGTERM/SIGKILL) ends it. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -226,8 +226,6 @@ int main(int argc, char **argv)
 
 	printf("ready\n");
 	fflush(stdout);
-	char b;
-	while (read(0, &b, 1) > 0)
-		;
-	return 0;
+	for (;;)
+		pause();
 }
