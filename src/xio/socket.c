@@ -1049,6 +1049,13 @@ static int server_setup(struct sk *s)
 			set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 		if (do_bind(s, &s->rq.local.u.sa, s->rq.local.len) < 0)
 			return -1;
+		if (sa_port(&s->rq.local.u.sa, s->rq.local.len) == 0 && !s->rq.raw_ip) {
+			/* port 0: keep the one the kernel chose (a UDP-LISTEN fork rebinds it) */
+			struct sa_addr got;
+			got.len = sizeof got.u;
+			if (getsockname(fd, &got.u.sa, &got.len) == 0 && got.len <= sizeof got.u)
+				s->rq.local = got;
+		}
 		if (path)
 			s->path_created = true;
 		if (path)
