@@ -114,6 +114,19 @@ LINES=(
 )
 for l in "${LINES[@]}"; do compare "$l"; done
 
+# ---- terminal widths (TIOCGWINSZ): run both under script(1) at a few sizes ----
+if have script; then
+	for cols in 60 100 200; do
+		for l in "-tln" "-tlnp" "-xa" "-tanm"; do
+			want=$(IN script -qc "stty cols $cols rows 40; ss $l" /dev/null)
+			got=$(IN script -qc "stty cols $cols rows 40; $DUCT ss $l" /dev/null)
+			is "$got" "$want" "tty $cols columns: ss $l"
+		done
+	done
+else
+	skip "no script(1) for tty widths"
+fi
+
 # ---- JSON ----
 if have jq; then
 	IN "$DUCT" ss -tlnj >"$T_TMP/j" 2>"$T_TMP/j.err"

@@ -458,7 +458,7 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 	free(toks);
 	if (r) {
 		fprintf(stderr, "%s\n", ctx.err);
-		return usage_exit();
+		return ctx.status == 1 ? 1 : usage_exit();
 	}
 	if (ctx.families_changed) {
 		unsigned keep = o->states;

@@ -62,6 +62,7 @@ static void perr(struct parser *p, const char *fmt, ...)
 {
 	if (p->err)
 		return;
+	p->ctx->status = strncmp(fmt, "ss: bison", 9) ? 1 : 255;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->ctx->err, sizeof p->ctx->err, fmt, ap);
@@ -203,13 +204,13 @@ static int parse_port(struct parser *p, const char *port, long *out)
 	if (p->ctx->dbs & (1u << TCP_DB))
 		st = getservbyname(port, "tcp");
 	if (su && st && su->s_port != st->s_port) {
-		perr(p, "Error: ambiguous port \"%s\".", port);
+		perr(p, "Error: ambiguous port \"%s\".\nCannot parse dst/src address.", port);
 		return -1;
 	}
 	if (!su)
 		su = st;
 	if (!su) {
-		perr(p, "Error: \"%s\" does not look like a port.", port);
+		perr(p, "Error: \"%s\" does not look like a port.\nCannot parse dst/src address.", port);
 		return -1;
 	}
 	*out = ntohs((uint16_t)su->s_port);
@@ -223,7 +224,7 @@ static int parse_host(struct parser *p, const char *word, bool is_port, struct s
 	int fam = p->ctx->preferred_family;
 
 	if (strlen(word) >= sizeof buf) {
-		perr(p, "Error: an inet prefix is expected rather than \"%s\".", word);
+		perr(p, "Error: an inet prefix is expected rather than \"%s\".\nCannot parse dst/src address.", word);
 		return -1;
 	}
 	strcpy(buf, word);
@@ -351,7 +352,7 @@ static int parse_host(struct parser *p, const char *word, bool is_port, struct s
 		addr++;
 		port = strchr(addr, ']');
 		if (!port) {
-			perr(p, "Error: an inet prefix is expected rather than \"%s\".", word);
+			perr(p, "Error: an inet prefix is expected rather than \"%s\".\nCannot parse dst/src address.", word);
 			return -1;
 		}
 		*port++ = 0;
@@ -373,7 +374,7 @@ static int parse_host(struct parser *p, const char *word, bool is_port, struct s
 	}
 	if (!is_port && *addr && *addr != '*') {
 		if (parse_prefix(addr, fam, h) && resolve_host(addr, fam, h)) {
-			perr(p, "Error: an inet prefix is expected rather than \"%s\".", addr);
+			perr(p, "Error: an inet prefix is expected rather than \"%s\".\nCannot parse dst/src address.", addr);
 			return -1;
 		}
 		if (fam == AF_UNSPEC)
@@ -394,7 +395,8 @@ static struct ss_filter *p_or(struct parser *p);
 static const char *take_word(struct parser *p, const char *what)
 {
 	if (p->i >= p->n) {
-		perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\" (%s expected)", what);
+		perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\" Sorry.");
+		(void)what;
 		return NULL;
 	}
 	return p->t[p->i++];
@@ -477,7 +479,7 @@ static struct ss_filter *p_unary(struct parser *p)
 			return NULL;
 		if (peek(p) != T_RP) {
 			ss_filter_free(f);
-			perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\"");
+			perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\" Sorry.");
 			return NULL;
 		}
 		p->i++;
@@ -502,7 +504,7 @@ static struct ss_filter *p_unary(struct parser *p)
 		if (!parse_int(w, &v))
 			idx = (unsigned)v;
 		else if (!(idx = if_nametoindex(w))) {
-			perr(p, "Error: \"%s\" does not look like a device.", w);
+			perr(p, "Cannot parse device.");
 			return NULL;
 		}
 		f = node(SSF_DEVCOND);
@@ -525,13 +527,13 @@ static struct ss_filter *p_unary(struct parser *p)
 		errno = 0;
 		mark = strtoul(buf, &e, 0);
 		if (!*buf || *e || errno || mark > 0xffffffffu) {
-			perr(p, "Error: \"%s\" does not look like a mark.", w);
+			perr(p, "Cannot parse mark %s.", w);
 			return NULL;
 		}
 		if (sl) {
 			mask = strtoul(sl + 1, &e, 0);
 			if (!sl[1] || *e || mask > 0xffffffffu) {
-				perr(p, "Error: \"%s\" does not look like a mark.", w);
+				perr(p, "Cannot parse mark %s.", w);
 				return NULL;
 			}
 		}
@@ -562,7 +564,7 @@ static struct ss_filter *p_unary(struct parser *p)
 		struct stat st;
 		snprintf(path, sizeof path, "%s/%s", mnt, w[0] == '/' ? w + 1 : w);
 		if (!*mnt || stat(path, &st)) {
-			perr(p, "Error: \"%s\" does not look like a cgroup path.", w);
+			perr(p, "Failed to get cgroup2 ID: No such file or directory\nCannot parse cgroup %s.", w);
 			return NULL;
 		}
 		id = st.st_ino;
@@ -571,11 +573,19 @@ static struct ss_filter *p_unary(struct parser *p)
 		return maybe_not(f, neg);
 	}
 	case T_END:
-		perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\"");
+		perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\" Sorry.");
 		return NULL;
-	default:
-		perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\"");
+	default: {
+		/* ss's lexer turns every other word into a host condition first, so a word that
+		 * is not a valid host reports that, and a valid one is a syntax error. */
+		struct ss_hostcond h;
+		if (t == T_WORD && parse_host(p, p->t[p->i], false, &h))
+			return NULL;
+		if (t == T_WORD)
+			free(h.pattern);
+		perr(p, "ss: bison bellows (while parsing filter): \"syntax error!\" Sorry.");
 		return NULL;
+	}
 	}
 }
 
@@ -630,11 +640,11 @@ int ss_filter_parse(char **toks, int ntoks, struct ss_parse_ctx *ctx, struct ss_
 	if (f && p.i < p.n) {
 		ss_filter_free(f);
 		f = NULL;
-		perr(&p, "ss: bison bellows (while parsing filter): \"syntax error!\"");
+		perr(&p, "ss: bison bellows (while parsing filter): \"syntax error!\" Sorry.");
 	}
 	if (!f) {
 		if (!ctx->err[0])
-			snprintf(ctx->err, sizeof ctx->err, "ss: bison bellows (while parsing filter): \"syntax error!\"");
+			snprintf(ctx->err, sizeof ctx->err, "ss: bison bellows (while parsing filter): \"syntax error!\" Sorry.");
 		return -1;
 	}
 	*out = f;

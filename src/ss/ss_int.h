@@ -70,6 +70,7 @@ struct ss_parse_ctx {
 	int families_changed;      /* out: family forced by a FAMILY: prefix */
 	int forced_family;
 	char err[256];             /* out: message for stderr */
+	int status;                /* out: exit status for the error (1 lexical, 255 syntax) */
 };
 
 /* Parse the expression from a token list (already split on whitespace).
