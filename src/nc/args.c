@@ -58,7 +58,9 @@ const char nc_help_text[] =
 	"\t\t-z\t\tZero-I/O mode [used for scanning]\n"
 	"\tPort numbers can be individual or ranges: lo-hi [inclusive]\n"
 	"\tduct extras: -e prog, -c cmd, -o hexdump-file (traditional nc); ncat's long options\n"
-	"\t(--exec --sh-exec --keep-open --ssl --proxy --allow --deny ...); --udp-strict\n";
+	"\t(--exec --sh-exec --keep-open --ssl --proxy --allow --deny ...)\n"
+	"\t-u -z -vv reports per port: open (reply), closed (ICMP unreachable), open|filtered (silence)\n"
+	"\t--udp-strict: UDP -z status 0 = a port replied, 1 = all closed, 2 = only silence\n";
 
 const char nc_ncat_help_text[] =
 	"Ncat (duct) - Usage: ncat [options] [hostname] [port]\n"
