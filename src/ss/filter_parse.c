@@ -32,7 +32,11 @@ struct parser {
 	int n, i;
 	struct ss_parse_ctx *ctx;
 	int err;
+	int depth;
 };
+
+#define MAX_DEPTH 256       /* nesting of "(" and "not" */
+#define MAX_TOKENS 20000
 
 static enum tok classify(const char *s)
 {
@@ -167,8 +171,10 @@ static int parse_prefix(const char *s, int fam, struct ss_hostcond *h)
 	return 0;
 }
 
-static int resolve_host(const char *s, int fam, struct ss_hostcond *h)
+static int resolve_host(const char *s, int fam, struct ss_hostcond *h, bool allowed)
 {
+	if (!allowed)
+		return -1;
 	struct addrinfo hints = { .ai_family = fam }, *res = NULL;
 	if (getaddrinfo(s, NULL, &hints, &res) || !res)
 		return -1;
@@ -373,7 +379,7 @@ static int parse_host(struct parser *p, const char *word, bool is_port, struct s
 		}
 	}
 	if (!is_port && *addr && *addr != '*') {
-		if (parse_prefix(addr, fam, h) && resolve_host(addr, fam, h)) {
+		if (parse_prefix(addr, fam, h) && resolve_host(addr, fam, h, !p->ctx->no_dns)) {
 			perr(p, "Error: an inet prefix is expected rather than \"%s\".\nCannot parse dst/src address.", addr);
 			return -1;
 		}
@@ -467,14 +473,22 @@ static struct ss_filter *p_unary(struct parser *p)
 {
 	enum tok t = peek(p);
 	struct ss_filter *f;
+	if ((t == T_NOT || t == T_LP) && p->depth >= MAX_DEPTH) {
+		perr(p, "ss: bison bellows (while parsing filter): \"memory exhausted!\" Sorry.");
+		return NULL;
+	}
 	switch (t) {
 	case T_NOT:
 		p->i++;
+		p->depth++;
 		f = p_unary(p);
+		p->depth--;
 		return f ? node2(SSF_NOT, f, NULL) : NULL;
 	case T_LP:
 		p->i++;
+		p->depth++;
 		f = p_or(p);
+		p->depth--;
 		if (!f)
 			return NULL;
 		if (peek(p) != T_RP) {
@@ -636,6 +650,11 @@ int ss_filter_parse(char **toks, int ntoks, struct ss_parse_ctx *ctx, struct ss_
 	ctx->err[0] = 0;
 	if (ntoks == 0)
 		return 0;
+	if (ntoks > MAX_TOKENS) {
+		snprintf(ctx->err, sizeof ctx->err, "ss: bison bellows (while parsing filter): \"memory exhausted!\" Sorry.");
+		ctx->status = 255;
+		return -1;
+	}
 	struct ss_filter *f = p_or(&p);
 	if (f && p.i < p.n) {
 		ss_filter_free(f);

@@ -67,6 +67,7 @@ struct ss_filter {
 struct ss_parse_ctx {
 	int preferred_family;      /* AF_UNSPEC unless -4/-6/-x/-0/-f */
 	unsigned dbs;              /* to pick udp/tcp for service names */
+	bool no_dns;               /* never resolve host names (fuzzing, tests) */
 	int families_changed;      /* out: family forced by a FAMILY: prefix */
 	int forced_family;
 	char err[256];             /* out: message for stderr */
