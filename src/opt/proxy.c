@@ -6,6 +6,7 @@
 static const char *const al_proxy_authorization[] = { "proxy-auth", "proxyauth", NULL };
 static const char *const al_proxy_authorization_file[] = { "proxyauthfile", NULL };
 static const char *const al_proxy_resolve[] = { "resolv", "resolve", NULL };
+static const char *const al_sockspass[] = { "socks-password", "sockspassword", NULL };
 
 const struct opt_def opt_rows_proxy[] = {
 	{ .name = "http-version", .aliases = NULL, .type = OT_STRING, .groups = G(HTTP),
@@ -29,8 +30,11 @@ const struct opt_def opt_rows_proxy[] = {
 	{ .name = "socksport", .aliases = NULL, .type = OT_STRING, .groups = G(SOCKS),
 	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_SOCKSPORT,
 	  .help = "SOCKS server port (default 1080)" },
+	{ .name = "sockspass", .aliases = al_sockspass, .type = OT_STRING, .groups = G(SOCKS),
+	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_SOCKS_PASSWORD,
+	  .help = "SOCKS5 password (username/password authentication with socksuser; beyond socat)" },
 	{ .name = "socksuser", .aliases = NULL, .type = OT_STRING, .groups = G(SOCKS),
 	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_SOCKSUSER,
-	  .help = "SOCKS4 user id (default $LOGNAME or $USER)" },
+	  .help = "SOCKS4 user id (default $LOGNAME or $USER); SOCKS5 user name with sockspass" },
 	{ .name = NULL }
 };

@@ -159,14 +159,23 @@ const char *opt_suggest(const char *name)
 {
 	const char *best = NULL;
 	bool best_alias = true;
-	int bestd = 1 << 30;
+	int bestd = 1 << 30, limit;
 	size_t len;
 
 	if (!name || !*name)
 		return NULL;
 	build_index();
 	len = strlen(name);
+	/* Accept up to a third of the length (at least 1, at most 3) edits. */
+	limit = (int)(len / 3);
+	if (limit < 1)
+		limit = 1;
+	if (limit > 3)
+		limit = 3;
 	for (size_t i = 0; i < nidx; i++) {
+		size_t l2 = strlen(idx[i].name);
+		if ((l2 > len ? l2 - len : len - l2) > (size_t)limit)
+			continue;
 		int dd = edit_distance(name, idx[i].name);
 		/* prefer canonical names on ties */
 		if (dd < bestd || (dd == bestd && best_alias && !idx[i].alias)) {
@@ -175,12 +184,6 @@ const char *opt_suggest(const char *name)
 			best_alias = idx[i].alias;
 		}
 	}
-	/* Accept up to a third of the length (at least 1, at most 3) edits. */
-	int limit = (int)(len / 3);
-	if (limit < 1)
-		limit = 1;
-	if (limit > 3)
-		limit = 3;
 	return bestd <= limit ? best : NULL;
 }
 

@@ -768,11 +768,11 @@ int opt_parse_list(const struct addr_single *a, const char *addrname, uint64_t g
 			goto fail;
 		}
 		if (!nocheck && !group_ok(d, groups)) {
-			char gs[256];
-			opt_groups_str(groups, false, gs, sizeof(gs));
-			errf(err, errlen, "option \"%s\" not supported with this address type \"%s\" (it accepts options of groups %s%s)",
-			     safe(tmp, sizeof(tmp), o->name), safe(tmp2, sizeof(tmp2), addrname), gs,
-			     gs[0] ? ",PROCESS,APPL" : "PROCESS,APPL");
+			char gs[256], og[128];
+			opt_groups_str(groups | GRP_ANY, false, gs, sizeof(gs));
+			opt_groups_str(d->groups, false, og, sizeof(og));
+			errf(err, errlen, "option \"%s\" not supported with this address type \"%s\" (it accepts options of groups %s; \"%s\" belongs to %s)",
+			     safe(tmp, sizeof(tmp), o->name), safe(tmp2, sizeof(tmp2), addrname), gs, d->name, og);
 			goto fail;
 		}
 		bool fail = false;
