@@ -30,6 +30,7 @@ struct xio_globals {
 };
 
 struct xio_open;
+struct proc_opts;
 /* Called by a handler for each endpoint it produces (once, or once per connection with
  * fork). ep == NULL: the open failed; the error was logged; status says the exit code. */
 typedef void (*xio_deliver_fn)(struct xio_open *op, struct endpoint *ep, int status);
@@ -93,6 +94,12 @@ struct xio_open {
 					 a listener stops accepting while active >= max_children */
 	bool needs_process;           /* set by the handler: sessions it delivers need their own
 					 process (su, chroot, setuid... or classic fork) */
+	/* PROCESS options (chroot, su, setuid, setsid, chdir, umask, netns), taken from opts by
+	 * xio_open_start, which applies their INIT and EARLY parts around h->open. The LATE and
+	 * LATE2 parts are applied by xio_finish (once), by EXEC/SYSTEM/SHELL in their child, or by
+	 * the runner through xio_apply_process_late() in a per-session process. */
+	struct proc_opts *proc;
+	bool proc_late_done;
 };
 
 /* The table (src/xio/handlers.c). */
@@ -124,5 +131,12 @@ void xio_finish(struct xio_open *op, struct endpoint *ep);
 int xio_fd_prepare(int fd);
 /* Fill EPF_RNOPOLL/EPF_WNOPOLL/EPF_ISTTY/EPF_NOSPLICE from fstat of the fds. */
 void xio_classify_fds(struct endpoint *ep);
+/* Apply the LATE/LATE2 PROCESS options of op (chroot, setsid, then su/setuid/setgid) in the
+ * calling process, once. xio_finish calls it, except when the delivered session is going to be
+ * served by a forked process (op->multi && op->needs_process && !op->is_child_session): then
+ * the runner calls it in that child after the fork. Returns -1 on failure (logged). */
+int xio_apply_process_late(struct xio_open *op);
+/* "read-only", "write-only", "read-write" */
+const char *xio_dir_mode(unsigned dir);
 
 #endif

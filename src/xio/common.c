@@ -1,0 +1,345 @@
+/* Helpers shared by the address families: data-layer options, finishing an open, fd
+ * preparation and classification, per-address lock files. */
+#include "xio/xio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "xio/core.h"
+#include "xio/process.h"
+
+/* ---- data layer ---- */
+
+int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
+{
+	struct opt_list *l = &op->opts;
+	struct opt_value *v;
+	bool b;
+	long long n;
+
+	/* cr and crnl: the last one given wins */
+	struct opt_value *cr = opt_take(l, OPT_CR), *crnl = opt_take(l, OPT_CRNL);
+	if (cr && crnl)
+		ep->lineterm = cr > crnl ? EP_LT_CR : EP_LT_CRNL;
+	else if (cr)
+		ep->lineterm = EP_LT_CR;
+	else if (crnl)
+		ep->lineterm = EP_LT_CRNL;
+	if (opt_take_bool(l, OPT_IGNOREEOF, &b)) {
+		if (b)
+			ep->flags |= EPF_IGNOREEOF;
+		else
+			ep->flags &= ~EPF_IGNOREEOF;
+	}
+	if (opt_take_int(l, OPT_READBYTES, &n)) {
+		if (n <= 0) {
+			ERR("%s: readbytes=%lld: must be a positive number of bytes", op->typed, n);
+			return -1;
+		}
+		ep->readbytes = (unsigned long long)n;
+	}
+	if (opt_take_int(l, OPT_ESCAPE, &n)) {
+		if (n < 0 || n > 255) {
+			ERR("%s: escape=%lld: must be a byte value (0..255, e.g. 0x1d)", op->typed, n);
+			return -1;
+		}
+		ep->escape = (int)n;
+	}
+	if (opt_take_bool(l, OPT_NULL_EOF, &b)) {
+		if (b)
+			ep->flags |= EPF_NULL_EOF;
+		else
+			ep->flags &= ~EPF_NULL_EOF;
+	}
+	if (opt_take(l, OPT_END_CLOSE))
+		ep->flags |= EPF_END_CLOSE;
+	/* shut-*: the last one given wins */
+	static const struct { enum opt_id id; enum ep_shut shut; } shuts[] = {
+		{ OPT_SHUT_DOWN, EP_SHUT_DOWN }, { OPT_SHUT_CLOSE, EP_SHUT_CLOSE },
+		{ OPT_SHUT_NONE, EP_SHUT_NONE }, { OPT_SHUT_NULL, EP_SHUT_NULL },
+	};
+	struct opt_value *last = NULL;
+	for (size_t i = 0; i < sizeof shuts / sizeof shuts[0]; i++) {
+		v = opt_take(l, shuts[i].id);
+		if (v && (!last || v > last)) {
+			last = v;
+			ep->shut = shuts[i].shut;
+		}
+	}
+	/* cool-write: EPIPE/ECONNRESET on write as notice. The engine reports those as errors
+	 * (socat 1.8); the option is accepted and has no further effect. */
+	opt_take(l, OPT_COOL_WRITE);
+	return 0;
+}
+
+/* ---- finishing ---- */
+
+int xio_apply_process_late(struct xio_open *op)
+{
+	if (!op->proc || op->proc_late_done)
+		return 0;
+	op->proc_late_done = true;
+	if (proc_opts_apply(op->proc, PH_LATE, op->typed) < 0 || proc_opts_apply(op->proc, PH_LATE2, op->typed) < 0)
+		return -1;
+	return 0;
+}
+
+void xio_finish(struct xio_open *op, struct endpoint *ep)
+{
+	struct opt_apply_ctx ctx;
+	struct termios tio;
+	int fd = ep->wfd >= 0 ? ep->wfd : ep->rfd;
+
+	xio_ctx_init(&ctx, op, fd, NULL, &tio);
+	if (xio_take_appl_opts(op, ep) < 0 || opt_apply_phase(&op->opts, PH_LATE, &ctx) < 0 ||
+	    opt_apply_phase(&op->opts, PH_LATE2, &ctx) < 0 || opt_apply_phase(&op->opts, PH_PASTEXEC, &ctx) < 0 ||
+	    opt_apply_termios_commit(&ctx) < 0)
+		goto fail;
+	/* A session served by a process of its own gets its identity there (the runner calls
+	 * xio_apply_process_late after the fork). */
+	if (!(op->multi && op->needs_process && !op->is_child_session) && xio_apply_process_late(op) < 0)
+		goto fail;
+	if (opt_check_unused(&op->opts, op->typed) < 0)
+		goto fail;
+	op->deliver(op, ep, 0);
+	return;
+fail:
+	endpoint_close(ep);
+	op->deliver(op, NULL, 1);
+}
+
+/* ---- fds ---- */
+
+int xio_fd_prepare(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -1;
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	if (fd > 2) {
+		int fdfl = fcntl(fd, F_GETFD);
+		if (fdfl < 0 || fcntl(fd, F_SETFD, fdfl | FD_CLOEXEC) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Can epoll watch fd? Regular files, directories and some character devices (/dev/null,
+ * /dev/zero) can't: those are always ready. */
+static bool pollable(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return true;
+	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))
+		return false;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+		return true;
+	int efd = epoll_create1(EPOLL_CLOEXEC);
+	if (efd < 0)
+		return true;
+	struct epoll_event ev = { .events = EPOLLIN };
+	bool ok = epoll_ctl(efd, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM;
+	close(efd);
+	return ok;
+}
+
+void xio_classify_fds(struct endpoint *ep)
+{
+	if (ep->rfd >= 0) {
+		if (!pollable(ep->rfd))
+			ep->flags |= EPF_RNOPOLL;
+		if (isatty(ep->rfd))
+			ep->flags |= EPF_ISTTY | EPF_NOSPLICE;
+	}
+	if (ep->wfd >= 0) {
+		if (ep->wfd == ep->rfd) {
+			if (ep->flags & EPF_RNOPOLL)
+				ep->flags |= EPF_WNOPOLL;
+		} else {
+			if (!pollable(ep->wfd))
+				ep->flags |= EPF_WNOPOLL;
+			if (isatty(ep->wfd))
+				ep->flags |= EPF_ISTTY | EPF_NOSPLICE;
+		}
+	}
+}
+
+struct endpoint *xio_make_endpoint(struct xio_open *op, int rfd, int wfd, const char *desc)
+{
+	struct endpoint *ep = endpoint_new();
+	if (!ep) {
+		ERR("%s: out of memory", op->typed);
+		if (rfd > 2)
+			close(rfd);
+		if (wfd > 2 && wfd != rfd)
+			close(wfd);
+		return NULL;
+	}
+	ep->rfd = rfd;
+	ep->wfd = wfd;
+	if (rfd >= 0 && (op->dir & XIO_RDONLY))
+		ep->flags |= EPF_READ;
+	if (wfd >= 0 && (op->dir & XIO_WRONLY))
+		ep->flags |= EPF_WRITE;
+	snprintf(ep->desc, sizeof ep->desc, "%s", desc ? desc : "fd");
+	xio_classify_fds(ep);
+	return ep;
+}
+
+/* ---- option application helpers ---- */
+
+void xio_ctx_init(struct opt_apply_ctx *ctx, struct xio_open *op, int fd, const char *path, struct termios *tio)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->fd = fd;
+	ctx->path = path;
+	ctx->open_mode = 0666;
+	ctx->termios = tio;
+	ctx->addrname = op->typed;
+}
+
+int xio_apply_phases(struct xio_open *op, enum opt_phase from, enum opt_phase to, struct opt_apply_ctx *ctx)
+{
+	for (int ph = from; ph <= (int)to; ph++)
+		if (opt_apply_phase(&op->opts, (enum opt_phase)ph, ctx) < 0)
+			return -1;
+	return 0;
+}
+
+int xio_apply_fd_phase(struct xio_open *op, struct opt_apply_ctx *ctx)
+{
+	if (opt_apply_phase(&op->opts, PH_FD, ctx) < 0 || opt_apply_termios_commit(ctx) < 0)
+		return -1;
+	return 0;
+}
+
+int xio_fail_errno(struct xio_open *op, const char *what)
+{
+	ERR("%s: %s: %s", op->typed, what, strerror(errno));
+	return -1;
+}
+
+/* ---- names for messages ---- */
+
+const char *xio_ftype_name(const struct stat *st)
+{
+	if (!st)
+		return "undef";
+	switch (st->st_mode & S_IFMT) {
+	case S_IFIFO: return "named pipe";
+	case S_IFCHR: return "character device";
+	case S_IFDIR: return "directory";
+	case S_IFBLK: return "block device";
+	case S_IFREG: return "regular file";
+	case S_IFLNK: return "symbolic link";
+	case S_IFSOCK: return "socket";
+	default: return "undef";
+	}
+}
+
+const char *xio_dir_text(unsigned dir)
+{
+	switch (dir & XIO_RDWR) {
+	case XIO_RDONLY: return "for reading";
+	case XIO_WRONLY: return "for writing";
+	default: return "for reading and writing";
+	}
+}
+
+const char *xio_oflags_text(int flags, char *buf, size_t len)
+{
+	static const struct { int flag; const char *name; } names[] = {
+		{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" }, { O_TRUNC, "O_TRUNC" }, { O_APPEND, "O_APPEND" },
+		{ O_NONBLOCK, "O_NONBLOCK" }, { O_NOCTTY, "O_NOCTTY" }, { O_SYNC, "O_SYNC" },
+		{ O_NOFOLLOW, "O_NOFOLLOW" }, { O_DIRECTORY, "O_DIRECTORY" }, { O_DIRECT, "O_DIRECT" },
+	};
+	const char *acc = (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : (flags & O_ACCMODE) == O_RDWR ? "O_RDWR" : "O_RDONLY";
+	size_t n = (size_t)snprintf(buf, len, "%s", acc);
+	for (size_t i = 0; i < sizeof names / sizeof names[0] && n < len; i++)
+		if ((flags & names[i].flag) == names[i].flag)
+			n += (size_t)snprintf(buf + n, len - n, "|%s", names[i].name);
+	return buf;
+}
+
+/* ---- lockfile= / waitlock= ---- */
+
+static char **locks;
+static size_t nlocks;
+static pid_t lock_pid;
+
+static void locks_release(void)
+{
+	if (getpid() != lock_pid)
+		return; /* a forked child does not own them */
+	for (size_t i = 0; i < nlocks; i++) {
+		unlink(locks[i]);
+		free(locks[i]);
+	}
+	free(locks);
+	locks = NULL;
+	nlocks = 0;
+}
+
+static int lock_one(struct xio_open *op, const char *path, bool wait)
+{
+	bool waited = false;
+	for (;;) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			char buf[32];
+			int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+			if (write(fd, buf, (size_t)n) != n)
+				WARN("%s: writing pid to lock file \"%s\": %s", op->typed, path, strerror(errno));
+			close(fd);
+			char **nl = realloc(locks, (nlocks + 1) * sizeof *nl);
+			char *dup = strdup(path);
+			if (!nl || !dup) {
+				free(dup);
+				if (nl)
+					locks = nl;
+				unlink(path);
+				ERR("%s: out of memory", op->typed);
+				return -1;
+			}
+			locks = nl;
+			locks[nlocks++] = dup;
+			if (!lock_pid) {
+				lock_pid = getpid();
+				atexit(locks_release);
+			}
+			INFO("%s: obtained lock \"%s\"", op->typed, path);
+			return 0;
+		}
+		if (errno != EEXIST) {
+			ERR("%s: cannot create lock file \"%s\": %s", op->typed, path, strerror(errno));
+			return -1;
+		}
+		if (!wait) {
+			ERR("%s: lock file \"%s\" exists (lockfile=); use waitlock= to wait for it", op->typed, path);
+			return -1;
+		}
+		if (!waited)
+			INFO("%s: waiting for lock \"%s\"", op->typed, path);
+		waited = true;
+		sleep(1);
+	}
+}
+
+int xio_take_locks(struct xio_open *op)
+{
+	const char *path;
+	if (opt_take_str(&op->opts, OPT_LOCKFILE, &path) && path && lock_one(op, path, false) < 0)
+		return -1;
+	if (opt_take_str(&op->opts, OPT_WAITLOCK, &path) && path && lock_one(op, path, true) < 0)
+		return -1;
+	return 0;
+}

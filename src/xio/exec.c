@@ -1,0 +1,377 @@
+/* EXEC, SYSTEM, SHELL: a child program whose stdin/stdout are the address.
+ *   EXEC:<command-line>    words split like socat (quotes, escapes), execvp(), argv[0] = basename
+ *   SYSTEM:<shell-command> /bin/sh -c
+ *   SHELL:<shell-command>  $SHELL (or shell=) -c
+ * The child talks through a socketpair on its fds 0 and 1 (pipes: two pipes; fdin=/fdout=:
+ * other child fds; stderr: child fd 2 = its output channel). The endpoint carries the child's
+ * pid: the engine reports its exit status and sends SIGTERM at close.
+ * Phases: INIT -> EARLY -> PREBIGEN -> BIGEN -> PASTBIGEN -> FD -> PREFORK -> FORK -> PASTFORK
+ *         -> LATE -> LATE2 -> PREEXEC -> EXEC (LATE and later run in the child for PROCESS
+ *         options; data-layer options stay with the parent's endpoint). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/version.h"
+#include "xio/core.h"
+#include "xio/process.h"
+
+enum xkind { XK_EXEC, XK_SYSTEM, XK_SHELL };
+
+struct xchild {
+	bool pipes, want_stderr, dash, has_pgid;
+	long long fdin, fdout, pgid;
+	const char *path, *shell;
+	bool fwd[3]; /* sighup, sigint, sigquit */
+};
+
+/* ---- signal forwarding (sighup, sigint, sigquit) ---- */
+
+#define MAX_FWD 64
+static struct {
+	int signo;
+	pid_t pid;
+} fwd_tab[MAX_FWD];
+
+static void forward_signal(struct loop *lp, int signo, void *arg)
+{
+	(void)lp;
+	(void)arg;
+	for (size_t i = 0; i < MAX_FWD; i++) {
+		if (fwd_tab[i].signo != signo || fwd_tab[i].pid <= 0)
+			continue;
+		INFO("forwarding signal %d to child process %ld", signo, (long)fwd_tab[i].pid);
+		if (kill(fwd_tab[i].pid, signo) < 0 && errno == ESRCH)
+			fwd_tab[i].pid = 0;
+	}
+}
+
+static int add_forward(struct xio_open *op, int signo, pid_t pid)
+{
+	for (size_t i = 0; i < MAX_FWD; i++) {
+		if (fwd_tab[i].pid > 0 && kill(fwd_tab[i].pid, 0) < 0 && errno == ESRCH)
+			fwd_tab[i].pid = 0; /* gone: reuse the slot */
+		if (fwd_tab[i].pid <= 0) {
+			fwd_tab[i].signo = signo;
+			fwd_tab[i].pid = pid;
+			if (loop_on_signal(op->loop, signo, forward_signal, NULL) < 0) {
+				ERR("%s: cannot forward signal %d: %s", op->typed, signo, strerror(errno));
+				return -1;
+			}
+			return 0;
+		}
+	}
+	ERR("%s: too many children with forwarded signals (max %d)", op->typed, MAX_FWD);
+	return -1;
+}
+
+/* ---- the child ---- */
+
+/* Move fd to a number above the ones the child will use, close-on-exec set. */
+static int lift(int fd)
+{
+	if (fd < 0)
+		return -1;
+	return fcntl(fd, F_DUPFD_CLOEXEC, 10);
+}
+
+static void child_env(struct xio_open *op)
+{
+	const char *pre = log_env_prefix();
+	char name[96], val[32];
+	for (char *const *e = op->env_in; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (!eq || eq == *e)
+			continue;
+		char *n = strndup(*e, (size_t)(eq - *e));
+		if (n) {
+			setenv(n, eq + 1, 1);
+			free(n);
+		}
+	}
+	snprintf(name, sizeof name, "%s_PID", pre);
+	snprintf(val, sizeof val, "%ld", (long)getpid());
+	setenv(name, val, 1);
+	snprintf(name, sizeof name, "%s_PPID", pre);
+	snprintf(val, sizeof val, "%ld", (long)getppid());
+	setenv(name, val, 1);
+	snprintf(name, sizeof name, "%s_VERSION", pre);
+	setenv(name, DUCT_VERSION, 1);
+}
+
+static char *argv0_for(const char *file, bool dash)
+{
+	char *copy = strdup(file);
+	if (!copy)
+		return NULL;
+	const char *base = strrchr(copy, '/') ? strrchr(copy, '/') + 1 : copy;
+	char *a;
+	if (asprintf(&a, "%s%s", dash ? "-" : "", base) < 0)
+		a = NULL;
+	free(copy);
+	return a;
+}
+
+/* Runs in the child; never returns. cin/cout: the child's ends (-1: leave that fd alone). */
+static void run_child(struct xio_open *op, enum xkind kind, const struct xchild *xc, char **words, int cin, int cout)
+{
+	const char *cmd = op->spec->params[0];
+
+	loop_child_after_fork();
+	signal(SIGPIPE, SIG_DFL);
+
+	int in = lift(cin), out = cin == cout ? in : lift(cout);
+	if ((cin >= 0 && in < 0) || (cout >= 0 && out < 0)) {
+		ERR("%s: fcntl(F_DUPFD): %s", op->typed, strerror(errno));
+		_exit(1);
+	}
+	if (in >= 0 && dup2(in, (int)xc->fdin) < 0) {
+		ERR("%s: dup2(%d, %lld): %s", op->typed, in, xc->fdin, strerror(errno));
+		_exit(1);
+	}
+	if (out >= 0 && dup2(out, (int)xc->fdout) < 0) {
+		ERR("%s: dup2(%d, %lld): %s", op->typed, out, xc->fdout, strerror(errno));
+		_exit(1);
+	}
+	if (xc->want_stderr && (out >= 0 || in >= 0) && dup2(out >= 0 ? out : in, 2) < 0) {
+		ERR("%s: dup2(%d, 2): %s", op->typed, out, strerror(errno));
+		_exit(1);
+	}
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && out != in)
+		close(out);
+
+	if (op->proc && proc_opts_apply(op->proc, PH_LATE, op->typed) < 0)
+		_exit(1);
+	if (xc->has_pgid && setpgid(0, (pid_t)xc->pgid) < 0) {
+		ERR("%s: setpgid(0, %lld): %s", op->typed, xc->pgid, strerror(errno));
+		_exit(1);
+	}
+	if (op->proc && proc_opts_apply(op->proc, PH_LATE2, op->typed) < 0)
+		_exit(1);
+
+	child_env(op);
+	if (xc->path)
+		setenv("PATH", xc->path, 1);
+
+	switch (kind) {
+	case XK_EXEC: {
+		char *a0 = argv0_for(words[0], xc->dash);
+		const char *file = words[0];
+		if (a0)
+			words[0] = a0;
+		NOTE("execvp'ing \"%s\"", file);
+		execvp(file, words);
+		ERR("execvp(\"%s\"): %s", file, strerror(errno));
+		break;
+	}
+	case XK_SYSTEM:
+		NOTE("executing shell command \"%s\"", cmd);
+		execl("/bin/sh", xc->dash ? "-sh" : "sh", "-c", cmd, (char *)NULL);
+		ERR("execl(\"/bin/sh\"): %s", strerror(errno));
+		break;
+	case XK_SHELL: {
+		char *a0 = argv0_for(xc->shell, xc->dash);
+		setenv("SHELL", xc->shell, 1);
+		NOTE("execl'ing \"%s\" -c \"%s\"", xc->shell, cmd);
+		execl(xc->shell, a0 ? a0 : xc->shell, "-c", cmd, (char *)NULL);
+		ERR("execl(\"%s\"): %s", xc->shell, strerror(errno));
+		break;
+	}
+	}
+	_exit(1);
+}
+
+/* ---- the parent ---- */
+
+static int refuse(struct xio_open *op, enum opt_id id, const char *name, const char *why)
+{
+	bool on = false;
+	if (opt_take_bool(&op->opts, id, &on) && on) {
+		ERR("%s: option \"%s\" is %s", op->typed, name, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int exec_open(struct xio_open *op, enum xkind kind)
+{
+	const char *cmd = op->spec->params[0];
+	struct opt_apply_ctx ctx;
+	struct termios tio;
+	struct xchild xc = { .fdin = 0, .fdout = 1 };
+	char **words = NULL;
+	int sv[2] = { -1, -1 }, a[2] = { -1, -1 }, b[2] = { -1, -1 };
+	int pfd_r = -1, pfd_w = -1, cin = -1, cout = -1;
+
+	xio_ctx_init(&ctx, op, -1, NULL, &tio);
+	if (xio_apply_phases(op, PH_INIT, PH_PREBIGEN, &ctx) < 0)
+		return -1;
+	if (refuse(op, OPT_NOFORK, "nofork",
+		   "not supported: duct keeps relaying in its own process; without nofork the program runs as a child") < 0 ||
+	    refuse(op, OPT_PTY, "pty", "not implemented yet for EXEC/SYSTEM/SHELL (use a PTY address with a separate program)") < 0 ||
+	    refuse(op, OPT_CTTY, "ctty", "not implemented yet (it needs the pty option)") < 0)
+		return -1;
+
+	if (kind == XK_EXEC) {
+		struct addr_error aerr;
+		words = addr_split_words_in(cmd, "EXEC command line", &aerr);
+		if (!words) {
+			ERR("%s: %s", op->typed, aerr.msg);
+			return -1;
+		}
+		if (!words[0]) {
+			ERR("%s: empty command line", op->typed);
+			addr_free_words(words);
+			return -1;
+		}
+	} else if (!*cmd) {
+		ERR("%s: empty shell command", op->typed);
+		return -1;
+	}
+	xc.shell = NULL;
+	if (kind == XK_SHELL) {
+		if (!opt_take_str(&op->opts, OPT_SHELL, &xc.shell) || !xc.shell)
+			xc.shell = getenv("SHELL");
+		if (!xc.shell || !*xc.shell) {
+			ERR("%s: no shell to run: the environment variable SHELL is not set; give the option shell=<path>", op->typed);
+			return -1;
+		}
+		if (!strchr(xc.shell, '/')) {
+			ERR("%s: shell \"%s\" is not a path (it must contain a '/')", op->typed, xc.shell);
+			return -1;
+		}
+	}
+
+	/* BIGEN: the channel */
+	opt_take_bool(&op->opts, OPT_PIPES, &xc.pipes);
+	if (!xc.pipes) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+			xio_fail_errno(op, "socketpair(AF_UNIX, SOCK_STREAM)");
+			goto fail;
+		}
+		pfd_r = pfd_w = sv[0];
+		cin = cout = sv[1];
+	} else {
+		if ((op->dir & XIO_WRONLY) && pipe2(a, O_CLOEXEC) < 0) {
+			xio_fail_errno(op, "pipe()");
+			goto fail;
+		}
+		if ((op->dir & XIO_RDONLY) && pipe2(b, O_CLOEXEC) < 0) {
+			xio_fail_errno(op, "pipe()");
+			goto fail;
+		}
+		pfd_w = a[1];
+		cin = a[0];
+		pfd_r = b[0];
+		cout = b[1];
+	}
+	/* PASTBIGEN */
+	opt_take_int(&op->opts, OPT_FDIN, &xc.fdin);
+	opt_take_int(&op->opts, OPT_FDOUT, &xc.fdout);
+	if (xc.fdin < 0 || xc.fdin > 0xffff || xc.fdout < 0 || xc.fdout > 0xffff) {
+		ERR("%s: fdin/fdout must be file descriptor numbers", op->typed);
+		goto fail;
+	}
+	/* FD, PREFORK: options for the parent's end */
+	ctx.fd = pfd_r >= 0 ? pfd_r : pfd_w;
+	if (xio_apply_fd_phase(op, &ctx) < 0 || opt_apply_phase(&op->opts, PH_PREFORK, &ctx) < 0 ||
+	    opt_apply_phase(&op->opts, PH_FORK, &ctx) < 0)
+		goto fail;
+	/* what the child needs: PASTFORK, LATE, PREEXEC */
+	opt_take_bool(&op->opts, OPT_STDERR, &xc.want_stderr);
+	xc.has_pgid = opt_take_int(&op->opts, OPT_SETPGID, &xc.pgid);
+	xc.fwd[0] = opt_take(&op->opts, OPT_SIGHUP) != NULL;
+	xc.fwd[1] = opt_take(&op->opts, OPT_SIGINT) != NULL;
+	xc.fwd[2] = opt_take(&op->opts, OPT_SIGQUIT) != NULL;
+	opt_take_str(&op->opts, OPT_PATH, &xc.path);
+	opt_take_bool(&op->opts, OPT_DASH, &xc.dash);
+
+	NOTE("forking off child, using %s for %s", xc.pipes ? "pipes" : "socket",
+	     op->dir == XIO_RDWR ? "reading and writing" : op->dir == XIO_RDONLY ? "reading" : "writing");
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		xio_fail_errno(op, "fork()");
+		goto fail;
+	}
+	if (pid == 0) {
+		/* the parent's ends are close-on-exec; close them now so the child sees EOF right */
+		if (pfd_r >= 0)
+			close(pfd_r);
+		if (pfd_w >= 0 && pfd_w != pfd_r)
+			close(pfd_w);
+		run_child(op, kind, &xc, words, cin, cout);
+	}
+	NOTE("forked off child process %ld", (long)pid);
+	addr_free_words(words);
+	words = NULL;
+	op->proc_late_done = true; /* chroot, setsid, su...: applied in the child */
+	if (cin >= 0)
+		close(cin);
+	if (cout >= 0 && cout != cin)
+		close(cout);
+	cin = cout = -1;
+	if ((pfd_r >= 0 && xio_fd_prepare(pfd_r) < 0) || (pfd_w >= 0 && pfd_w != pfd_r && xio_fd_prepare(pfd_w) < 0)) {
+		xio_fail_errno(op, "fcntl()");
+		kill(pid, SIGTERM);
+		goto fail;
+	}
+	struct endpoint *ep = xio_make_endpoint(op, pfd_r, pfd_w, xc.pipes ? "pipe" : "socket");
+	if (!ep) {
+		kill(pid, SIGTERM);
+		return -1;
+	}
+	ep->child = pid;
+	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
+	for (int i = 0; i < 3; i++)
+		if (xc.fwd[i] && add_forward(op, sigs[i], pid) < 0) {
+			endpoint_close(ep);
+			return -1;
+		}
+	xio_finish(op, ep);
+	return 0;
+
+fail:
+	addr_free_words(words);
+	for (int i = 0; i < 2; i++) {
+		if (sv[i] >= 0)
+			close(sv[i]);
+		if (a[i] >= 0)
+			close(a[i]);
+		if (b[i] >= 0)
+			close(b[i]);
+	}
+	return -1;
+}
+
+static int exec_exec_open(struct xio_open *op) { return exec_open(op, XK_EXEC); }
+static int system_open(struct xio_open *op) { return exec_open(op, XK_SYSTEM); }
+static int shell_open(struct xio_open *op) { return exec_open(op, XK_SHELL); }
+
+#define EXEC_GROUPS (G(FD) | G(FIFO) | G(SOCKET) | G(UNIX) | G(EXEC) | G(FORK) | G(TERMIOS) | G(PTY) | G(PARENT))
+
+const struct xio_handler xio_exec = {
+	.name = "EXEC", .usage = ":<command-line>", .min_params = 1, .max_params = 1,
+	.groups = EXEC_GROUPS, .dirs = XIO_RDWR, .open = exec_exec_open,
+	.help = "run a program (execvp) with its stdin/stdout as the channel",
+};
+const struct xio_handler xio_system = {
+	.name = "SYSTEM", .usage = ":<shell-command>", .min_params = 1, .max_params = 1,
+	.groups = EXEC_GROUPS, .dirs = XIO_RDWR, .open = system_open,
+	.help = "run a shell command (/bin/sh -c) with its stdin/stdout as the channel",
+};
+const struct xio_handler xio_shell = {
+	.name = "SHELL", .usage = ":<shell-command>", .min_params = 1, .max_params = 1,
+	.groups = EXEC_GROUPS | G(SHELL), .dirs = XIO_RDWR, .open = shell_open,
+	.help = "run a command with $SHELL (or shell=) -c, stdin/stdout as the channel",
+};

@@ -1,0 +1,52 @@
+/* THE table of address types: one entry per handler, grouped by family (the way curl lists
+ * its protocol handlers). Adding an address type = one struct in its family file plus one
+ * line here. Lookup (xio_find) is case-insensitive and covers aliases; names and aliases must
+ * be unique across the table (tests/unit/xio_table.c checks it). */
+#include "xio/xio.h"
+#include "xio/net_handlers.h"
+#include "xio/tls_handlers.h"
+
+/* core: stdio and inherited fds (stdio.c) */
+extern const struct xio_handler xio_stdio, xio_stdin, xio_stdout, xio_stderr, xio_fd;
+/* core: filesystem (file.c, pipe.c) */
+extern const struct xio_handler xio_open, xio_create, xio_gopen, xio_pipe;
+/* core: internal echo (socketpair.c) */
+extern const struct xio_handler xio_socketpair;
+/* core: child programs (exec.c) */
+extern const struct xio_handler xio_exec, xio_system, xio_shell;
+/* terminals (pty.c, readline.c) */
+extern const struct xio_handler xio_pty, xio_readline;
+
+static const struct xio_handler *const table[] = {
+	/* stdio and inherited file descriptors */
+	&xio_stdio,
+	&xio_stdin,
+	&xio_stdout,
+	&xio_stderr,
+	&xio_fd,
+	/* files, devices, named pipes */
+	&xio_open,
+	&xio_create,
+	&xio_gopen,
+	&xio_pipe,
+	/* internal echo */
+	&xio_socketpair,
+	/* child programs */
+	&xio_exec,
+	&xio_system,
+	&xio_shell,
+	/* terminals */
+	&xio_pty,
+	&xio_readline,
+	/* network: TCP, UDP, UDP-Lite, UNIX, ABSTRACT, raw IP, generic sockets, VSOCK, SCTP, DCCP,
+	 * INTERFACE, TUN, ACCEPT-FD (net_handlers.h) */
+	XIO_NET_HANDLERS,
+	/* TLS, DTLS, SOCKS4/4A/5, HTTP CONNECT proxy (tls_handlers.h) */
+	XIO_TLS_HANDLERS,
+	NULL,
+};
+
+const struct xio_handler *const *xio_handlers(void)
+{
+	return table;
+}

@@ -1,0 +1,220 @@
+/* The address-family layer: keyword lookup in the handler table, resolving a parsed address
+ * (parameter counts, --experimental, option parsing against the handler's groups) and starting
+ * and stopping opens. */
+#include "xio/xio.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/log.h"
+#include "xio/core.h"
+#include "xio/process.h"
+
+const struct xio_handler *xio_find(const char *keyword)
+{
+	if (!keyword || !*keyword)
+		return NULL;
+	for (const struct xio_handler *const *hp = xio_handlers(); *hp; hp++) {
+		const struct xio_handler *h = *hp;
+		if (!strcasecmp(h->name, keyword))
+			return h;
+		for (const char *const *a = h->aliases; a && *a; a++)
+			if (!strcasecmp(*a, keyword))
+				return h;
+	}
+	return NULL;
+}
+
+/* How far a typo may be from a name and still be suggested. */
+static int suggest_limit(size_t len)
+{
+	return len <= 4 ? 1 : len <= 8 ? 2 : 3;
+}
+
+const struct xio_handler *xio_suggest(const char *keyword)
+{
+	const struct xio_handler *best = NULL;
+	int bestd = 1 << 30;
+
+	if (!keyword || !*keyword)
+		return NULL;
+	for (const struct xio_handler *const *hp = xio_handlers(); *hp; hp++) {
+		const struct xio_handler *h = *hp;
+		int d = addr_edit_distance(keyword, h->name);
+		if (d < bestd) {
+			bestd = d;
+			best = h;
+		}
+		for (const char *const *a = h->aliases; a && *a; a++) {
+			d = addr_edit_distance(keyword, *a);
+			if (d < bestd) {
+				bestd = d;
+				best = h;
+			}
+		}
+	}
+	if (!best || bestd > suggest_limit(strlen(keyword)))
+		return NULL;
+	return best;
+}
+
+const char *xio_dir_mode(unsigned dir)
+{
+	switch (dir & XIO_RDWR) {
+	case XIO_RDONLY: return "read-only";
+	case XIO_WRONLY: return "write-only";
+	default: return "read-write";
+	}
+}
+
+/* The keyword a single address names, after the grammar's shorthand forms. */
+static const char *lookup_key(const struct addr_single *s)
+{
+	switch (s->form) {
+	case AF_FORM_FDNUM: return "FD";
+	case AF_FORM_PATH: return "GOPEN";
+	case AF_FORM_STDIO: return "-";
+	case AF_FORM_KEYWORD: break;
+	}
+	return s->keyword ? s->keyword : "";
+}
+
+static int resolve_single(const struct addr_single *s, const struct xio_globals *g, struct xio_addr *out,
+			  char *err, size_t errlen)
+{
+	const char *typed = s->keyword ? s->keyword : "";
+	const struct xio_handler *h = xio_find(lookup_key(s));
+
+	memset(out, 0, sizeof *out);
+	if (!h) {
+		const struct xio_handler *sg = xio_suggest(typed);
+		if (sg)
+			snprintf(err, errlen, "unknown device/address \"%s\"; did you mean %s?", typed, sg->name);
+		else
+			snprintf(err, errlen, "unknown device/address \"%s\"", typed);
+		return -1;
+	}
+	if ((h->flags & XH_EXPERIMENTAL) && !(g && g->experimental)) {
+		snprintf(err, errlen, "%s: use option --experimental to acknowledge unmature state", typed);
+		return -1;
+	}
+	if ((int)s->nparams < h->min_params || (int)s->nparams > h->max_params) {
+		int want = (int)s->nparams < h->min_params ? h->min_params : h->max_params;
+		snprintf(err, errlen, "%s: wrong number of parameters (%zu instead of %d): usage: %s%s", typed,
+			 s->nparams, want, typed, h->usage ? h->usage : "");
+		return -1;
+	}
+	if (opt_parse_list(s, typed, h->groups, g && g->nogroupcheck, &out->opts, err, errlen) < 0) {
+		opt_list_free(&out->opts);
+		return -1;
+	}
+	out->h = h;
+	out->spec = s;
+	return 0;
+}
+
+int xio_resolve(const struct addr_spec *spec, const struct xio_globals *g, struct xio_bi *out, char *err,
+		size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (!spec || !spec->single[0]) {
+		snprintf(err, errlen, "empty address");
+		return -1;
+	}
+	out->dual = spec->dual && spec->single[1];
+	out->text = spec->text;
+	for (int k = 0; k < (out->dual ? 2 : 1); k++) {
+		if (resolve_single(spec->single[k], g, &out->half[k], err, errlen) < 0) {
+			xio_bi_free(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void xio_bi_free(struct xio_bi *bi)
+{
+	if (!bi)
+		return;
+	for (int k = 0; k < 2; k++)
+		opt_list_free(&bi->half[k].opts);
+	memset(bi, 0, sizeof *bi);
+}
+
+int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index, struct loop *lp,
+		   const struct xio_globals *g, char *const *env_in, xio_deliver_fn deliver, void *arg)
+{
+	memset(op, 0, sizeof *op);
+	op->h = a->h;
+	op->spec = a->spec;
+	op->typed = a->spec && a->spec->keyword ? a->spec->keyword : a->h->name;
+	op->index = index;
+	op->loop = lp;
+	op->g = g;
+	op->env_in = env_in;
+	op->deliver = deliver;
+	op->arg = arg;
+	if (opt_list_copy(&a->opts, &op->opts) < 0) {
+		ERR("%s: out of memory", op->typed);
+		return -1;
+	}
+
+	dir &= XIO_RDWR;
+	if (!dir)
+		dir = XIO_RDWR;
+	unsigned can = op->h->dirs & XIO_RDWR;
+	if (can && (dir & ~can)) {
+		WARN("address is opened in %s mode but only supports %s", xio_dir_mode(dir), xio_dir_mode(can));
+		/* Open what the address can do; if it can do nothing of what was asked, try anyway
+		 * (STDIN used for writing works when fd 0 is a tty or socket). */
+		if (dir & can)
+			dir &= can;
+	}
+	op->dir = dir;
+
+	op->proc = calloc(1, sizeof *op->proc);
+	if (!op->proc) {
+		ERR("%s: out of memory", op->typed);
+		opt_list_free(&op->opts);
+		return -1;
+	}
+	proc_opts_take(&op->opts, op->proc, op->typed);
+	if (xio_take_locks(op) < 0)
+		goto fail;
+	if (proc_opts_apply(op->proc, PH_INIT, op->typed) < 0) {
+		proc_opts_restore(op->proc);
+		goto fail;
+	}
+	if (proc_opts_apply(op->proc, PH_EARLY, op->typed) < 0) {
+		proc_opts_restore(op->proc);
+		goto fail;
+	}
+	/* The temporary settings of PH_INIT (cwd, umask, netns) last for the synchronous part of
+	 * the open. op may be gone when h->open returns (a failed open delivered NULL and the
+	 * caller freed it), so keep what the restore needs here. */
+	struct proc_opts saved = *op->proc;
+	op->proc->saved_cwd = op->proc->saved_netns = -1;
+	op->proc->has_umask = false;
+	int rc = op->h->open(op);
+	proc_opts_restore(&saved);
+	return rc;
+fail:
+	free(op->proc);
+	op->proc = NULL;
+	opt_list_free(&op->opts);
+	return -1;
+}
+
+void xio_open_stop(struct xio_open *op)
+{
+	if (!op || !op->h)
+		return;
+	if (op->h->stop)
+		op->h->stop(op);
+	free(op->proc);
+	op->proc = NULL;
+	opt_list_free(&op->opts);
+}
