@@ -1,0 +1,468 @@
+/* Proxy dialogs as pure code (see proxy_parse.h). */
+#include "xio/proxy_parse.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <stdarg.h>
+
+static void fail(struct px_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct px_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- SOCKS4 / SOCKS4A ---- */
+
+size_t px_socks4_request(unsigned char *out, size_t cap, uint16_t port, const unsigned char ip[4],
+			 const char *user, const char *host4a)
+{
+	size_t ul = user ? strlen(user) : 0;
+	size_t hl = host4a ? strlen(host4a) : 0;
+	if (ul > 255 || hl > 255)
+		return 0;
+	size_t need = 8 + ul + 1 + (host4a ? hl + 1 : 0);
+	if (need > cap)
+		return 0;
+	out[0] = 4;
+	out[1] = 1; /* CONNECT */
+	out[2] = (unsigned char)(port >> 8);
+	out[3] = (unsigned char)port;
+	if (host4a) {
+		out[4] = out[5] = out[6] = 0;
+		out[7] = 1;
+	} else {
+		memcpy(out + 4, ip, 4);
+	}
+	if (ul)
+		memcpy(out + 8, user, ul);
+	out[8 + ul] = 0;
+	if (host4a) {
+		memcpy(out + 9 + ul, host4a, hl);
+		out[9 + ul + hl] = 0;
+	}
+	return need;
+}
+
+int px_socks4_reply(const unsigned char *b, size_t n, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 8) {
+		r->need = 8;
+		return PX_NEED;
+	}
+	r->consumed = 8;
+	r->code = b[1];
+	if (b[0] != 0 && b[0] != 4) {
+		fail(r, "not a SOCKS4 reply (version byte %d); is this a SOCKS4 server? (SOCKS5 servers need SOCKS5-CONNECT)", b[0]);
+		r->code = b[1];
+		return PX_FAIL;
+	}
+	switch (b[1]) {
+	case 90:
+		r->port = (uint16_t)(b[2] << 8 | b[3]);
+		r->atyp = 1;
+		memcpy(r->addr, b + 4, 4);
+		r->addrlen = 4;
+		snprintf(r->msg, sizeof r->msg, "request granted");
+		return PX_OK;
+	case 91:
+		fail(r, "request rejected or failed (reply code %d): the server refused or could not reach the target", 91);
+		return PX_FAIL;
+	case 92:
+		fail(r, "request rejected (reply code %d): the server cannot reach an identd on this host", 92);
+		return PX_FAIL;
+	case 93:
+		fail(r, "request rejected (reply code %d): identd reports a different user id; set socksuser=NAME", 93);
+		return PX_FAIL;
+	default:
+		fail(r, "request failed with unknown reply code %d", b[1]);
+		return PX_FAIL;
+	}
+}
+
+/* ---- SOCKS5 ---- */
+
+size_t px_socks5_greeting(unsigned char *out, size_t cap, bool offer_userpass)
+{
+	size_t n = offer_userpass ? 4 : 3;
+	if (cap < n)
+		return 0;
+	out[0] = 5;
+	out[1] = offer_userpass ? 2 : 1;
+	out[2] = PX_SOCKS5_NOAUTH;
+	if (offer_userpass)
+		out[3] = PX_SOCKS5_USERPASS;
+	return n;
+}
+
+int px_socks5_method(const unsigned char *b, size_t n, bool offered_userpass, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 2) {
+		r->need = 2;
+		return PX_NEED;
+	}
+	r->consumed = 2;
+	r->code = b[1];
+	if (b[0] != 5) {
+		fail(r, "not a SOCKS5 reply (version byte %d); is this a SOCKS5 server?", b[0]);
+		r->code = b[1];
+		return PX_FAIL;
+	}
+	if (b[1] == PX_SOCKS5_NOAUTH)
+		return PX_OK;
+	if (b[1] == PX_SOCKS5_USERPASS && offered_userpass)
+		return PX_OK;
+	if (b[1] == PX_SOCKS5_NONE) {
+		if (offered_userpass)
+			fail(r, "the server accepts none of our authentication methods (no authentication, username/password) (method %d)", 255);
+		else
+			fail(r, "the server demands authentication (method %d); give socksuser=NAME and sockspass=PASSWORD", 255);
+		return PX_FAIL;
+	}
+	fail(r, "the server chose authentication method %d, which was not offered", b[1]);
+	return PX_FAIL;
+}
+
+size_t px_socks5_auth_request(unsigned char *out, size_t cap, const char *user, const char *pass)
+{
+	size_t ul = strlen(user), pl = strlen(pass);
+	if (ul > 255 || pl > 255 || cap < 3 + ul + pl)
+		return 0;
+	out[0] = 1;
+	out[1] = (unsigned char)ul;
+	memcpy(out + 2, user, ul);
+	out[2 + ul] = (unsigned char)pl;
+	memcpy(out + 3 + ul, pass, pl);
+	return 3 + ul + pl;
+}
+
+int px_socks5_auth_reply(const unsigned char *b, size_t n, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 2) {
+		r->need = 2;
+		return PX_NEED;
+	}
+	r->consumed = 2;
+	r->code = b[1];
+	if (b[1] == 0)
+		return PX_OK;
+	fail(r, "the server refused the username/password (status %d); check socksuser= and sockspass=", b[1]);
+	return PX_FAIL;
+}
+
+size_t px_socks5_request(unsigned char *out, size_t cap, int cmd, const char *host, uint16_t port)
+{
+	unsigned char a[16];
+	size_t n;
+	char h[256];
+	size_t hl = strlen(host);
+	/* "[v6]" brackets */
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']' && hl - 2 < sizeof h) {
+		memcpy(h, host + 1, hl - 2);
+		h[hl - 2] = 0;
+	} else if (hl < sizeof h) {
+		memcpy(h, host, hl + 1);
+	} else {
+		return 0;
+	}
+	hl = strlen(h);
+	if (cap < 4)
+		return 0;
+	out[0] = 5;
+	out[1] = (unsigned char)cmd;
+	out[2] = 0;
+	if (inet_pton(AF_INET, h, a) == 1) {
+		if (cap < 10)
+			return 0;
+		out[3] = 1;
+		memcpy(out + 4, a, 4);
+		n = 8;
+	} else if (inet_pton(AF_INET6, h, a) == 1) {
+		if (cap < 22)
+			return 0;
+		out[3] = 4;
+		memcpy(out + 4, a, 16);
+		n = 20;
+	} else {
+		if (hl == 0 || hl > 255 || cap < 7 + hl)
+			return 0;
+		out[3] = 3;
+		out[4] = (unsigned char)hl;
+		memcpy(out + 5, h, hl);
+		n = 5 + hl;
+	}
+	out[n] = (unsigned char)(port >> 8);
+	out[n + 1] = (unsigned char)port;
+	return n + 2;
+}
+
+const char *px_socks5_rep_text(int rep)
+{
+	switch (rep) {
+	case 0: return "succeeded";
+	case 1: return "general SOCKS server failure";
+	case 2: return "connection not allowed by ruleset";
+	case 3: return "network unreachable";
+	case 4: return "host unreachable";
+	case 5: return "connection refused";
+	case 6: return "TTL expired";
+	case 7: return "command not supported";
+	case 8: return "address type not supported";
+	default: return "unknown reply code";
+	}
+}
+
+int px_socks5_reply(const unsigned char *b, size_t n, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 5) {
+		r->need = 5;
+		return PX_NEED;
+	}
+	if (b[0] != 5) {
+		r->consumed = n < 10 ? n : 10;
+		fail(r, "not a SOCKS5 reply (version byte %d)", b[0]);
+		return PX_FAIL;
+	}
+	size_t need;
+	switch (b[3]) {
+	case 1: need = 4 + 4 + 2; break;
+	case 4: need = 4 + 16 + 2; break;
+	case 3: need = 4 + 1 + (size_t)b[4] + 2; break;
+	default:
+		r->consumed = 5;
+		r->code = b[1];
+		if (b[1] != 0) {
+			snprintf(r->msg, sizeof r->msg, "the server replied %d (%s)", b[1], px_socks5_rep_text(b[1]));
+			return PX_FAIL;
+		}
+		fail(r, "malformed SOCKS5 reply (address type %d)", b[3]);
+		return PX_FAIL;
+	}
+	if (n < need) {
+		r->need = need;
+		return PX_NEED;
+	}
+	r->consumed = need;
+	r->code = b[1];
+	r->atyp = b[3];
+	if (b[3] == 3) {
+		r->addrlen = b[4];
+		memcpy(r->addr, b + 5, r->addrlen);
+	} else {
+		r->addrlen = b[3] == 1 ? 4 : 16;
+		memcpy(r->addr, b + 4, r->addrlen);
+	}
+	r->port = (uint16_t)(b[need - 2] << 8 | b[need - 1]);
+	if (b[1] != 0) {
+		const char *hint = "";
+		switch (b[1]) {
+		case 2: hint = "; the proxy's rules forbid this target"; break;
+		case 3: case 4: hint = "; the proxy cannot reach the target"; break;
+		case 5: hint = "; nothing listens on the target port"; break;
+		case 7: hint = "; this server does not support the command (BIND?)"; break;
+		case 8: hint = "; try an IP address or a name instead"; break;
+		}
+		snprintf(r->msg, sizeof r->msg, "the server replied %d (%s)%s", b[1], px_socks5_rep_text(b[1]), hint);
+		return PX_FAIL;
+	}
+	snprintf(r->msg, sizeof r->msg, "succeeded");
+	return PX_OK;
+}
+
+void px_socks5_addr_text(const struct px_reply *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 2] = "?";
+	if (r->atyp == 1 && r->addrlen == 4) {
+		inet_ntop(AF_INET, r->addr, a, sizeof a);
+		snprintf(buf, len, "%s:%u", a, r->port);
+	} else if (r->atyp == 4 && r->addrlen == 16) {
+		inet_ntop(AF_INET6, r->addr, a, sizeof a);
+		snprintf(buf, len, "[%s]:%u", a, r->port);
+	} else {
+		char name[256];
+		size_t k = 0;
+		for (size_t i = 0; i < r->addrlen && k + 1 < sizeof name; i++)
+			name[k++] = isprint(r->addr[i]) ? (char)r->addr[i] : '?';
+		name[k] = 0;
+		snprintf(buf, len, "%s:%u", name, r->port);
+	}
+}
+
+/* ---- HTTP CONNECT ---- */
+
+size_t px_base64(const unsigned char *in, size_t n, char *out, size_t cap)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t need = (n + 2) / 3 * 4 + 1;
+	if (cap < need)
+		return 0;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = tab[(v >> 18) & 63];
+		out[o++] = tab[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? tab[v & 63] : '=';
+	}
+	out[o] = 0;
+	return o;
+}
+
+size_t px_http_request(char *out, size_t cap, const char *host, const char *port, const char *userpass,
+		       const char *version)
+{
+	if (!version || !*version)
+		version = "1.0";
+	/* a bare IPv6 literal gets brackets */
+	bool v6 = strchr(host, ':') && host[0] != '[';
+	char hp[600];
+	int k = snprintf(hp, sizeof hp, "%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
+	if (k < 0 || (size_t)k >= sizeof hp)
+		return 0;
+	for (const char *p = hp; *p; p++)
+		if (*p == '\r' || *p == '\n' || *p == ' ')
+			return 0;
+	size_t o = 0;
+	k = snprintf(out, cap, "CONNECT %s HTTP/%s\r\n", hp, version);
+	if (k < 0 || (size_t)k >= cap)
+		return 0;
+	o = (size_t)k;
+	if (strcmp(version, "1.0") != 0) {
+		k = snprintf(out + o, cap - o, "Host: %s\r\n", hp);
+		if (k < 0 || (size_t)k >= cap - o)
+			return 0;
+		o += (size_t)k;
+	}
+	if (userpass) {
+		char b64[1400];
+		size_t ul = strlen(userpass);
+		if (ul > 1000 || !px_base64((const unsigned char *)userpass, ul, b64, sizeof b64))
+			return 0;
+		k = snprintf(out + o, cap - o, "Proxy-Authorization: Basic %s\r\n", b64);
+		if (k < 0 || (size_t)k >= cap - o)
+			return 0;
+		o += (size_t)k;
+	}
+	if (cap - o < 3)
+		return 0;
+	memcpy(out + o, "\r\n", 3);
+	return o + 2;
+}
+
+/* Printable excerpt of s (first line) for messages. */
+static void excerpt(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 5 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\r' || c == '\n')
+			break;
+		if (isprint(c)) {
+			out[k++] = (char)c;
+		} else {
+			k += (size_t)snprintf(out + k, cap - k, "\\x%02x", c);
+		}
+	}
+	out[k] = 0;
+}
+
+int px_http_reply(const char *b, size_t n, bool ignorecr, bool sent_auth, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	/* find the end of the header */
+	size_t end = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] != '\n')
+			continue;
+		if (i >= 3 && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
+			end = i + 1;
+			break;
+		}
+		if (ignorecr && i >= 1 && (b[i - 1] == '\n' || (i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n'))) {
+			end = i + 1;
+			break;
+		}
+	}
+	/* reject garbage early: the reply must start like "HTTP/" */
+	size_t pre = n < 5 ? n : 5;
+	if (memcmp(b, "HTTP/", pre) != 0) {
+		char ex[120];
+		excerpt(b, n, ex, sizeof ex);
+		r->consumed = n;
+		snprintf(r->msg, sizeof r->msg, "not an HTTP proxy reply: \"%s\"; is this an HTTP proxy?", ex);
+		return PX_FAIL;
+	}
+	if (!end) {
+		if (n >= PX_HTTP_MAX) {
+			r->consumed = n;
+			snprintf(r->msg, sizeof r->msg, "the proxy's reply header exceeds %d bytes", PX_HTTP_MAX);
+			return PX_FAIL;
+		}
+		r->need = 0;
+		return PX_NEED;
+	}
+	r->consumed = end;
+	/* status line: HTTP/x.y SP code [SP reason] */
+	const char *p = b + 5;
+	const char *e = b + end;
+	while (p < e && (isdigit((unsigned char)*p) || *p == '.'))
+		p++;
+	if (p >= e || *p != ' ') {
+		char ex[120];
+		excerpt(b, end, ex, sizeof ex);
+		snprintf(r->msg, sizeof r->msg, "malformed status line from the proxy: \"%s\"", ex);
+		return PX_FAIL;
+	}
+	while (p < e && *p == ' ')
+		p++;
+	if (e - p < 3 || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2])) {
+		char ex[120];
+		excerpt(b, end, ex, sizeof ex);
+		snprintf(r->msg, sizeof r->msg, "malformed status line from the proxy: \"%s\"", ex);
+		return PX_FAIL;
+	}
+	r->code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+	p += 3;
+	while (p < e && *p == ' ')
+		p++;
+	char reason[120];
+	excerpt(p, (size_t)(e - p), reason, sizeof reason);
+	if (!ignorecr) {
+		/* every line must end with CRLF */
+		for (size_t i = 0; i < end; i++)
+			if (b[i] == '\n' && (i == 0 || b[i - 1] != '\r')) {
+				snprintf(r->msg, sizeof r->msg,
+					 "the proxy's reply has a line ending in LF without CR; accept that with ignorecr");
+				return PX_FAIL;
+			}
+	}
+	if (r->code >= 200 && r->code < 300) {
+		snprintf(r->msg, sizeof r->msg, "%d %s", r->code, reason);
+		return PX_OK;
+	}
+	const char *hint = "";
+	if (r->code == 407)
+		hint = sent_auth ? "; the proxy rejected the credentials (check proxyauth=USER:PASS)"
+				 : "; the proxy requires authentication: give proxyauth=USER:PASS or proxy-authorization-file=FILE";
+	else if (r->code == 403)
+		hint = "; the proxy does not allow this target (or CONNECT to this port)";
+	else if (r->code == 405 || r->code == 501)
+		hint = "; this proxy does not support CONNECT";
+	else if (r->code == 502 || r->code == 503 || r->code == 504)
+		hint = "; the proxy could not reach the target";
+	snprintf(r->msg, sizeof r->msg, "the proxy refused CONNECT: %d %s%s", r->code, reason, hint);
+	return PX_FAIL;
+}

@@ -1,0 +1,68 @@
+/* Proxy dialogs as pure code: request builders and incremental reply parsers for SOCKS4/4A,
+ * SOCKS5 (method choice, username/password, CONNECT/BIND replies) and HTTP CONNECT.
+ * No I/O: the callers (socks.c, http_proxy.c) read exactly what the parsers ask for, so no
+ * byte of the tunnel is ever consumed with the reply. Unit tested and fuzzed. */
+#ifndef DUCT_XIO_PROXY_PARSE_H
+#define DUCT_XIO_PROXY_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum px_rc { PX_FAIL = -1, PX_NEED = 0, PX_OK = 1 };
+
+struct px_reply {
+	size_t need;      /* PX_NEED: total length now known to be needed (0: unknown, more) */
+	size_t consumed;  /* PX_OK/PX_FAIL on a complete reply: its length */
+	int code;         /* SOCKS4 CD, SOCKS5 method/status/REP, HTTP status */
+	char msg[320];    /* PX_FAIL: what went wrong and what to do; PX_OK: a short summary */
+	/* SOCKS5 reply: bound or peer address */
+	int atyp;         /* 1 IPv4, 3 domain, 4 IPv6 */
+	unsigned char addr[256];
+	size_t addrlen;
+	uint16_t port;
+};
+
+#define PX_SOCKS5_NOAUTH   0x00
+#define PX_SOCKS5_USERPASS 0x02
+#define PX_SOCKS5_NONE     0xff
+#define PX_SOCKS5_CONNECT  1
+#define PX_SOCKS5_BIND     2
+
+#define PX_HTTP_MAX 16384 /* longest HTTP reply header accepted */
+
+/* SOCKS4 (host4a == NULL) or SOCKS4A request (ip ignored; 0.0.0.1 sent). Returns the length,
+ * 0 when it doesn't fit (cap) or user/host are too long (255). */
+size_t px_socks4_request(unsigned char *out, size_t cap, uint16_t port, const unsigned char ip[4],
+			 const char *user, const char *host4a);
+int px_socks4_reply(const unsigned char *b, size_t n, struct px_reply *r);
+
+/* SOCKS5 greeting offering "no authentication" and, with offer_userpass, username/password. */
+size_t px_socks5_greeting(unsigned char *out, size_t cap, bool offer_userpass);
+/* The server's method choice: PX_OK with r->code = method; PX_FAIL for 0xff or garbage. */
+int px_socks5_method(const unsigned char *b, size_t n, bool offered_userpass, struct px_reply *r);
+/* RFC 1929 username/password subnegotiation. 0 when user or pass exceed 255 bytes. */
+size_t px_socks5_auth_request(unsigned char *out, size_t cap, const char *user, const char *pass);
+int px_socks5_auth_reply(const unsigned char *b, size_t n, struct px_reply *r);
+/* CONNECT (cmd 1) or BIND (cmd 2) request for host (IPv4/IPv6 literal or name) and port. */
+size_t px_socks5_request(unsigned char *out, size_t cap, int cmd, const char *host, uint16_t port);
+int px_socks5_reply(const unsigned char *b, size_t n, struct px_reply *r);
+const char *px_socks5_rep_text(int rep);
+/* "1.2.3.4:80", "[::1]:80", "name:80" from a SOCKS5 reply address. */
+void px_socks5_addr_text(const struct px_reply *r, char *buf, size_t len);
+
+/* "CONNECT host:port HTTP/<version>\r\n" [Host] [Proxy-Authorization: Basic ...] "\r\n".
+ * userpass "user:password" or NULL; version "1.0" (default when NULL) or "1.1". Returns the
+ * length, 0 when it doesn't fit. */
+size_t px_http_request(char *out, size_t cap, const char *host, const char *port, const char *userpass,
+		       const char *version);
+/* The proxy's reply header, complete when it ends with an empty line (CRLF CRLF; with
+ * ignorecr LF LF too). PX_OK for 2xx (r->consumed = header length), PX_FAIL otherwise (r->msg
+ * tells the status and what to do), PX_NEED while incomplete (r->need = 0). */
+int px_http_reply(const char *b, size_t n, bool ignorecr, bool sent_auth, struct px_reply *r);
+
+/* Base64 (for Basic authorization). Returns the length written (NUL-terminated), 0 if it
+ * doesn't fit. */
+size_t px_base64(const unsigned char *in, size_t n, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,394 @@
+/* OPENSSL (client) and OPENSSL-LISTEN: TCP through the socket machinery, then the TLS
+ * handshake as a nonblocking step in the event loop (layer.c), so a fork listener serves any
+ * number of handshakes at once in one process; then an endpoint whose read/write/shutdown go
+ * through the SSL object. DTLS (dtls.c) shares the handshake and the endpoint. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "common/log.h"
+#include "xio/tls.h"
+#include "xio/tls_handlers.h"
+
+/* ---- the endpoint ---- */
+
+static ssize_t tls_read(struct endpoint *ep, void *buf, size_t len)
+{
+	struct tls_conn *t = ep->ctx;
+	t->read_wants_write = false;
+	ERR_clear_error();
+	size_t n = 0;
+	if (SSL_read_ex(t->ssl, buf, len, &n) == 1)
+		return (ssize_t)n;
+	int se = errno;
+	int e = SSL_get_error(t->ssl, 0);
+	switch (e) {
+	case SSL_ERROR_WANT_READ:
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_WANT_WRITE:
+		/* the record layer must send first (key update, alert): retry when writable */
+		t->read_wants_write = true;
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_ZERO_RETURN:
+		DBG("%s: TLS close_notify received from %s", t->name, t->peer);
+		return 0;
+	case SSL_ERROR_SYSCALL:
+		if (se == 0)
+			return 0;
+		errno = se;
+		return -1;
+	default:
+		tls_log_transfer_error(t, "read");
+		errno = EPROTO;
+		return -1;
+	}
+}
+
+static ssize_t tls_write(struct endpoint *ep, const void *buf, size_t len)
+{
+	struct tls_conn *t = ep->ctx;
+	if (len == 0)
+		return 0;
+	t->write_wants_read = false;
+	ERR_clear_error();
+	size_t n = 0;
+	if (SSL_write_ex(t->ssl, buf, len, &n) == 1)
+		return (ssize_t)n;
+	int se = errno;
+	int e = SSL_get_error(t->ssl, 0);
+	switch (e) {
+	case SSL_ERROR_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_WANT_READ:
+		t->write_wants_read = true;
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_SYSCALL:
+		errno = se ? se : EPIPE;
+		return -1;
+	default:
+		tls_log_transfer_error(t, "write");
+		errno = EPROTO;
+		return -1;
+	}
+}
+
+static int tls_shutdown_write(struct endpoint *ep)
+{
+	struct tls_conn *t = ep->ctx;
+	if (!t->shut_sent) {
+		t->shut_sent = true;
+		ERR_clear_error();
+		int r = SSL_shutdown(t->ssl);
+		if (r < 0) {
+			int e = SSL_get_error(t->ssl, r);
+			if (e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_READ)
+				DBG("%s: SSL_shutdown(): error %d", t->name, e);
+		}
+		ERR_clear_error();
+	}
+	if (!t->dtls && shutdown(t->fd, SHUT_WR) < 0 && errno != ENOTCONN)
+		return -1;
+	return 0;
+}
+
+static size_t tls_pending(struct endpoint *ep)
+{
+	struct tls_conn *t = ep->ctx;
+	size_t n = (size_t)SSL_pending(t->ssl);
+	if (!n && SSL_has_pending(t->ssl))
+		n = 1;
+	if (t->read_wants_write)
+		n++;
+	return n;
+}
+
+static void tls_conn_free(struct tls_conn *t)
+{
+	if (t->ssl)
+		SSL_free(t->ssl);
+	if (t->vcert)
+		X509_free(t->vcert);
+	free(t);
+}
+
+static void tls_close(struct endpoint *ep)
+{
+	struct tls_conn *t = ep->ctx;
+	int fd = t->fd;
+	tls_conn_free(t);
+	ep->ctx = NULL;
+	if (fd >= 0)
+		close(fd);
+	if (ep->wfd >= 0 && ep->wfd != fd)
+		close(ep->wfd);
+	ep->rfd = ep->wfd = -1;
+}
+
+static const struct endpoint_ops tls_ops = {
+	.read = tls_read,
+	.write = tls_write,
+	.shutdown_write = tls_shutdown_write,
+	.pending = tls_pending,
+	.close = tls_close,
+};
+
+/* ---- the handshake ---- */
+
+static int tls_begin(struct lconn *c)
+{
+	struct tls_cfg *cfg = c->L->cfg;
+	struct tls_conn *t = calloc(1, sizeof *t);
+	if (!t) {
+		ERR("out of memory");
+		return -1;
+	}
+	c->st = t;
+	t->fd = c->fd;
+	t->dtls = cfg->dtls;
+	snprintf(t->name, sizeof t->name, "%s", cfg->typed);
+	snprintf(t->peer, sizeof t->peer, "%s", c->peer);
+	t->ssl = SSL_new(cfg->ctx);
+	if (!t->ssl) {
+		ERR("%s: SSL_new(): %s", t->name, ERR_reason_error_string(ERR_get_error()));
+		return -1;
+	}
+	SSL_set_ex_data(t->ssl, tls_conn_idx(), t);
+	if (cfg->dtls) {
+		BIO *bio = BIO_new_dgram(c->fd, BIO_NOCLOSE);
+		if (!bio) {
+			ERR("%s: BIO_new_dgram(): out of memory", t->name);
+			return -1;
+		}
+		union sockaddr_any pa;
+		socklen_t pl = sizeof pa;
+		if (getpeername(c->fd, &pa.sa, &pl) == 0)
+			BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, &pa);
+		SSL_set_bio(t->ssl, bio, bio);
+	} else if (!SSL_set_fd(t->ssl, c->fd)) {
+		ERR("%s: SSL_set_fd(): %s", t->name, ERR_reason_error_string(ERR_get_error()));
+		return -1;
+	}
+	if (cfg->server) {
+		SSL_set_accept_state(t->ssl);
+	} else {
+		SSL_set_connect_state(t->ssl);
+		if (cfg->sni && !SSL_set_tlsext_host_name(t->ssl, cfg->sni)) {
+			ERR("%s: cannot send SNI name \"%s\"", t->name, cfg->sni);
+			return -1;
+		}
+	}
+	DBG("%s: starting %s handshake with %s%s%s", t->name, cfg->dtls ? "DTLS" : "TLS", t->peer,
+	    cfg->sni ? ", SNI " : "", cfg->sni ? cfg->sni : "");
+	return 0;
+}
+
+static void tls_drop(struct lconn *c)
+{
+	tls_conn_free(c->st);
+	c->st = NULL;
+}
+
+static void log_established(const struct tls_cfg *cfg, struct tls_conn *t, struct endpoint *ep)
+{
+	SSL *ssl = t->ssl;
+	X509 *peer = SSL_get0_peer_certificate(ssl);
+	char subj[400] = "", iss[400] = "", cn[256] = "";
+	if (peer) {
+		tls_name_text(X509_get_subject_name(peer), subj, sizeof subj);
+		tls_name_text(X509_get_issuer_name(peer), iss, sizeof iss);
+		tls_common_name(peer, cn, sizeof cn);
+		endpoint_setenv(ep, "OPENSSL_X509_SUBJECT", subj);
+		endpoint_setenv(ep, "OPENSSL_X509_ISSUER", iss);
+		endpoint_setenv(ep, "OPENSSL_X509_COMMONNAME", cn);
+	}
+	endpoint_setenv(ep, "OPENSSL_PROTOCOL", SSL_get_version(ssl));
+	endpoint_setenv(ep, "OPENSSL_CIPHER", SSL_get_cipher_name(ssl));
+	if (!log_enabled(LOG_N))
+		return;
+	const unsigned char *alpn = NULL;
+	unsigned alpnlen = 0;
+	SSL_get0_alpn_selected(ssl, &alpn, &alpnlen);
+	char ab[300] = "";
+	if (alpnlen)
+		snprintf(ab, sizeof ab, ", ALPN %.*s", (int)alpnlen, (const char *)alpn);
+	char pb[900];
+	if (peer)
+		snprintf(pb, sizeof pb, "peer certificate subject \"%s\", issuer \"%s\"%s", subj, iss,
+			 cfg->verify ? " (verified)" : " (NOT verified: verify=0)");
+	else
+		snprintf(pb, sizeof pb, "no peer certificate");
+	NOTE("%s: %s connection with %s using %s, cipher %s%s%s; %s", t->name, cfg->dtls ? "DTLS" : "TLS", t->peer,
+	     SSL_get_version(ssl), SSL_get_cipher_name(ssl), SSL_session_reused(ssl) ? ", resumed" : "", ab, pb);
+}
+
+static enum lstep tls_step(struct lconn *c, uint32_t events)
+{
+	struct tls_cfg *cfg = c->L->cfg;
+	struct tls_conn *t = c->st;
+	if (cfg->dtls && events == 0 && c->ltimer == NULL) {
+		/* a retransmission timer fired (or the first call) */
+		DTLSv1_handle_timeout(t->ssl);
+	}
+	ERR_clear_error();
+	errno = 0;
+	int r = SSL_do_handshake(t->ssl);
+	int se = errno;
+	if (r == 1) {
+		struct endpoint *ep = c->ep;
+		if (cfg->dtls)
+			layer_conn_timer(c, 0);
+		log_established(cfg, t, ep);
+		ep->ops = &tls_ops;
+		ep->ctx = t;
+		ep->flags |= EPF_NOSPLICE;
+		snprintf(ep->desc, sizeof ep->desc, "%s", cfg->dtls ? "DTLS socket" : "TLS socket");
+		c->st = NULL; /* the endpoint owns it now */
+		return LSTEP_DONE;
+	}
+	int e = SSL_get_error(t->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		if (cfg->dtls) {
+			struct timeval tv;
+			if (DTLSv1_get_timeout(t->ssl, &tv))
+				layer_conn_timer(c, tv.tv_sec + tv.tv_usec / 1e6 + 0.001);
+		}
+		return e == SSL_ERROR_WANT_READ ? LSTEP_READ : LSTEP_WRITE;
+	}
+	tls_log_handshake_failure(cfg, t, e, se);
+	return LSTEP_FAIL;
+}
+
+const struct layer_vt tls_vt = {
+	.what = "TLS handshake",
+	.begin = tls_begin,
+	.step = tls_step,
+	.drop = tls_drop,
+	.free_cfg = tls_cfg_free,
+};
+
+static const struct layer_vt dtls_vt = {
+	.what = "DTLS handshake",
+	.begin = tls_begin,
+	.step = tls_step,
+	.drop = tls_drop,
+	.free_cfg = tls_cfg_free,
+};
+
+/* ---- opens ---- */
+
+static int inner_connect(struct xio_open *inner, void *arg)
+{
+	(void)arg;
+	return ipstream_connect_open(inner, SOCK_STREAM, IPPROTO_TCP, "tcp");
+}
+
+static int inner_listen(struct xio_open *inner, void *arg)
+{
+	(void)arg;
+	return ipstream_listen_open(inner, SOCK_STREAM, IPPROTO_TCP, "tcp");
+}
+
+static int inner_dtls_connect(struct xio_open *inner, void *arg)
+{
+	(void)arg;
+	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
+	if (fam < 0)
+		return -1;
+	int flags = sk_resolve_flags(inner, false);
+	struct sk_req rq;
+	sk_req_init(&rq, SK_DG_CONNECT, fam, SOCK_DGRAM, IPPROTO_UDP);
+	rq.proto_name = "udp";
+	rq.listen_word = "UDP ";
+	char err[600];
+	if (sa_resolve(inner->spec->params[0], inner->spec->params[1], fam, inner->g ? inner->g->ipv : 4, SOCK_DGRAM,
+		       IPPROTO_UDP, flags, &rq.peers, err, sizeof err) < 0) {
+		ERR("%s", err);
+		sk_req_free(&rq);
+		return -1;
+	}
+	return sk_open(inner, &rq);
+}
+
+static int inner_dtls_listen(struct xio_open *inner, void *arg)
+{
+	(void)arg;
+	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
+	if (fam < 0)
+		return -1;
+	struct sk_req rq;
+	sk_req_init(&rq, SK_DG_LISTEN, fam, SOCK_DGRAM, IPPROTO_UDP);
+	rq.proto_name = "udp";
+	rq.listen_word = "UDP ";
+	if (sk_ip_local(inner, fam, inner->spec->params[0], SOCK_DGRAM, IPPROTO_UDP, &rq.local) < 0) {
+		sk_req_free(&rq);
+		return -1;
+	}
+	rq.has_local = true;
+	rq.domain = rq.local.u.sa.sa_family;
+	return sk_open(inner, &rq);
+}
+
+static int tls_open_common(struct xio_open *op, bool server, bool dtls)
+{
+	const char *host = server ? NULL : op->spec->params[0];
+	struct tls_cfg *cfg = tls_cfg_new(op, server, dtls, host);
+	if (!cfg)
+		return -1;
+	struct layer *L = layer_new(op, dtls ? &dtls_vt : &tls_vt, cfg);
+	if (!L)
+		return -1;
+	if (dtls)
+		return layer_run(L, server ? inner_dtls_listen : inner_dtls_connect, NULL);
+	return layer_run(L, server ? inner_listen : inner_connect, NULL);
+}
+
+static int openssl_connect_open(struct xio_open *op) { return tls_open_common(op, false, false); }
+static int openssl_listen_open(struct xio_open *op) { return tls_open_common(op, true, false); }
+static int dtls_client_open(struct xio_open *op) { return tls_open_common(op, false, true); }
+static int dtls_server_open(struct xio_open *op) { return tls_open_common(op, true, true); }
+
+#define TLS_C_GROUPS (G(FD) | G(SOCKET) | G(IP4) | G(IP6) | G(TCP) | G(OPENSSL) | G(CHILD) | G(RETRY))
+#define TLS_L_GROUPS (TLS_C_GROUPS | G(LISTEN) | G(RANGE))
+#define DTLS_C_GROUPS (G(FD) | G(SOCKET) | G(IP4) | G(IP6) | G(UDP) | G(OPENSSL) | G(CHILD) | G(RETRY))
+#define DTLS_L_GROUPS (DTLS_C_GROUPS | G(LISTEN) | G(RANGE))
+
+static const char *const al_ssl[] = { "SSL", "OPENSSL-CONNECT", NULL };
+static const char *const al_ssll[] = { "SSL-L", NULL };
+static const char *const al_dtlsc[] = { "DTLS", "DTLS-C", "DTLS-CLIENT", "DTLS-CONNECT", "OPENSSL-DTLS-CONNECT", NULL };
+static const char *const al_dtlsl[] = { "DTLS-L", "DTLS-LISTEN", "DTLS-SERVER", "OPENSSL-DTLS-LISTEN", NULL };
+
+const struct xio_handler xio_openssl_connect = {
+	.name = "OPENSSL", .aliases = al_ssl, .usage = ":<host>:<port>", .min_params = 2, .max_params = 2,
+	.groups = TLS_C_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
+	.open = openssl_connect_open, .stop = layer_stop, .resume = layer_resume,
+	.help = "TLS client; verifies the server's chain and name (subjectAltName, then CN) and sends SNI",
+};
+const struct xio_handler xio_openssl_listen = {
+	.name = "OPENSSL-LISTEN", .aliases = al_ssll, .usage = ":<port>", .min_params = 1, .max_params = 1,
+	.groups = TLS_L_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
+	.open = openssl_listen_open, .stop = layer_stop, .resume = layer_resume,
+	.help = "TLS server (cert=); with fork, many handshakes run at once in one process; verify=1 requires client certificates",
+};
+const struct xio_handler xio_openssl_dtls_client = {
+	.name = "OPENSSL-DTLS-CLIENT", .aliases = al_dtlsc, .usage = ":<host>:<port>", .min_params = 2,
+	.max_params = 2, .groups = DTLS_C_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
+	.open = dtls_client_open, .stop = layer_stop, .resume = layer_resume,
+	.help = "DTLS client over UDP (datagrams have no EOF: use -T)",
+};
+const struct xio_handler xio_openssl_dtls_server = {
+	.name = "OPENSSL-DTLS-SERVER", .aliases = al_dtlsl, .usage = ":<port>", .min_params = 1, .max_params = 1,
+	.groups = DTLS_L_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
+	.open = dtls_server_open, .stop = layer_stop, .resume = layer_resume,
+	.help = "DTLS server over UDP (the first client becomes the peer, as UDP-LISTEN)",
+};

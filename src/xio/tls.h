@@ -1,0 +1,75 @@
+/* TLS and DTLS internals shared by tls.c (handshake, endpoint), tls_ctx.c (the SSL_CTX from
+ * the OPENSSL options), tls_errors.c (verification records and messages that say what failed
+ * and what to do) and dtls.c. */
+#ifndef DUCT_XIO_TLS_H
+#define DUCT_XIO_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "xio/layer.h"
+
+/* Per open: the context and what the handshakes need to know. */
+struct tls_cfg {
+	SSL_CTX *ctx;
+	bool server, dtls;
+	bool verify;
+	char *checkname;     /* name the peer certificate must carry (NULL: no name check) */
+	bool checkname_ip;   /* ... is an IP address */
+	bool checkname_given;/* from commonname= rather than the host */
+	char *sni;           /* server name sent (NULL: none) */
+	const char *nosni_why; /* why none was sent: "the target is an IP address", "nosni" */
+	char *host;          /* target host as given (clients) */
+	char *cafile, *capath, *certfile, *cipher;
+	bool have_cert;
+	int min_v, max_v;    /* 0: library default */
+	unsigned char *alpn; /* wire format */
+	size_t alpnlen;
+	char typed[64];
+};
+
+/* Per connection. Handshake state first, then the endpoint's. */
+struct tls_conn {
+	SSL *ssl;
+	int fd;
+	bool dtls;
+	bool read_wants_write;
+	bool write_wants_read;
+	bool shut_sent;
+	/* verification record (first failure) */
+	int verr;
+	int vdepth;
+	X509 *vcert;
+	char name[64];       /* the address as typed, for messages */
+	char peer[320];
+};
+
+/* tls_ctx.c: take the OPENSSL options from op->opts and build cfg. host: target (clients) or
+ * NULL. Returns NULL (logged) on failure. */
+struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const char *host);
+void tls_cfg_free(void *cfg);
+/* ex_data index of struct tls_conn on SSL objects */
+int tls_conn_idx(void);
+
+/* tls_errors.c */
+int tls_verify_cb(int ok, X509_STORE_CTX *xs);
+/* Log why the handshake on c failed (after SSL_do_handshake returned <= 0 with err). */
+void tls_log_handshake_failure(const struct tls_cfg *cfg, struct tls_conn *t, int sslerr, int sys_errno);
+/* Log an error during transfer (SSL_ERROR_SSL from read/write). */
+void tls_log_transfer_error(struct tls_conn *t, const char *op);
+/* "CN=a,O=b" of a name */
+void tls_name_text(X509_NAME *n, char *buf, size_t len);
+/* "CN=x, SAN=[DNS:a, IP:1.2.3.4]" */
+void tls_cert_names(X509 *x, char *buf, size_t len);
+/* "AB:CD:..." SHA-256 fingerprint */
+void tls_fingerprint(X509 *x, char *buf, size_t len);
+/* The common name of a subject, or "" */
+void tls_common_name(X509 *x, char *buf, size_t len);
+
+/* tls.c: the handshake vt and endpoint ops, used by dtls.c too */
+extern const struct layer_vt tls_vt;
+
+#endif

@@ -1,0 +1,501 @@
+/* The SSL_CTX of an OPENSSL address, built once per open from its options (a fork listener
+ * shares it between all its connections). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/provider.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "common/log.h"
+#include "xio/tls.h"
+
+static int conn_idx = -1;
+
+int tls_conn_idx(void)
+{
+	if (conn_idx < 0)
+		conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	return conn_idx;
+}
+
+/* ---- SSLKEYLOGFILE ---- */
+
+static int keylog_fd = -2; /* -2: not looked at yet, -1: none */
+
+static void keylog_cb(const SSL *ssl, const char *line)
+{
+	(void)ssl;
+	if (keylog_fd < 0)
+		return;
+	size_t n = strlen(line);
+	char buf[1024];
+	if (n + 1 > sizeof buf)
+		return;
+	memcpy(buf, line, n);
+	buf[n] = '\n';
+	ssize_t w = write(keylog_fd, buf, n + 1);
+	(void)w;
+}
+
+static void keylog_setup(SSL_CTX *ctx)
+{
+	if (keylog_fd == -2) {
+		keylog_fd = -1;
+		const char *path = getenv("SSLKEYLOGFILE");
+		if (path && *path) {
+			keylog_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+			if (keylog_fd < 0)
+				WARN("SSLKEYLOGFILE=%s: %s; TLS secrets are not logged", path, strerror(errno));
+			else
+				NOTE("SSLKEYLOGFILE=%s: logging TLS secrets (for Wireshark)", path);
+		}
+	}
+	if (keylog_fd >= 0)
+		SSL_CTX_set_keylog_callback(ctx, keylog_cb);
+}
+
+/* ---- helpers ---- */
+
+static void ssl_err_text(char *buf, size_t len)
+{
+	unsigned long e = ERR_peek_last_error();
+	if (!e) {
+		snprintf(buf, len, "unknown error");
+		return;
+	}
+	const char *r = ERR_reason_error_string(e);
+	snprintf(buf, len, "%s", r ? r : "error");
+	ERR_clear_error();
+}
+
+static int parse_version(const char *s, bool dtls, int *out)
+{
+	static const struct {
+		const char *name;
+		int v;
+	} tab[] = {
+		{ "SSL3", SSL3_VERSION },     { "SSLv3", SSL3_VERSION },    { "TLS1", TLS1_VERSION },
+		{ "TLS1.0", TLS1_VERSION },   { "TLSv1", TLS1_VERSION },    { "TLSv1.0", TLS1_VERSION },
+		{ "TLS1.1", TLS1_1_VERSION }, { "TLSv1.1", TLS1_1_VERSION }, { "TLS1.2", TLS1_2_VERSION },
+		{ "TLSv1.2", TLS1_2_VERSION }, { "TLS1.3", TLS1_3_VERSION }, { "TLSv1.3", TLS1_3_VERSION },
+		{ "DTLS1", DTLS1_VERSION },   { "DTLS1.0", DTLS1_VERSION }, { "DTLSv1", DTLS1_VERSION },
+		{ "DTLS1.2", DTLS1_2_VERSION }, { "DTLSv1.2", DTLS1_2_VERSION },
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (strcasecmp(s, tab[i].name) == 0) {
+			bool isd = tab[i].v == DTLS1_VERSION || tab[i].v == DTLS1_2_VERSION;
+			if (isd != dtls)
+				return -2;
+			*out = tab[i].v;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *version_name(int v)
+{
+	switch (v) {
+	case SSL3_VERSION: return "SSL3";
+	case TLS1_VERSION: return "TLS1";
+	case TLS1_1_VERSION: return "TLS1.1";
+	case TLS1_2_VERSION: return "TLS1.2";
+	case TLS1_3_VERSION: return "TLS1.3";
+	case DTLS1_VERSION: return "DTLS1";
+	case DTLS1_2_VERSION: return "DTLS1.2";
+	}
+	return "?";
+}
+
+static int take_version(struct xio_open *op, enum opt_id id, const char *oname, bool dtls, int *out)
+{
+	const char *s;
+	if (!opt_take_str(&op->opts, id, &s) || !s)
+		return 0;
+	int rc = parse_version(s, dtls, out);
+	if (rc == -1) {
+		ERR("%s: %s=%s: unknown protocol version; use %s", op->typed, oname, s,
+		    dtls ? "DTLS1 or DTLS1.2" : "TLS1, TLS1.1, TLS1.2 or TLS1.3");
+		return -1;
+	}
+	if (rc == -2) {
+		ERR("%s: %s=%s: not a %s version; use %s", op->typed, oname, s, dtls ? "DTLS" : "TLS",
+		    dtls ? "DTLS1 or DTLS1.2" : "TLS1, TLS1.1, TLS1.2 or TLS1.3");
+		return -1;
+	}
+	return 0;
+}
+
+/* "h2;http/1.1" (also '/'... no: '/' is part of names; ';' and ':' separate) -> wire format */
+static int parse_alpn(const char *s, unsigned char **out, size_t *outlen)
+{
+	size_t n = strlen(s);
+	unsigned char *w = malloc(n + 2);
+	if (!w)
+		return -1;
+	size_t o = 0;
+	const char *p = s;
+	while (*p) {
+		const char *e = p;
+		while (*e && *e != ';' && *e != ' ')
+			e++;
+		size_t l = (size_t)(e - p);
+		if (l > 255) {
+			free(w);
+			return -1;
+		}
+		if (l) {
+			w[o++] = (unsigned char)l;
+			memcpy(w + o, p, l);
+			o += l;
+		}
+		p = *e ? e + 1 : e;
+	}
+	if (!o) {
+		free(w);
+		return -1;
+	}
+	*out = w;
+	*outlen = o;
+	return 0;
+}
+
+static int alpn_select_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
+			  unsigned int inlen, void *arg)
+{
+	struct tls_cfg *cfg = arg;
+	(void)ssl;
+	unsigned char *o = NULL;
+	if (SSL_select_next_proto(&o, outlen, cfg->alpn, (unsigned)cfg->alpnlen, in, inlen) != OPENSSL_NPN_NEGOTIATED)
+		return SSL_TLSEXT_ERR_NOACK;
+	*out = o;
+	return SSL_TLSEXT_ERR_OK;
+}
+
+void tls_cfg_free(void *p)
+{
+	struct tls_cfg *cfg = p;
+	if (!cfg)
+		return;
+	if (cfg->ctx)
+		SSL_CTX_free(cfg->ctx);
+	free(cfg->checkname);
+	free(cfg->sni);
+	free(cfg->host);
+	free(cfg->cafile);
+	free(cfg->capath);
+	free(cfg->certfile);
+	free(cfg->cipher);
+	free(cfg->alpn);
+	free(cfg);
+}
+
+static bool is_ip_literal(const char *h)
+{
+	unsigned char a[16];
+	char b[INET6_ADDRSTRLEN + 2];
+	size_t l = strlen(h);
+	if (l >= 2 && h[0] == '[' && h[l - 1] == ']' && l - 2 < sizeof b) {
+		memcpy(b, h + 1, l - 2);
+		b[l - 2] = 0;
+		h = b;
+	}
+	return inet_pton(AF_INET, h, a) == 1 || inet_pton(AF_INET6, h, a) == 1;
+}
+
+static char *strip_brackets(const char *h)
+{
+	size_t l = strlen(h);
+	if (l >= 2 && h[0] == '[' && h[l - 1] == ']')
+		return strndup(h + 1, l - 2);
+	return strdup(h);
+}
+
+struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const char *host)
+{
+	struct tls_cfg *cfg = calloc(1, sizeof *cfg);
+	if (!cfg) {
+		ERR("out of memory");
+		return NULL;
+	}
+	cfg->server = server;
+	cfg->dtls = dtls;
+	snprintf(cfg->typed, sizeof cfg->typed, "%s", op->typed ? op->typed : op->h->name);
+	const char *typed = cfg->typed;
+	struct opt_list *l = &op->opts;
+	const char *s;
+	bool b;
+	long long v;
+	char e[300];
+
+	/* options that only need noting */
+	if (opt_take_str(l, OPT_TLS_EGD, &s))
+		DBG("%s: egd is obsolete (OpenSSL seeds itself); ignored", typed);
+	if (opt_take_bool(l, OPT_TLS_PSEUDO, &b))
+		DBG("%s: pseudo is obsolete (OpenSSL seeds itself); ignored", typed);
+
+	if (opt_take_bool(l, OPT_TLS_FIPS, &b) && b) {
+		if (!OSSL_PROVIDER_available(NULL, "fips") && !OSSL_PROVIDER_load(NULL, "fips")) {
+			ERR("%s: fips: the FIPS provider is not available in this OpenSSL installation "
+			    "(install and configure the OpenSSL FIPS module, or drop the fips option)", typed);
+			ERR_clear_error();
+			goto fail;
+		}
+		if (!EVP_default_properties_enable_fips(NULL, 1)) {
+			ERR("%s: fips: cannot switch OpenSSL to FIPS mode", typed);
+			goto fail;
+		}
+		NOTE("%s: FIPS mode enabled", typed);
+	}
+
+	const SSL_METHOD *m = dtls ? (server ? DTLS_server_method() : DTLS_client_method())
+				   : (server ? TLS_server_method() : TLS_client_method());
+	cfg->ctx = SSL_CTX_new(m);
+	if (!cfg->ctx) {
+		ssl_err_text(e, sizeof e);
+		ERR("%s: SSL_CTX_new(): %s", typed, e);
+		goto fail;
+	}
+	SSL_CTX *ctx = cfg->ctx;
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION);
+	keylog_setup(ctx);
+
+	/* protocol versions: min-version, max-version, method (pins both) */
+	if (take_version(op, OPT_TLS_MIN_VERSION, "min-version", dtls, &cfg->min_v) < 0 ||
+	    take_version(op, OPT_TLS_MAX_VERSION, "max-version", dtls, &cfg->max_v) < 0)
+		goto fail;
+	if (opt_take_str(l, OPT_TLS_METHOD, &s) && s) {
+		int mv = 0;
+		if (strcasecmp(s, "SSL23") == 0 || strcasecmp(s, "TLS") == 0 || strcasecmp(s, "DTLS") == 0) {
+			/* any version */
+		} else if (parse_version(s, dtls, &mv) == 0) {
+			cfg->min_v = cfg->max_v = mv;
+		} else {
+			ERR("%s: method=%s: unknown; use %s", typed, s,
+			    dtls ? "DTLS1 or DTLS1.2" : "TLS1, TLS1.1, TLS1.2, TLS1.3 or TLS (any)");
+			goto fail;
+		}
+	}
+	if (cfg->min_v && cfg->max_v && !dtls && cfg->min_v > cfg->max_v) {
+		ERR("%s: min-version=%s is above max-version=%s: no version is left", typed, version_name(cfg->min_v),
+		    version_name(cfg->max_v));
+		goto fail;
+	}
+	if (cfg->min_v && cfg->min_v < TLS1_2_VERSION && !dtls) {
+		/* old versions need the lower security level in OpenSSL 3 */
+		SSL_CTX_set_security_level(ctx, 0);
+	}
+	if (cfg->min_v && !SSL_CTX_set_min_proto_version(ctx, cfg->min_v)) {
+		ERR("%s: min-version=%s is not supported by this OpenSSL", typed, version_name(cfg->min_v));
+		goto fail;
+	}
+	if (cfg->max_v && !SSL_CTX_set_max_proto_version(ctx, cfg->max_v)) {
+		ERR("%s: max-version=%s is not supported by this OpenSSL", typed, version_name(cfg->max_v));
+		goto fail;
+	}
+
+	if (opt_take_str(l, OPT_TLS_CIPHER, &s) && s) {
+		cfg->cipher = strdup(s);
+		int ok12 = SSL_CTX_set_cipher_list(ctx, s);
+		ERR_clear_error();
+		int ok13 = 0;
+		if (!ok12 && !dtls)
+			ok13 = SSL_CTX_set_ciphersuites(ctx, s);
+		ERR_clear_error();
+		if (!ok12 && !ok13) {
+			ERR("%s: cipher=%s: no cipher matches (see `openssl ciphers -v '%s'`; TLS 1.3 suites are "
+			    "named like TLS_AES_128_GCM_SHA256)", typed, s, s);
+			goto fail;
+		}
+	}
+	if (opt_take_str(l, OPT_TLS_COMPRESS, &s) && s) {
+		if (strcasecmp(s, "none") == 0) {
+			SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
+		} else if (strcasecmp(s, "auto") == 0) {
+			SSL_CTX_clear_options(ctx, SSL_OP_NO_COMPRESSION);
+		} else {
+			ERR("%s: compress=%s: use none or auto", typed, s);
+			goto fail;
+		}
+	}
+	if (opt_take_bool(l, OPT_TLS_NO_TICKET, &b) && b) {
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+		if (server)
+			SSL_CTX_set_num_tickets(ctx, 0);
+	}
+	if (opt_take_int(l, OPT_TLS_MAXFRAGLEN, &v)) {
+		int mode = v == 512 ? TLSEXT_max_fragment_length_512 : v == 1024 ? TLSEXT_max_fragment_length_1024
+				 : v == 2048 ? TLSEXT_max_fragment_length_2048 : v == 4096 ? TLSEXT_max_fragment_length_4096 : -1;
+		if (mode < 0) {
+			ERR("%s: maxfraglen=%lld: use 512, 1024, 2048 or 4096", typed, v);
+			goto fail;
+		}
+		if (!server)
+			SSL_CTX_set_tlsext_max_fragment_length(ctx, (uint8_t)mode);
+	}
+	if (opt_take_int(l, OPT_TLS_MAXSENDFRAG, &v)) {
+		if (v < 512 || v > 16384) {
+			ERR("%s: maxsendfrag=%lld: use 512..16384", typed, v);
+			goto fail;
+		}
+		SSL_CTX_set_max_send_fragment(ctx, (long)v);
+	}
+
+	/* own certificate and key */
+	const char *cert = NULL, *key = NULL;
+	opt_take_str(l, OPT_TLS_CERT, &cert);
+	opt_take_str(l, OPT_TLS_KEY, &key);
+	if (key && !cert) {
+		ERR("%s: key=%s without cert=: give the certificate too", typed, key);
+		goto fail;
+	}
+	if (cert) {
+		cfg->certfile = strdup(cert);
+		if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+			ssl_err_text(e, sizeof e);
+			ERR("%s: cert=%s: cannot load a PEM certificate: %s%s", typed, cert, e,
+			    access(cert, R_OK) < 0 ? " (file not readable)" : "");
+			goto fail;
+		}
+		const char *kf = key ? key : cert;
+		if (SSL_CTX_use_PrivateKey_file(ctx, kf, SSL_FILETYPE_PEM) != 1) {
+			ssl_err_text(e, sizeof e);
+			if (key)
+				ERR("%s: key=%s: cannot load a PEM private key: %s", typed, kf, e);
+			else
+				ERR("%s: cert=%s holds no private key (%s); give it with key=FILE", typed, kf, e);
+			goto fail;
+		}
+		if (SSL_CTX_check_private_key(ctx) != 1) {
+			ERR("%s: the private key %s does not belong to the certificate %s", typed, kf, cert);
+			ERR_clear_error();
+			goto fail;
+		}
+		cfg->have_cert = true;
+	} else if (server) {
+		WARN("%s: no certificate given; clients will fail the handshake. Give cert=FILE (PEM with "
+		     "certificate and key); make a test one with: openssl req -x509 -newkey rsa:2048 -nodes "
+		     "-subj /CN=localhost -keyout key.pem -out cert.pem", typed);
+	}
+	if (opt_take_str(l, OPT_TLS_DHPARAM, &s) && s) {
+		BIO *bio = BIO_new_file(s, "r");
+		EVP_PKEY *dh = bio ? PEM_read_bio_Parameters(bio, NULL) : NULL;
+		BIO_free(bio);
+		if (!dh || !SSL_CTX_set0_tmp_dh_pkey(ctx, dh)) {
+			ssl_err_text(e, sizeof e);
+			ERR("%s: dhparam=%s: cannot load DH parameters: %s", typed, s, e);
+			EVP_PKEY_free(dh);
+			goto fail;
+		}
+	} else if (server) {
+		SSL_CTX_set_dh_auto(ctx, 1);
+	}
+
+	/* verification */
+	cfg->verify = true;
+	if (opt_take_bool(l, OPT_TLS_VERIFY, &b))
+		cfg->verify = b;
+	const char *cafile = NULL, *capath = NULL;
+	opt_take_str(l, OPT_TLS_CAFILE, &cafile);
+	opt_take_str(l, OPT_TLS_CAPATH, &capath);
+	if (cafile)
+		cfg->cafile = strdup(cafile);
+	if (capath)
+		cfg->capath = strdup(capath);
+	const char *cn = NULL;
+	bool have_cn = opt_take_str(l, OPT_TLS_COMMONNAME, &cn);
+	if (cafile || capath) {
+		if (SSL_CTX_load_verify_locations(ctx, cafile, capath) != 1) {
+			ssl_err_text(e, sizeof e);
+			ERR("%s: %s%s%s%s%s: cannot load trusted certificates: %s", typed, cafile ? "cafile=" : "",
+			    cafile ? cafile : "", cafile && capath ? ", " : "", capath ? "capath=" : "", capath ? capath : "", e);
+			goto fail;
+		}
+		if (server && cafile) {
+			STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cafile);
+			if (names)
+				SSL_CTX_set_client_CA_list(ctx, names);
+			ERR_clear_error();
+		}
+	} else if (cfg->verify) {
+		SSL_CTX_set_default_verify_paths(ctx);
+	}
+	if (cfg->verify) {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), tls_verify_cb);
+	} else {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		if (server)
+			NOTE("%s: verify=0: client certificates are neither requested nor checked", typed);
+		else
+			WARN("%s: verify=0: the server's certificate is not checked; anyone in the path can read "
+			     "and change this connection (trust the server with cafile=FILE instead)", typed);
+	}
+	/* the name to check: commonname= (empty: none), else the host (clients) */
+	const char *name = have_cn ? cn : server ? NULL : host;
+	if (name && *name && cfg->verify) {
+		cfg->checkname = strip_brackets(name);
+		cfg->checkname_given = have_cn;
+		cfg->checkname_ip = is_ip_literal(name);
+		X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
+		int ok = cfg->checkname_ip ? X509_VERIFY_PARAM_set1_ip_asc(vp, cfg->checkname)
+					   : X509_VERIFY_PARAM_set1_host(vp, cfg->checkname, 0);
+		if (!ok) {
+			ERR("%s: cannot check the peer name \"%s\"", typed, cfg->checkname);
+			goto fail;
+		}
+	}
+
+	/* SNI (clients): snihost=, else the host when it is a name; nosni turns it off */
+	if (!server) {
+		if (host)
+			cfg->host = strdup(host);
+		const char *sni = NULL;
+		bool nosni = false;
+		opt_take_bool(l, OPT_TLS_NOSNI, &nosni);
+		opt_take_str(l, OPT_TLS_SNIHOST, &sni);
+		if (nosni) {
+			cfg->nosni_why = "nosni was given";
+		} else if (sni && *sni) {
+			cfg->sni = strdup(sni);
+		} else if (have_cn && cn && *cn && !is_ip_literal(cn)) {
+			cfg->sni = strdup(cn);
+		} else if (host && !is_ip_literal(host)) {
+			cfg->sni = strip_brackets(host);
+		} else {
+			cfg->nosni_why = "the target is an IP address";
+		}
+	} else {
+		bool nb;
+		opt_take_bool(l, OPT_TLS_NOSNI, &nb);
+		opt_take_str(l, OPT_TLS_SNIHOST, &s);
+	}
+
+	if (opt_take_str(l, OPT_TLS_ALPN, &s) && s) {
+		if (parse_alpn(s, &cfg->alpn, &cfg->alpnlen) < 0) {
+			ERR("%s: alpn=%s: give protocol names separated by ';' (h2;http/1.1), each up to 255 bytes", typed, s);
+			goto fail;
+		}
+		if (server)
+			SSL_CTX_set_alpn_select_cb(ctx, alpn_select_cb, cfg);
+		else if (SSL_CTX_set_alpn_protos(ctx, cfg->alpn, (unsigned)cfg->alpnlen) != 0) {
+			ERR("%s: alpn=%s: not accepted by OpenSSL", typed, s);
+			goto fail;
+		}
+	}
+	(void)tls_conn_idx();
+	return cfg;
+fail:
+	tls_cfg_free(cfg);
+	return NULL;
+}

@@ -1,0 +1,150 @@
+/* Unit tests for the proxy dialog builders and parsers (src/xio/proxy_parse.c). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tap.h"
+#include "xio/proxy_parse.h"
+
+static int feed_http(const char *s, bool ignorecr, bool auth, struct px_reply *r)
+{
+	return px_http_reply(s, strlen(s), ignorecr, auth, r);
+}
+
+int main(void)
+{
+	unsigned char b[600];
+	struct px_reply r;
+	size_t n;
+
+	/* ---- SOCKS4 ---- */
+	const unsigned char ip[4] = { 10, 1, 2, 3 };
+	n = px_socks4_request(b, sizeof b, 8080, ip, "bob", NULL);
+	tap_is_int(n, 12, "socks4 request length");
+	tap_ok(b[0] == 4 && b[1] == 1 && b[2] == 0x1f && b[3] == 0x90 && !memcmp(b + 4, ip, 4) && !memcmp(b + 8, "bob", 4),
+	       "socks4 request bytes");
+	n = px_socks4_request(b, sizeof b, 22, ip, "", "example.org");
+	tap_is_int(n, 9 + 12, "socks4a request length");
+	tap_ok(b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 1 && b[8] == 0 && !memcmp(b + 9, "example.org", 12),
+	       "socks4a request: 0.0.0.1, empty user, host");
+	char longname[300];
+	memset(longname, 'a', 299);
+	longname[299] = 0;
+	tap_is_int(px_socks4_request(b, sizeof b, 1, ip, longname, NULL), 0, "socks4 user too long");
+	tap_is_int(px_socks4_request(b, 10, 1, ip, "user", NULL), 0, "socks4 buffer too small");
+
+	const unsigned char s4ok[8] = { 0, 90, 0, 0, 0, 0, 0, 0 };
+	tap_is_int(px_socks4_reply(s4ok, 3, &r), PX_NEED, "socks4 reply partial");
+	tap_is_int(r.need, 8, "socks4 reply needs 8");
+	tap_is_int(px_socks4_reply(s4ok, 8, &r), PX_OK, "socks4 granted");
+	tap_is_int(r.consumed, 8, "socks4 consumed 8");
+	const unsigned char s4no[8] = { 0, 91, 0, 0, 0, 0, 0, 0 };
+	tap_is_int(px_socks4_reply(s4no, 8, &r), PX_FAIL, "socks4 rejected");
+	tap_ok(strstr(r.msg, "91") != NULL, "socks4 rejection names the code: %s", r.msg);
+	const unsigned char s4id[8] = { 0, 93, 0, 0, 0, 0, 0, 0 };
+	px_socks4_reply(s4id, 8, &r);
+	tap_ok(strstr(r.msg, "socksuser") != NULL, "socks4 identd mismatch hints socksuser");
+	const unsigned char s4bad[8] = { 5, 0, 0, 0, 0, 0, 0, 0 };
+	tap_is_int(px_socks4_reply(s4bad, 8, &r), PX_FAIL, "socks4: a SOCKS5 server's reply is refused");
+
+	/* ---- SOCKS5 ---- */
+	n = px_socks5_greeting(b, sizeof b, false);
+	tap_ok(n == 3 && b[0] == 5 && b[1] == 1 && b[2] == 0, "socks5 greeting no auth");
+	n = px_socks5_greeting(b, sizeof b, true);
+	tap_ok(n == 4 && b[1] == 2 && b[3] == 2, "socks5 greeting offers user/pass");
+	const unsigned char m0[2] = { 5, 0 }, m2[2] = { 5, 2 }, mff[2] = { 5, 0xff };
+	tap_is_int(px_socks5_method(m0, 1, false, &r), PX_NEED, "method partial");
+	tap_is_int(px_socks5_method(m0, 2, false, &r), PX_OK, "method no auth");
+	tap_is_int(px_socks5_method(m2, 2, true, &r), PX_OK, "method user/pass when offered");
+	tap_is_int(r.code, 2, "method code 2");
+	tap_is_int(px_socks5_method(m2, 2, false, &r), PX_FAIL, "method user/pass when not offered");
+	tap_is_int(px_socks5_method(mff, 2, false, &r), PX_FAIL, "method none acceptable");
+	tap_ok(strstr(r.msg, "socksuser") != NULL, "no acceptable method hints at socksuser: %s", r.msg);
+	n = px_socks5_auth_request(b, sizeof b, "u", "pw");
+	tap_ok(n == 6 && b[0] == 1 && b[1] == 1 && b[2] == 'u' && b[3] == 2 && !memcmp(b + 4, "pw", 2), "auth request");
+	const unsigned char a0[2] = { 1, 0 }, a1[2] = { 1, 1 };
+	tap_is_int(px_socks5_auth_reply(a0, 2, &r), PX_OK, "auth ok");
+	tap_is_int(px_socks5_auth_reply(a1, 2, &r), PX_FAIL, "auth refused");
+
+	n = px_socks5_request(b, sizeof b, PX_SOCKS5_CONNECT, "127.0.0.1", 80);
+	tap_ok(n == 10 && b[3] == 1 && b[4] == 127 && b[7] == 1 && b[8] == 0 && b[9] == 80, "socks5 request IPv4");
+	n = px_socks5_request(b, sizeof b, PX_SOCKS5_CONNECT, "[::1]", 443);
+	tap_ok(n == 22 && b[3] == 4 && b[19] == 1 && b[20] == 1 && b[21] == 0xbb, "socks5 request IPv6 in brackets");
+	n = px_socks5_request(b, sizeof b, PX_SOCKS5_BIND, "example.org", 22);
+	tap_ok(n == 5 + 11 + 2 && b[1] == 2 && b[3] == 3 && b[4] == 11 && !memcmp(b + 5, "example.org", 11),
+	       "socks5 BIND request with a name");
+	tap_is_int(px_socks5_request(b, sizeof b, 1, "", 22), 0, "socks5 empty host refused");
+
+	const unsigned char r4[10] = { 5, 0, 0, 1, 192, 168, 1, 2, 0x1f, 0x90 };
+	tap_is_int(px_socks5_reply(r4, 4, &r), PX_NEED, "reply partial (4)");
+	tap_is_int(px_socks5_reply(r4, 5, &r), PX_NEED, "reply partial (5) knows its length");
+	tap_is_int(r.need, 10, "reply needs 10 for IPv4");
+	tap_is_int(px_socks5_reply(r4, 10, &r), PX_OK, "reply IPv4 ok");
+	char t[300];
+	px_socks5_addr_text(&r, t, sizeof t);
+	tap_is_str(t, "192.168.1.2:8080", "bound address text");
+	const unsigned char rd[] = { 5, 0, 0, 3, 4, 'h', 'o', 's', 't', 0, 22 };
+	tap_is_int(px_socks5_reply(rd, 7, &r), PX_NEED, "domain reply partial");
+	tap_is_int(r.need, sizeof rd, "domain reply length");
+	tap_is_int(px_socks5_reply(rd, sizeof rd, &r), PX_OK, "domain reply");
+	px_socks5_addr_text(&r, t, sizeof t);
+	tap_is_str(t, "host:22", "domain address text");
+	unsigned char r6[22] = { 5, 0, 0, 4 };
+	r6[19] = 1;
+	r6[21] = 80;
+	tap_is_int(px_socks5_reply(r6, 22, &r), PX_OK, "IPv6 reply");
+	px_socks5_addr_text(&r, t, sizeof t);
+	tap_is_str(t, "[::1]:80", "IPv6 address text");
+	const unsigned char rref[10] = { 5, 5, 0, 1, 0, 0, 0, 0, 0, 0 };
+	tap_is_int(px_socks5_reply(rref, 10, &r), PX_FAIL, "connection refused reply");
+	tap_ok(strstr(r.msg, "5 (connection refused)") != NULL, "refusal names code and meaning: %s", r.msg);
+	const unsigned char rbad[10] = { 4, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
+	tap_is_int(px_socks5_reply(rbad, 10, &r), PX_FAIL, "wrong version");
+	const unsigned char ratyp[6] = { 5, 0, 0, 9, 0, 0 };
+	tap_is_int(px_socks5_reply(ratyp, 6, &r), PX_FAIL, "bad address type");
+	tap_is_str(px_socks5_rep_text(7), "command not supported", "rep text 7");
+
+	/* ---- HTTP ---- */
+	char req[1024];
+	n = px_http_request(req, sizeof req, "example.org", "443", NULL, NULL);
+	tap_is_str(req, "CONNECT example.org:443 HTTP/1.0\r\n\r\n", "CONNECT request 1.0");
+	tap_is_int(n, strlen(req), "request length");
+	px_http_request(req, sizeof req, "::1", "22", "user:pass", "1.1");
+	tap_is_str(req, "CONNECT [::1]:22 HTTP/1.1\r\nHost: [::1]:22\r\nProxy-Authorization: Basic dXNlcjpwYXNz\r\n\r\n",
+		   "CONNECT request 1.1 with IPv6 and auth");
+	tap_is_int(px_http_request(req, sizeof req, "a b", "1", NULL, NULL), 0, "blank in target refused");
+	tap_is_int(px_http_request(req, 10, "example.org", "1", NULL, NULL), 0, "too small buffer");
+	char b64[16];
+	px_base64((const unsigned char *)"ab", 2, b64, sizeof b64);
+	tap_is_str(b64, "YWI=", "base64 padding 1");
+	px_base64((const unsigned char *)"a", 1, b64, sizeof b64);
+	tap_is_str(b64, "YQ==", "base64 padding 2");
+
+	tap_is_int(feed_http("HTTP/1.0 200 Connection established\r\n\r\nSSH-2.0", false, false, &r), PX_OK, "200 ok");
+	tap_is_int(r.consumed, strlen("HTTP/1.0 200 Connection established\r\n\r\n"), "200: consumed is the header only");
+	tap_is_int(r.code, 200, "status 200");
+	tap_is_int(feed_http("HTTP/1.1 200 OK\r\nVia: x\r\n", false, false, &r), PX_NEED, "incomplete header");
+	tap_is_int(feed_http("HTT", false, false, &r), PX_NEED, "partial status line");
+	tap_is_int(feed_http("SSH-2.0-OpenSSH\r\n", false, false, &r), PX_FAIL, "not HTTP");
+	tap_ok(strstr(r.msg, "SSH-2.0-OpenSSH") != NULL, "garbage quoted: %s", r.msg);
+	tap_is_int(feed_http("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n", false, false, &r),
+		   PX_FAIL, "407");
+	tap_ok(strstr(r.msg, "407 Proxy Authentication Required") && strstr(r.msg, "proxyauth="),
+	       "407 message names status and option: %s", r.msg);
+	feed_http("HTTP/1.1 407 Denied\r\n\r\n", false, true, &r);
+	tap_ok(strstr(r.msg, "rejected the credentials") != NULL, "407 with credentials sent: %s", r.msg);
+	tap_is_int(feed_http("HTTP/1.1 403 Forbidden\r\n\r\n", false, false, &r), PX_FAIL, "403");
+	tap_is_int(r.code, 403, "status 403");
+	tap_is_int(feed_http("HTTP/1.0 200 OK\n\n", false, false, &r), PX_NEED, "bare LF without ignorecr: not an end");
+	tap_is_int(feed_http("HTTP/1.0 200 OK\n\nxyz", true, false, &r), PX_OK, "bare LF with ignorecr");
+	tap_is_int(r.consumed, 17, "ignorecr consumed");
+	tap_is_int(feed_http("HTTP/1.0 200 OK\nA: b\r\n\r\n", false, false, &r), PX_FAIL, "mixed line ends refused");
+	tap_ok(strstr(r.msg, "ignorecr") != NULL, "mixed line ends hint ignorecr");
+	tap_is_int(feed_http("HTTP/1.0 2x0 OK\r\n\r\n", false, false, &r), PX_FAIL, "bad status code");
+	tap_is_int(feed_http("HTTP/1.0200 OK\r\n\r\n", false, false, &r), PX_FAIL, "no blank after version");
+	static char big[PX_HTTP_MAX + 10];
+	memset(big, 'x', sizeof big - 1);
+	memcpy(big, "HTTP/1.0 200 OK\r\nX: ", 20);
+	tap_is_int(px_http_reply(big, sizeof big - 1, false, false, &r), PX_FAIL, "oversized header refused");
+	return tap_done();
+}
