@@ -111,6 +111,30 @@ LINES=(
 	"-V"
 	"-tan state bogus"
 	"-A nosuchtable"
+	"-wan"
+	"-wa"
+	"-0"
+	"-0ae"
+	"-0anp"
+	"-tln --tos"
+	"-tln dev lo"
+	"-tln 'dev = lo or sport = :22'"
+	"-tln fwmark = 7"
+	"-tln '! fwmark = 0x7/0xf'"
+	"-Mna"
+	"-Mnae"
+	"-an -A raw,udp"
+	"-4 -a"
+	"-6 -a"
+	"-ua"
+	"-tln --inet-sockopt"
+	"-tlnO --inet-sockopt"
+	"-tln --cgroup"
+	"-tan 'sport = :foo'"
+	"-tan '( sport = :22'"
+	"-F /dev/null -tln"
+	"-Mnai"
+	"-Mnaime"
 )
 for l in "${LINES[@]}"; do compare "$l"; done
 
@@ -140,6 +164,7 @@ if have jq; then
 			i = match(s, /:[^:]*$/); a = substr(s, 1, i - 1); p = substr(s, i + 1)
 			if (p == "*") p = 0
 			if (a == "*") a = "::"
+			sub(/%.*/, "", a)
 			gsub(/^\[|\]$/, "", a)
 			out[1] = a; out[2] = p
 		}
@@ -172,5 +197,29 @@ if have setpriv; then
 else
 	skip "no setpriv"
 fi
+
+# ---- -E: both follow destroy events while a connection comes and goes ----
+if have stdbuf; then
+	bg timeout 8 ip netns exec "$NS" stdbuf -o0 ss -Etn >"$T_TMP/ev.want" 2>/dev/null
+	EV1=$BG_PID
+	bg timeout 8 ip netns exec "$NS" "$DUCT" ss -Etn >"$T_TMP/ev.got" 2>/dev/null
+	EV2=$BG_PID
+	sleep 0.5
+	IN bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080; exec 3>&-' 2>/dev/null
+	wait_for 5 grep -q 8080 "$T_TMP/ev.want"
+	wait_for 5 grep -q 8080 "$T_TMP/ev.got"
+	sleep 0.3
+	kill "$EV1" "$EV2" 2>/dev/null
+	wait_pid 3 "$EV1"; wait_pid 3 "$EV2"
+	is "$(cat "$T_TMP/ev.got")" "$(cat "$T_TMP/ev.want")" "-Etn prints destroyed sockets like ss"
+else
+	skip "no stdbuf for ss -E"
+fi
+
+# ---- -K last, since it destroys a fixture socket ----
+before=$(IN ss -tn 'sport = :40001')
+killed=$(IN "$DUCT" ss -tnK 'sport = :40001')
+is "$killed" "$before" "-K prints the socket it destroyed"
+is "$(IN ss -Htn 'sport = :40001')" "" "-K destroyed it"
 
 done_testing

@@ -31,6 +31,7 @@ struct attr {
 #define MAXATTR 40
 
 /* Collect rtattrs (struct nlattr layout) of a region into tab[type]. Malformed tails are ignored. */
+void ss_parse_attrs_raw(const unsigned char *p, size_t len, const unsigned char **ptr, unsigned *lens, unsigned max);
 static void parse_attrs(const unsigned char *p, size_t len, struct attr *tab, unsigned max)
 {
 	memset(tab, 0, sizeof(*tab) * (max + 1));
@@ -176,6 +177,10 @@ int ss_parse_inet(const void *body, size_t len, int protocol, struct ss_sock *s)
 	if (tb[INET_DIAG_BBRINFO].present) {
 		s->bbr = tb[INET_DIAG_BBRINFO].p;
 		s->bbr_len = tb[INET_DIAG_BBRINFO].len;
+	}
+	if (tb[INET_DIAG_ULP_INFO].present) {
+		s->ulp = tb[INET_DIAG_ULP_INFO].p;
+		s->ulp_len = tb[INET_DIAG_ULP_INFO].len;
 	}
 	if (tb[INET_DIAG_SOCKOPT].present) {
 		s->sockopt = tb[INET_DIAG_SOCKOPT].p;
@@ -379,8 +384,13 @@ int ss_walk_messages(const void *buf, size_t len, uint32_t seq, ss_msg_cb cb, vo
 		if (h.nlmsg_len < sizeof h || h.nlmsg_len > len)
 			return -EBADMSG;
 		if (h.nlmsg_seq == seq) {
-			if (h.nlmsg_type == NLMSG_DONE)
-				return 1;
+			if (h.nlmsg_type == NLMSG_DONE) {
+				/* a dump can end with an error code as DONE's payload */
+				int32_t e = 0;
+				if (h.nlmsg_len >= sizeof h + sizeof e)
+					memcpy(&e, p + sizeof h, sizeof e);
+				return e < 0 ? e : 1;
+			}
 			if (h.nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr e;
 				if (h.nlmsg_len < sizeof h + sizeof e)
@@ -399,4 +409,17 @@ int ss_walk_messages(const void *buf, size_t len, uint32_t seq, ss_msg_cb cb, vo
 		len -= step;
 	}
 	return 0;
+}
+
+/* Nested attributes for printers: ptr[type]/lens[type], NULL when absent. */
+void ss_parse_attrs_raw(const unsigned char *p, size_t len, const unsigned char **ptr, unsigned *lens, unsigned max)
+{
+	struct attr tb[MAXATTR + 1];
+	if (max > MAXATTR)
+		max = MAXATTR;
+	parse_attrs(p, len, tb, max);
+	for (unsigned i = 0; i <= max; i++) {
+		ptr[i] = tb[i].present ? tb[i].p : NULL;
+		lens[i] = tb[i].len;
+	}
 }

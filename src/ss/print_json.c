@@ -14,8 +14,6 @@
 #define AF_VSOCK 40
 #endif
 
-int ss_procmap_next(int idx, uint32_t ino, const struct ss_user **u);
-
 static int count;
 
 static void w(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -117,8 +117,15 @@ static void text_append(const char *p, size_t n, uint32_t *off)
 	text_len += n;
 }
 
+/* ss sizes a column when a cell is closed, and the very last cell before rendering is never
+ * closed: the final row's Process cell does not count towards that column's width. */
+static size_t pending_proc;
+
 static void row_commit(void)
 {
+	if (pending_proc > columns[COL_PROC].max_len)
+		columns[COL_PROC].max_len = pending_proc;
+	pending_proc = 0;
 	if (nrows == rows_cap) {
 		rows_cap = rows_cap ? rows_cap * 2 : 1024;
 		cells = realloc(cells, rows_cap * sizeof *cells);
@@ -133,7 +140,9 @@ static void row_commit(void)
 			text_append(p, n, &off);
 		cells[nrows][c][0] = off;
 		cells[nrows][c][1] = (uint32_t)n;
-		if (!columns[c].disabled && n > columns[c].max_len)
+		if (c == COL_PROC)
+			pending_proc = n;
+		else if (!columns[c].disabled && n > columns[c].max_len)
 			columns[c].max_len = n;
 		curlen[c] = 0;
 	}
@@ -245,6 +254,7 @@ void ss_text_flush(void)
 		return;
 	if (!spaces[0])
 		memset(spaces, ' ', sizeof spaces);
+	pending_proc = 0;
 	calc_width();
 	for (size_t r = 0; r < nrows; r++) {
 		bool started = false;
@@ -506,12 +516,92 @@ static const char *sprint_bw(char *buf, size_t len, double bw, bool numeric)
 	return buf;
 }
 
+void ss_parse_attrs_raw(const unsigned char *p, size_t len, const unsigned char **ptr, unsigned *lens, unsigned max);
+
+static uint32_t nla_u32(const unsigned char *p, unsigned len)
+{
+	uint32_t v = 0;
+	memcpy(&v, p, len < 4 ? len : 4);
+	return v;
+}
+
+static uint64_t nla_u64(const unsigned char *p, unsigned len)
+{
+	uint64_t v = 0;
+	memcpy(&v, p, len < 8 ? len : 8);
+	return v;
+}
+
+static void ulp_print(const struct ss_sock *s)
+{
+	const unsigned char *tb[4];
+	unsigned tl[4];
+	ss_parse_attrs_raw(s->ulp, s->ulp_len, tb, tl, 3);
+	if (tb[1] && tl[1] && memchr(tb[1], 0, tl[1]))
+		out(" tcp-ulp-%s", (const char *)tb[1]);
+	if (tb[3]) {
+		const unsigned char *m[12];
+		unsigned ml[12];
+		ss_parse_attrs_raw(tb[3], tl[3], m, ml, 11);
+		if (m[8]) {
+			uint32_t flags = nla_u32(m[8], ml[8]);
+			char caps[16], *c = caps;
+			static const char letters[] = "MmJjBbecv";
+			for (int i = 0; i < 9; i++)
+				if (flags & (1u << i))
+					*c++ = letters[i];
+			*c = 0;
+			if (flags)
+				out(" flags:%s", caps);
+		}
+		if (m[1] && m[2] && m[9] && m[10])
+			out(" token:%04x(id:%hhu)/%04x(id:%hhu)", nla_u32(m[1], ml[1]), (unsigned char)m[9][0],
+			    nla_u32(m[2], ml[2]), (unsigned char)m[10][0]);
+		if (m[4])
+			out(" seq:%llx", (unsigned long long)nla_u64(m[4], ml[4]));
+		if (m[5])
+			out(" sfseq:%x", nla_u32(m[5], ml[5]));
+		if (m[6])
+			out(" ssnoff:%x", nla_u32(m[6], ml[6]));
+		if (m[7])
+			out(" maplen:%x", nla_u32(m[7], ml[7]) & 0xffff);
+	}
+}
+
+static void mptcp_info_print(const struct ss_sock *s)
+{
+	struct {
+		uint8_t subflows, add_addr_signal, add_addr_accepted, subflows_max, add_addr_signal_max,
+		        add_addr_accepted_max;
+		uint32_t flags, token;
+		uint64_t write_seq, snd_una, rcv_nxt;
+	} m;
+	memset(&m, 0, sizeof m);
+	memcpy(&m, s->tcpinfo, s->tcpinfo_len < sizeof m ? s->tcpinfo_len : sizeof m);
+	if (m.subflows) out(" subflows:%d", m.subflows);
+	if (m.add_addr_signal) out(" add_addr_signal:%d", m.add_addr_signal);
+	if (m.add_addr_accepted) out(" add_addr_accepted:%d", m.add_addr_accepted);
+	if (m.subflows_max) out(" subflows_max:%d", m.subflows_max);
+	if (m.add_addr_signal_max) out(" add_addr_signal_max:%d", m.add_addr_signal_max);
+	if (m.add_addr_accepted_max) out(" add_addr_accepted_max:%d", m.add_addr_accepted_max);
+	if (m.flags & 1) out(" fallback");
+	if (m.flags & 2) out(" remote_key");
+	if (m.token) out(" token:%x", m.token);
+	if (m.write_seq) out(" write_seq:%llx", (unsigned long long)m.write_seq);
+	if (m.snd_una) out(" snd_una:%llx", (unsigned long long)m.snd_una);
+	if (m.rcv_nxt) out(" rcv_nxt:%llx", (unsigned long long)m.rcv_nxt);
+}
+
 static void tcpinfo_print(const struct ss_opts *o, const struct ss_sock *s)
 {
 	struct ss_tcp_info ti;
 	char b1[64];
 	if (!s->tcpinfo)
 		return;
+	if (s->db == MPTCP_DB) {
+		mptcp_info_print(s);
+		return;
+	}
 	memset(&ti, 0, sizeof ti);
 	memcpy(&ti, s->tcpinfo, s->tcpinfo_len < sizeof ti ? s->tcpinfo_len : sizeof ti);
 
@@ -651,6 +741,8 @@ static void tcpinfo_print(const struct ss_opts *o, const struct ss_sock *s)
 		out(" rcv_ooopack:%u", ti.tcpi_rcv_ooopack);
 	if (ti.tcpi_snd_wnd)
 		out(" snd_wnd:%u", ti.tcpi_snd_wnd);
+	if (s->ulp)
+		ulp_print(s);
 }
 
 static void inet_print(const struct ss_opts *o, const struct ss_sock *s)

@@ -230,7 +230,6 @@ int ss_procmap_lookup(uint32_t ino, const struct ss_user **first, int *n)
 }
 
 /* Iterate entries for ino starting from a chain index; returns next chain index or -1. */
-int ss_procmap_next(int idx, uint32_t ino, const struct ss_user **u);
 int ss_procmap_next(int idx, uint32_t ino, const struct ss_user **u)
 {
 	for (int i = idx; i >= 0; i = ents[i].next) {

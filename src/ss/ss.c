@@ -259,6 +259,13 @@ static int inet_show(const struct ss_opts *o, int db, int protocol, FILE *raw_ou
 {
 	if (!(o->families & (FAMILY_MASK(AF_INET) | FAMILY_MASK(AF_INET6))))
 		return 0;
+	if (!raw_out && ss_proc_forced(db)) {
+		struct dumpctx pc = { .o = o, .db = db, .kill_fd = -1 };
+		cur_ctx = &pc;
+		ss_proc_inet_show(o, db, emit);
+		cur_ctx = NULL;
+		return (int)pc.hidden_owner;
+	}
 	int fd = nl_open();
 	if (fd < 0)
 		return 0;
@@ -281,6 +288,8 @@ static int inet_show(const struct ss_opts *o, int db, int protocol, FILE *raw_ou
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = MAGIC_SEQ;
 	r->sdiag_protocol = (uint8_t)(protocol & 0xff);
+	if (protocol == IPPROTO_RAW)
+		r->pad = IPPROTO_RAW; /* sdiag_raw_protocol: every raw protocol */
 	r->idiag_states = o->states;
 	if (o->show_mem)
 		r->idiag_ext |= (1 << (INET_DIAG_MEMINFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1));
@@ -326,8 +335,10 @@ static int inet_show(const struct ss_opts *o, int db, int protocol, FILE *raw_ou
 		if (err < 0) {
 			if (err != -ENOENT && err != -EOPNOTSUPP)
 				print_nlerr(err, protocol > 255);
-			if (protocol != IPPROTO_UDP && protocol <= 255)
-				legacy_dump(fd, protocol, &c);
+			if (protocol == IPPROTO_TCP || protocol == IPPROTO_DCCP)
+				err = legacy_dump(fd, protocol, &c);
+			if (err < 0 && !raw_out && (db == TCP_DB || db == UDP_DB || db == RAW_DB))
+				ss_proc_inet_show(o, db, emit);
 			break;
 		}
 	}
@@ -592,7 +603,7 @@ static int events_cb(const void *body, size_t len, void *arg)
 		ss_json_sock(o, &s);
 	} else {
 		ss_text_sock(o, &s);
-		ss_text_flush();
+		ss_text_flush(); /* ss renders after every event */
 	}
 	ss_out_flush();
 	return 0;
@@ -638,6 +649,7 @@ static int follow_events(const struct ss_opts *o)
 			p += step;
 			left -= step;
 		}
+
 	}
 	close(fd);
 	return 0;
@@ -709,12 +721,8 @@ int ss_main(int argc, char **argv)
 		if (o.show_header)
 			ss_text_header();
 	}
-	if (o.events) {
-		if (!o.json)
-			ss_text_flush();
-		ss_out_flush();
-		return follow_events(&o);
-	}
+	if (o.events)
+		return follow_events(&o); /* the header goes out with the first event */
 	if (o.dbs & (1u << NETLINK_DB))
 		netlink_show(&o);
 	if (o.dbs & PACKET_DBM)

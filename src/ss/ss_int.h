@@ -122,6 +122,7 @@ struct ss_sock {
 	const void *dctcp; unsigned dctcp_len;
 	const void *bbr; unsigned bbr_len;
 	const void *sockopt; unsigned sockopt_len;
+	const void *ulp; unsigned ulp_len;       /* INET_DIAG_ULP_INFO (nested) */
 	int raw_protocol;
 	/* unix */
 	char *name;                /* unix path (NULs of abstract names shown as '@'), or NULL */
@@ -151,6 +152,12 @@ int ss_parse_xdp(const void *body, size_t len, struct ss_sock *s);
  * Returns 1 when NLMSG_DONE was seen, 0 if more is expected, -errno on NLMSG_ERROR, -EBADMSG on junk. */
 typedef int (*ss_msg_cb)(const void *body, size_t len, void *arg);
 int ss_walk_messages(const void *buf, size_t len, uint32_t seq, ss_msg_cb cb, void *arg);
+
+/* /proc/net/{tcp,udp,raw}{,6} fallback (proc_inet.c) */
+int ss_parse_proc_inet_line(const char *line, int family, struct ss_sock *s);
+struct ss_opts;
+bool ss_proc_forced(int db);
+int ss_proc_inet_show(const struct ss_opts *o, int db, void (*emit)(const struct ss_opts *, const struct ss_sock *));
 
 /* ---------- options ---------- */
 struct ss_opts {
@@ -183,6 +190,7 @@ void ss_procmap_build(bool threads);
 int ss_procmap_format(uint32_t ino, char *buf, size_t len);
 int ss_procmap_lookup(uint32_t ino, const struct ss_user **first, int *n);
 int ss_procmap_unreadable(void);    /* processes whose fds we could not read */
+int ss_procmap_next(int idx, uint32_t ino, const struct ss_user **u);
 
 /* ---------- cgroup ---------- */
 const char *ss_cgroup_path(uint64_t id);

@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <linux/if_ether.h>
+#include <net/if.h>
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <linux/if_packet.h>
 #include <unistd.h>
 
 static void die(const char *what)
@@ -223,6 +226,47 @@ int main(int argc, char **argv)
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp)) die("socketpair");
 	sendall(sp[0], 11);
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, spd)) die("socketpair dgram");
+
+	/* rarer kinds: raw IP, packet, MPTCP (when the kernel has it), device/mark/tos listeners */
+	int r1 = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	int r2 = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	int p1 = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	int p2 = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	if (r1 < 0 || r2 < 0 || p1 < 0 || p2 < 0) die("raw/packet socket");
+	{
+		struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+		                          .sll_ifindex = (int)if_nametoindex("lo") };
+		if (bind(p2, (void *)&ll, sizeof ll)) die("packet bind");
+	}
+	int m1 = socket(AF_INET, SOCK_STREAM, 262 /* IPPROTO_MPTCP */);
+	if (m1 >= 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7777) };
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		if (bind(m1, (void *)&a, sizeof a) || listen(m1, 4)) {
+			close(m1);
+			m1 = -1;
+		}
+	}
+	if (m1 >= 0) {
+		int m2 = socket(AF_INET, SOCK_STREAM, 262);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7777) };
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		if (m2 >= 0 && !connect(m2, (void *)&a, sizeof a))
+			(void)accept(m1, NULL, NULL);
+	}
+	{
+		int d = socket(AF_INET, SOCK_STREAM, 0), mark = 7, tos = 0x10;
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7779) };
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		if (setsockopt(d, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3) || bind(d, (void *)&a, sizeof a) || listen(d, 3))
+			die("device listener");
+		int mk = socket(AF_INET, SOCK_STREAM, 0);
+		a.sin_port = htons(7780);
+		setsockopt(mk, SOL_SOCKET, SO_MARK, &mark, sizeof mark);
+		setsockopt(mk, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+		if (bind(mk, (void *)&a, sizeof a) || listen(mk, 2))
+			die("mark listener");
+	}
 
 	printf("ready\n");
 	fflush(stdout);
