@@ -118,7 +118,7 @@ static int nl_dump(int fd, const void *req, size_t len, ss_msg_cb cb, void *arg,
 		if (n == 0)
 			return -EPIPE;
 		if (raw_out) {
-			/* -D: copy the dump messages themselves */
+			/* -D: copy the dump messages themselves, DONE included, like ss */
 			const unsigned char *p = rbuf;
 			size_t left = (size_t)n;
 			while (left >= sizeof(struct nlmsghdr)) {
@@ -126,8 +126,7 @@ static int nl_dump(int fd, const void *req, size_t len, ss_msg_cb cb, void *arg,
 				memcpy(&h, p, sizeof h);
 				if (h.nlmsg_len < sizeof h || h.nlmsg_len > left)
 					break;
-				if (h.nlmsg_type != NLMSG_DONE && h.nlmsg_type != NLMSG_ERROR)
-					fwrite(p, 1, NLMSG_ALIGN(h.nlmsg_len) <= left ? NLMSG_ALIGN(h.nlmsg_len) : h.nlmsg_len, raw_out);
+				fwrite(p, 1, NLMSG_ALIGN(h.nlmsg_len) <= left ? NLMSG_ALIGN(h.nlmsg_len) : h.nlmsg_len, raw_out);
 				size_t step = NLMSG_ALIGN(h.nlmsg_len);
 				if (step >= left)
 					break;
