@@ -184,6 +184,10 @@ if have jq; then
 	ok $? "-m/-i appear as typed objects in JSON"
 	IN "$DUCT" ss -aj -A unix | jq -e 'length > 5' >/dev/null 2>&1
 	ok $? "-j with unix sockets is valid JSON"
+	IN "$DUCT" ss -sj | jq -e '(.summary.tcp.total|type) == "number" and (.summary.transport.udp.ipv6|type) == "number"' >/dev/null 2>&1
+	ok $? "-sj is one JSON object with typed counters"
+	IN "$DUCT" ss -sj -tln | jq -e '(.sockets|length) > 0 and (.summary.total|type) == "number"' >/dev/null 2>&1
+	ok $? "-sj with a table: {summary, sockets} in one document"
 else
 	skip "no jq"
 fi

@@ -684,7 +684,19 @@ int ss_main(int argc, char **argv)
 	if (o.netns && netns_switch(o.netns))
 		return 1;
 	if (o.summary) {
-		ss_summary();
+		if (o.json) {
+			/* -j -s: {"summary":{...}} alone, or {"summary":{...},"sockets":[...]} */
+			ss_out_write("{\"summary\":", 11);
+			ss_summary_json();
+			if (!o.table_requested) {
+				ss_out_write("}\n", 2);
+				ss_out_flush();
+				return 0;
+			}
+			ss_out_write(",\"sockets\":", 11);
+		} else {
+			ss_summary();
+		}
 		ss_out_flush();
 		if (!o.table_requested)
 			return 0;
@@ -745,10 +757,17 @@ int ss_main(int argc, char **argv)
 	if (o.dbs & (1u << MPTCP_DB))
 		hidden_total += inet_show(&o, MPTCP_DB, IPPROTO_MPTCP, NULL);
 
-	if (o.json)
+	if (o.json) {
 		ss_json_end();
-	else
+		if (o.summary) {
+			/* close the wrapping object: replace the array's trailing newline */
+			if (olen && obuf[olen - 1] == '\n')
+				olen--;
+			ss_out_write("}\n", 2);
+		}
+	} else {
 		ss_text_flush();
+	}
 	ss_out_flush();
 	if (o.show_users && ss_procmap_unreadable() > 0 && hidden_total > 0)
 		fprintf(stderr, "ss: %ld socket%s shown without process: could not read /proc/PID/fd of %d process%s "

@@ -207,6 +207,7 @@ void ss_json_sock(const struct ss_opts *o, const struct ss_sock *s);
 void ss_json_end(void);
 
 int ss_summary(void);
+int ss_summary_json(void);   /* one JSON object, no newline */
 
 /* output buffering shared by the printers */
 void ss_out_write(const char *p, size_t n);

@@ -86,6 +86,26 @@ static long curr_estab(void)
 	return res;
 }
 
+int ss_summary_json(void)
+{
+	struct sockstat s;
+	memset(&s, 0, sizeof s);
+	read_sockstat(&s);
+	char buf[1024];
+	int n = snprintf(buf, sizeof buf,
+	                 "{\"total\":%d,\"tcp\":{\"total\":%d,\"estab\":%ld,\"closed\":%d,\"orphaned\":%d,\"timewait\":%d},"
+	                 "\"transport\":{\"raw\":{\"total\":%d,\"ip\":%d,\"ipv6\":%d},\"udp\":{\"total\":%d,\"ip\":%d,\"ipv6\":%d},"
+	                 "\"tcp\":{\"total\":%d,\"ip\":%d,\"ipv6\":%d},\"inet\":{\"total\":%d,\"ip\":%d,\"ipv6\":%d},"
+	                 "\"frag\":{\"total\":%d,\"ip\":%d,\"ipv6\":%d}}}",
+	                 s.socks, s.tcp_total + s.tcp_tws, curr_estab(), s.tcp_total - (s.tcp_inuse + s.tcp6 - s.tcp_tws),
+	                 s.tcp_orphans, s.tcp_tws, s.raw + s.raw6, s.raw, s.raw6, s.udp + s.udp6, s.udp, s.udp6,
+	                 s.tcp_inuse + s.tcp6, s.tcp_inuse, s.tcp6,
+	                 s.raw + s.udp + s.tcp_inuse + s.raw6 + s.udp6 + s.tcp6, s.raw + s.udp + s.tcp_inuse,
+	                 s.raw6 + s.udp6 + s.tcp6, s.frag + s.frag6, s.frag, s.frag6);
+	ss_out_write(buf, (size_t)n);
+	return 0;
+}
+
 int ss_summary(void)
 {
 	struct sockstat s;
