@@ -336,7 +336,8 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 					free(copy);
 					return usage_exit();
 				}
-				p = p1 + 1;
+				if (p1)
+					p = p1 + 1;
 			} while (p1);
 			free(copy);
 			break;

@@ -340,6 +340,18 @@ int main(void)
 	memcpy(mb, &big, sizeof big);
 	tap_ok(ss_walk_messages(mb, 64, 7, count_cb, &cnt) < 0, "walker rejects a length past the buffer");
 
+	/* /proc/net fallback lines */
+	tap_is_int(ss_parse_proc_inet_line("  19: 0100007F:1F90 00000000:0000 0A 00000002:00000003 00:00000000 00000000  1000        0 328314 2 0000000036b74cf2 0", AF_INET, &s), 0, "proc v4 line parses");
+	tap_ok(s.lport == 8080 && s.state == SS_LISTEN && s.wq == 2 && s.rq == 3 && s.uid == 1000 && s.ino == 328314, "proc v4 fields");
+	char a4[16];
+	inet_ntop(AF_INET, s.local.data, a4, sizeof a4);
+	tap_is_str(a4, "127.0.0.1", "proc v4 address in host word order");
+	tap_is_int(ss_parse_proc_inet_line("   96: 00000000000000000000000001000000:003A 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 328313 2 0000000051472c7c 0", AF_INET6, &s), 0, "proc v6 line parses");
+	char a6[64];
+	inet_ntop(AF_INET6, s.local.data, a6, sizeof a6);
+	tap_ok(!strcmp(a6, "::1") && s.lport == 58 && s.state == SS_CLOSE, "proc v6 fields (%s)", a6);
+	tap_is_int(ss_parse_proc_inet_line("garbage", AF_INET, &s), -1, "proc garbage rejected");
+
 	/* -F file tokens: '#' and '0' lines skipped */
 	char **toks;
 	int n = ss_filter_tokens_text("# comment\nsport = :22\n0 ignored\n or dport = :80\n", &toks);
