@@ -21,17 +21,20 @@ start_server "$T_TMP/echo.log" "$DUCT" -d -d TCP-LISTEN:0,fork,reuseaddr PIPE
 EPORT=$PORT
 ok $([ -n "$EPORT" ]; echo $?) "echo target listens ($EPORT)"
 
-# ---- ncat as the proxy
+# ---- ncat as the proxy (ncat closes the tunnel at the client's EOF: the target talks first
+# and the client's stdin stays open until the target has closed)
+start_server "$T_TMP/talker.log" "$DUCT" -d -d TCP-LISTEN:0,fork,reuseaddr SYSTEM:'echo from-target'
+TPORT=$PORT
 if have ncat; then
 	NP=$(free_port tcp)
 	bg ncat -l 127.0.0.1 "$NP" --proxy-type http
 	wait_for 5 tcp_listening "$NP"
-	CAP_IN=<(printf via-ncat) cap 10 "$DUCT" -d -d PROXY:127.0.0.1:127.0.0.1:$EPORT,proxyport=$NP -
+	capsh 10 "sleep 1 | \"\$DUCT\" -d -d PROXY:127.0.0.1:127.0.0.1:$TPORT,proxyport=$NP -"
 	is "$RC" 0 "ncat proxy: exit 0"
-	is "$OUT" "via-ncat" "ncat proxy: data both ways"
-	like "$ERR" "N PROXY: proxy 127.0.0.1:$NP connected us to 127.0.0.1:$EPORT \(200" "ncat proxy: -d -d names proxy, target and status"
-	CAP_IN=<(printf alias) cap 10 "$DUCT" PROXY-CONNECT:127.0.0.1:127.0.0.1:$EPORT,proxyport=$NP -
-	is "$OUT" "alias" "ncat proxy: PROXY-CONNECT alias"
+	is "$OUT" "from-target" "ncat proxy: data through the tunnel"
+	like "$ERR" "N PROXY: proxy 127.0.0.1:$NP connected us to 127.0.0.1:$TPORT \(200" "ncat proxy: -d -d names proxy, target and status"
+	capsh 10 "sleep 1 | \"\$DUCT\" PROXY-CONNECT:127.0.0.1:127.0.0.1:$TPORT,proxyport=$NP -"
+	is "$OUT" "from-target" "ncat proxy: PROXY-CONNECT alias"
 else
 	skip "ncat not installed"; skip "ncat"; skip "ncat"; skip "ncat"
 fi
