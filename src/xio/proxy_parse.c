@@ -405,6 +405,17 @@ int px_http_reply(const char *b, size_t n, bool ignorecr, bool sent_auth, struct
 		snprintf(r->msg, sizeof r->msg, "not an HTTP proxy reply: \"%s\"; is this an HTTP proxy?", ex);
 		return PX_FAIL;
 	}
+	if (!ignorecr) {
+		/* every line must end with CRLF: say so at the first bare LF instead of waiting */
+		size_t lim = end ? end : n;
+		for (size_t i = 0; i < lim; i++)
+			if (b[i] == '\n' && (i == 0 || b[i - 1] != '\r')) {
+				r->consumed = lim;
+				snprintf(r->msg, sizeof r->msg,
+					 "the proxy's reply has a line ending in LF without CR; accept that with ignorecr");
+				return PX_FAIL;
+			}
+	}
 	if (!end) {
 		if (n >= PX_HTTP_MAX) {
 			r->consumed = n;
@@ -440,15 +451,6 @@ int px_http_reply(const char *b, size_t n, bool ignorecr, bool sent_auth, struct
 		p++;
 	char reason[120];
 	excerpt(p, (size_t)(e - p), reason, sizeof reason);
-	if (!ignorecr) {
-		/* every line must end with CRLF */
-		for (size_t i = 0; i < end; i++)
-			if (b[i] == '\n' && (i == 0 || b[i - 1] != '\r')) {
-				snprintf(r->msg, sizeof r->msg,
-					 "the proxy's reply has a line ending in LF without CR; accept that with ignorecr");
-				return PX_FAIL;
-			}
-	}
 	if (r->code >= 200 && r->code < 300) {
 		snprintf(r->msg, sizeof r->msg, "%d %s", r->code, reason);
 		return PX_OK;

@@ -135,7 +135,7 @@ int main(void)
 	tap_ok(strstr(r.msg, "rejected the credentials") != NULL, "407 with credentials sent: %s", r.msg);
 	tap_is_int(feed_http("HTTP/1.1 403 Forbidden\r\n\r\n", false, false, &r), PX_FAIL, "403");
 	tap_is_int(r.code, 403, "status 403");
-	tap_is_int(feed_http("HTTP/1.0 200 OK\n\n", false, false, &r), PX_NEED, "bare LF without ignorecr: not an end");
+	tap_is_int(feed_http("HTTP/1.0 200 OK\n", false, false, &r), PX_FAIL, "bare LF without ignorecr: fails at once");
 	tap_is_int(feed_http("HTTP/1.0 200 OK\n\nxyz", true, false, &r), PX_OK, "bare LF with ignorecr");
 	tap_is_int(r.consumed, 17, "ignorecr consumed");
 	tap_is_int(feed_http("HTTP/1.0 200 OK\nA: b\r\n\r\n", false, false, &r), PX_FAIL, "mixed line ends refused");
