@@ -332,7 +332,7 @@ void tls_log_handshake_failure(const struct tls_cfg *cfg, struct tls_conn *t, in
 		case SSL_R_RECORD_LENGTH_MISMATCH:
 			ERR("%s: %s handshake with %s: the peer does not speak %s (%s)%s", t->name, what, t->peer, what,
 			    ERR_reason_error_string(e),
-			    reason == SSL_R_HTTP_REQUEST ? "; it sent a plain HTTP request: use http://, not https://"
+			    reason == SSL_R_HTTP_REQUEST ? "; it sent a plain HTTP request: the client must use https:// (TLS) on this port"
 							 : "; is this the right port, or is it a plain-text service?");
 			return;
 		case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
