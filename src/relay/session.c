@@ -15,12 +15,17 @@
  *  - buffered: read -> escape cut -> readbytes -> line terminators -> sniff -> dump -> write.
  *    The buffer is held only while bytes are in flight (small freelist).
  *
- * Measured (this machine, 2 vCPU, 6.18 kernel), `-u` pipe->engine->pipe, 2 GiB of zeros
- * (dd bs=1M on both sides), buffered path by buffer size:
- *     8 KiB ~1.6 GB/s, 16 KiB ~2.3, 32 KiB ~2.9, 64 KiB ~3.2, 128 KiB ~3.3, 256 KiB ~3.0
- *  and the splice path (direct, one end a pipe) ~6+ GB/s; socketpair->socketpair through the
- *  intermediate pipe: see BENCH notes in the commit message/final report. 128 KiB is the
- *  default: top of the curve, and still small per in-flight direction. */
+ * Measured (2 vCPU VM, Linux 6.18, noisy: other builds running), -u, 2 GiB, writer and
+ * reader children using 1 MiB writes/reads, MB/s of three runs (tests in /tmp/bench2.c style):
+ *   pipe -> pipe:  buffered 16K 1062-1284, 64K 1167-1344, 128K 896-1235, 256K 772-999;
+ *                  direct splice 1374-2000
+ *   sock -> sock:  buffered 16K 1041-1453, 64K 2132-2260, 128K 2303-2492, 256K 2397-2591;
+ *                  splice via pooled pipe 1974-3553 (pipe size 64K/256K/1M: ~3200/3300/3400)
+ *   dd | X | dd pipeline, 2 GiB: socat -u 480-660, socat -b 65536 830-990, duct buffered
+ *   64K 1000-1300, duct splice 1200-1600 (dd-bound).
+ * Hence the default step when -b isn't given: 64 KiB for pipes/ttys/files (a pipe holds 64 KiB;
+ * bigger buffers only cost cache), 128 KiB when reading a socket; pooled pipes are grown to
+ * 256 KiB. -b N is honoured exactly. */
 #include "relay/session.h"
 
 #include <errno.h>
@@ -31,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -43,12 +48,15 @@
 #include "relay/dump.h"
 #include "relay/transform.h"
 
-#define DEFAULT_BUFSIZE   (128u * 1024u)
+#define DEFAULT_BUFSIZE   (64u * 1024u)   /* pipes, ttys, files */
+#define DEFAULT_BUFSIZE_SOCK (128u * 1024u)
 #define DGRAM_MIN         (64u * 1024u)
 #define BUDGET_STEPS      64
 #define BUDGET_BYTES      (256u * 1024u)
 #define SPLICE_BUDGET     (1024u * 1024u)
+#ifndef PIPE_SIZE
 #define PIPE_SIZE         (256u * 1024u)  /* F_SETPIPE_SZ for pooled pipes (best effort) */
+#endif
 #define BUF_FREELIST      8
 #define PIPE_POOL         32
 
@@ -726,17 +734,22 @@ static ssize_t splice_direct(struct dir *d)
 	if (n < 0) {
 		int e = errno;
 		if (e == EAGAIN) {
-			/* Either side may be the reason. */
+			/* Either side may be the reason. Ask both for their state now (a guess,
+			 * e.g. from FIONREAD, can lose a wakeup when data arrives meanwhile); any
+			 * later change raises a new edge. */
 			if (d->rf->nopoll) {
 				d->wf->w = false;
 			} else if (d->wf->nopoll) {
 				d->rf->r = false;
 			} else {
-				int avail = 0;
-				if (ioctl(d->rf->fd, FIONREAD, &avail) == 0 && avail > 0)
-					d->wf->w = false;
-				else
-					d->rf->r = false;
+				struct pollfd pf[2] = { { .fd = d->rf->fd, .events = POLLIN },
+							{ .fd = d->wf->fd, .events = POLLOUT } };
+				if (poll(pf, 2, 0) < 0)
+					pf[0].revents = pf[1].revents = 0;
+				d->rf->r = pf[0].revents != 0;
+				d->wf->w = pf[1].revents != 0;
+				if (d->rf->r && d->wf->w)
+					return -2; /* changed meanwhile: try again (counts as a step) */
 			}
 			return -1;
 		}
@@ -1021,7 +1034,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 	s->lp = lp;
 	s->cfg = *cfg;
 	if (!s->cfg.bufsize)
-		s->cfg.bufsize = DEFAULT_BUFSIZE;
+		s->cfg.bufsize_explicit = false;
 	s->ep[0] = a;
 	s->ep[1] = b;
 	s->done = done;
@@ -1075,6 +1088,8 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->use_splice = !need_buffered(s, d);
 		d->direct = d->use_splice && (d->rf->is_pipe || d->wf->is_pipe);
 		size_t step = s->cfg.bufsize;
+		if (!step)
+			step = d->rf->is_sock ? DEFAULT_BUFSIZE_SOCK : DEFAULT_BUFSIZE;
 		if ((d->src->flags & EPF_DGRAM) && !s->cfg.bufsize_explicit && step < DGRAM_MIN)
 			step = DGRAM_MIN;
 		d->step = step;
