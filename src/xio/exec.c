@@ -12,15 +12,19 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/version.h"
+#include "relay/session.h"
 #include "xio/core.h"
 #include "xio/process.h"
 
@@ -31,6 +35,7 @@ struct xchild {
 	long long fdin, fdout, pgid;
 	const char *path, *shell;
 	bool fwd[3]; /* sighup, sigint, sigquit */
+	pid_t env_pid, env_ppid; /* <PREFIX>_PID and _PPID: this duct process and its listener */
 };
 
 /* ---- signal forwarding (sighup, sigint, sigquit) ---- */
@@ -83,7 +88,7 @@ static int lift(int fd)
 	return fcntl(fd, F_DUPFD_CLOEXEC, 10);
 }
 
-static void child_env(struct xio_open *op)
+static void child_env(struct xio_open *op, const struct xchild *xc)
 {
 	const char *pre = log_env_prefix();
 	char name[96], val[32];
@@ -98,10 +103,10 @@ static void child_env(struct xio_open *op)
 		}
 	}
 	snprintf(name, sizeof name, "%s_PID", pre);
-	snprintf(val, sizeof val, "%ld", (long)getpid());
+	snprintf(val, sizeof val, "%ld", (long)xc->env_pid);
 	setenv(name, val, 1);
 	snprintf(name, sizeof name, "%s_PPID", pre);
-	snprintf(val, sizeof val, "%ld", (long)getppid());
+	snprintf(val, sizeof val, "%ld", (long)xc->env_ppid);
 	setenv(name, val, 1);
 	snprintf(name, sizeof name, "%s_VERSION", pre);
 	setenv(name, DUCT_VERSION, 1);
@@ -159,7 +164,7 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 	if (op->proc && proc_opts_apply(op->proc, PH_LATE2, op->typed) < 0)
 		_exit(1);
 
-	child_env(op);
+	child_env(op, xc);
 	if (xc->path)
 		setenv("PATH", xc->path, 1);
 
@@ -192,6 +197,81 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 }
 
 /* ---- the parent ---- */
+
+/* Has the child exited (zombie or already reaped)? Does not reap it. */
+static bool child_gone(pid_t pid)
+{
+	siginfo_t si;
+	si.si_pid = 0;
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid != 0;
+}
+
+static bool wait_gone(pid_t pid, double seconds)
+{
+	for (double t = 0; t < seconds; t += 0.002) {
+		if (child_gone(pid))
+			return true;
+		struct timespec ts = { 0, 2 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return child_gone(pid);
+}
+
+static struct loop *exec_loop; /* the loop of this process (for the grace timers) */
+
+static void term_later(struct loop *lp, void *arg)
+{
+	(void)lp;
+	pid_t pid = (pid_t)(intptr_t)arg;
+	if (!child_gone(pid)) {
+		INFO("sending SIGTERM to child process %ld", (long)pid);
+		kill(pid, SIGTERM);
+	}
+}
+
+/* Closing, as socat: our ends are closed first; a child that only consumes (write-only
+ * address, e.g. -u ... SYSTEM:'cat >file') gets up to 1 s to finish after that EOF, any other
+ * child gets SIGTERM at once. When this is the process's last session the grace wait is done
+ * here (the process ends right after); otherwise a timer sends the signal, so other sessions
+ * don't stall. end-close: no signal at all. */
+static void exec_close(struct endpoint *ep)
+{
+	if (ep->rfd >= 0)
+		close(ep->rfd);
+	if (ep->wfd >= 0 && ep->wfd != ep->rfd)
+		close(ep->wfd);
+	ep->rfd = ep->wfd = -1;
+	pid_t pid = ep->child;
+	ep->child = 0; /* handled here */
+	if (pid <= 0 || (ep->flags & EPF_END_CLOSE))
+		return;
+	if (!(ep->flags & EPF_READ)) {
+		if (session_count() > 1 && exec_loop) {
+			if (loop_timer_add(exec_loop, 1.0, term_later, (void *)(intptr_t)pid))
+				return;
+		} else if (wait_gone(pid, 1.0)) {
+			return;
+		}
+	}
+	if (!child_gone(pid)) {
+		INFO("sending SIGTERM to child process %ld", (long)pid);
+		kill(pid, SIGTERM);
+	}
+}
+
+/* The child's output channel: plain read(2), except that at EOF (the child closed its end,
+ * usually because it is exiting) we give the child a moment to become a zombie, without
+ * reaping it, so that the engine sees its exit status when it ends the session right after
+ * this EOF (the kernel closes a dying process's files before it reports the exit). */
+static ssize_t exec_read(struct endpoint *ep, void *buf, size_t len)
+{
+	ssize_t n = read(ep->rfd, buf, len);
+	if (n == 0 && ep->child > 0)
+		wait_gone(ep->child, 0.1);
+	return n;
+}
+
+static const struct endpoint_ops exec_ops = { .read = exec_read, .close = exec_close };
 
 static int refuse(struct xio_open *op, enum opt_id id, const char *name, const char *why)
 {
@@ -298,6 +378,9 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 
 	NOTE("forking off child, using %s for %s", xc.pipes ? "pipes" : "socket",
 	     op->dir == XIO_RDWR ? "reading and writing" : op->dir == XIO_RDONLY ? "reading" : "writing");
+	/* as socat: PID is the relaying process, PPID the listener that forked it (else itself) */
+	xc.env_pid = getpid();
+	xc.env_ppid = op->is_child_session ? getppid() : getpid();
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -332,6 +415,8 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 		return -1;
 	}
 	ep->child = pid;
+	ep->ops = &exec_ops;
+	exec_loop = op->loop;
 	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
 	for (int i = 0; i < 3; i++)
 		if (xc.fwd[i] && add_forward(op, sigs[i], pid) < 0) {

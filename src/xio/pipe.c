@@ -119,7 +119,7 @@ static int pipe_open(struct xio_open *op)
 static const char *const al_pipe[] = { "FIFO", "ECHO", NULL };
 
 const struct xio_handler xio_pipe = {
-	.name = "PIPE", .aliases = al_pipe, .usage = "[:<filename>]", .min_params = 0, .max_params = 1,
+	.name = "PIPE", .aliases = al_pipe, .usage = ":<filename>", .min_params = 0, .max_params = 1,
 	.groups = G(FD) | G(FIFO) | G(NAMED) | G(OPEN), .dirs = XIO_RDWR, .open = pipe_open,
 	.help = "unnamed pipe used as echo, or a named pipe (created with mkfifo when missing)",
 };
