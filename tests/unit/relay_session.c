@@ -615,6 +615,111 @@ static void test_abort(struct loop *lp)
 	close(s2[0]);
 }
 
+
+/* splice(2) into an O_APPEND file fails with EINVAL: the direction must fall back to
+ * read/write without losing what is already in the intermediate pipe. */
+static void test_splice_fallback(struct loop *lp)
+{
+	for (int sock = 0; sock < 2; sock++) {
+		char path[] = "/tmp/relay_app_XXXXXX";
+		int fd = mkstemp(path);
+		close(fd);
+		fd = open(path, O_WRONLY | O_APPEND);
+		int in[2];
+		if (sock)
+			socketpair(AF_UNIX, SOCK_STREAM, 0, in);
+		else
+			mkpipe(in);
+		size_t total = 8u << 20;
+		pid_t w = spawn_writer(in[1], total, 100000);
+		close(in[1]);
+		struct relay_config cfg;
+		relay_config_defaults(&cfg);
+		cfg.dir = RELAY_LEFT_TO_RIGHT;
+		run(lp, &cfg, ep_fds(in[0], -1, 0), ep_fds(-1, fd, EPF_WNOPOLL));
+		wait_child(lp, w);
+		int r = open(path, O_RDONLY);
+		unsigned char *b = malloc(total + 1);
+		ssize_t n = readall_to(r, (char *)b, total + 1, 5);
+		close(r);
+		unlink(path);
+		tap_ok(g_status == 0 && n == (ssize_t)total && fnv(FNV0, b, total) == gen_hash(total),
+		       "%s -> O_APPEND file: splice EINVAL falls back without loss", sock ? "socket" : "pipe");
+		free(b);
+	}
+}
+
+/* Many small wakeups at full speed: the EAGAIN of a direct pipe->pipe splice is ambiguous. */
+static void test_splice_race(struct loop *lp)
+{
+	int in[2], out[2];
+	mkpipe(in);
+	mkpipe(out);
+	size_t total = 512u << 20;
+	pid_t w = fork();
+	if (!w) {
+		keep_only(&in[1], 1);
+		static char z[1 << 16];
+		for (size_t t = 0; t < total; t += sizeof z)
+			if (writefull(in[1], z, sizeof z) < 0)
+				_exit(1);
+		_exit(0);
+	}
+	pid_t r = fork();
+	if (!r) {
+		keep_only(&out[0], 1);
+		static char z[1 << 16];
+		size_t got = 0;
+		ssize_t n;
+		while ((n = read(out[0], z, 4096 + (got % 3) * 20000)) > 0)
+			got += (size_t)n;
+		_exit(got == total ? 0 : 1);
+	}
+	close(in[1]);
+	close(out[0]);
+	struct relay_config cfg;
+	relay_config_defaults(&cfg);
+	cfg.dir = RELAY_LEFT_TO_RIGHT;
+	double t = run(lp, &cfg, ep_fds(in[0], -1, 0), ep_fds(-1, out[1], 0));
+	int st1 = wait_child(lp, w), st2 = wait_child(lp, r);
+	tap_ok(g_status == 0 && st1 == 0 && st2 == 0, "512 MiB pipe->pipe splice with odd reader sizes completes (%.2fs)", t);
+}
+
+static void test_statistics(struct loop *lp)
+{
+	int e[2], p[2], q[2];
+	mkpipe(e);
+	mkpipe(p);
+	mkpipe(q);
+	writefull(p[1], "abc", 3);
+	close(p[1]);
+	int saved = dup(2);
+	dup2(e[1], 2);
+	close(e[1]);
+	struct relay_config cfg;
+	relay_config_defaults(&cfg);
+	cfg.dir = RELAY_LEFT_TO_RIGHT;
+	cfg.statistics = true;
+	cfg.nosplice = true;
+	enum log_level lv = log_cfg()->min_level;
+	log_cfg()->min_level = LOG_W;
+	run(lp, &cfg, ep_fds(p[0], -1, 0), ep_fds(-1, q[1], 0));
+	log_cfg()->min_level = lv;
+	dup2(saved, 2);
+	close(saved);
+	char buf[2048];
+	ssize_t n = readall_to(e[0], buf, sizeof buf - 1, 0.2);
+	buf[n > 0 ? n : 0] = 0;
+	tap_ok(strstr(buf, "] W statistics are experimental\n") != NULL, "statistics: experimental warning");
+	tap_ok(strstr(buf, "] I STATISTICS: left to right: 1 packets(s), 3 byte(s)\n") != NULL &&
+		       strstr(buf, "] I STATISTICS: right to left: 0 packets(s), 0 byte(s)\n") != NULL,
+	       "statistics lines shown at info level even without -d");
+	if (!strstr(buf, "left to right: 1 packets"))
+		tap_diag("%s", buf);
+	close(e[0]);
+	close(q[0]);
+}
+
 int main(void)
 {
 	alarm(120);
@@ -631,6 +736,9 @@ int main(void)
 	test_write_error(lp);
 	test_dgram(lp);
 	test_abort(lp);
+	test_splice_fallback(lp);
+	test_splice_race(lp);
+	test_statistics(lp);
 
 	size_t big = 64u << 20;
 	stream_case(lp, "pipe->pipe", 0, false, big, 0, 0);
