@@ -25,6 +25,7 @@ like "$ERR" "N OPENSSL: TLS connection with 127.0.0.1:$SP using TLSv1.3, cipher 
 wait_for 5 log_has "$T_TMP/srv.log" 'subject "CN=client1"'
 like "$(cat "$T_TMP/srv.log")" "N OPENSSL-LISTEN: TLS connection with 127.0.0.1:[0-9]+ using TLSv1.3, .*peer certificate subject \"CN=client1\", issuer \"CN=Duct Test CA\" \(verified\)" \
 	"server -d -d: the client certificate was verified"
+like "$(cat "$T_TMP/srv.log")" 'SNI "localhost"' "SNI sent for a host name (server -d -d shows it)"
 CAP_IN=<(printf v12) cap 10 "$DUCT" -d -d OPENSSL:127.0.0.1:$SP,cert=$C/client.pem,cafile=$C/ca.pem,max-version=TLS1.2 -
 is "$OUT" "v12" "TLS 1.2 (max-version), peer checked by IP address"
 like "$ERR" "using TLSv1.2, cipher ECDHE-" "TLS 1.2 negotiated"
@@ -67,7 +68,7 @@ is "$RC" 0 "verify=0: exit 0 with an untrusted server"
 is "$OUT" "insecure" "verify=0: data"
 like "$ERR" "W OPENSSL: verify=0: the server's certificate is not checked" "verify=0: warns"
 
-# ---- protocol versions, ALPN, keylog
+# ---- protocol versions, ciphers, ALPN, keylog
 cap 10 "$DUCT" OPENSSL:localhost:$SP,cafile=$C/ca.pem,cert=$C/client.pem,min-version=TLS1.3 - </dev/null
 is "$RC" 0 "min-version=TLS1.3 against a default server"
 start_server "$T_TMP/v12.log" "$DUCT" -d -d OPENSSL-LISTEN:0,fork,reuseaddr,cert=$C/server.pem,verify=0,max-version=TLS1.2,alpn=h2\;http/1.1 PIPE
@@ -75,6 +76,13 @@ VP=$PORT
 cap 10 "$DUCT" OPENSSL:localhost:$VP,cafile=$C/ca.pem,min-version=TLS1.3 -
 is "$RC" 1 "no common version: exit 1"
 like "$ERR" "the server sent alert 70 \(protocol_version\); no protocol version in common" "no common version: says so"
+start_server "$T_TMP/ciph.log" "$DUCT" -d -d OPENSSL-LISTEN:0,fork,reuseaddr,cert=$C/server.pem,verify=0,max-version=TLS1.2,cipher=ECDHE-ECDSA-AES128-SHA PIPE
+CP=$PORT
+cap 10 "$DUCT" OPENSSL:localhost:$CP,cafile=$C/ca.pem,cipher=ECDHE-ECDSA-AES256-GCM-SHA384 -
+is "$RC" 1 "no common cipher: exit 1"
+like "$ERR" "the server sent alert 40 \(handshake_failure\); no cipher or parameters in common" "no common cipher: the client says so"
+wait_for 5 log_has "$T_TMP/ciph.log" "no cipher in common"
+like "$(cat "$T_TMP/ciph.log")" "no cipher in common with the client \(cipher=ECDHE-ECDSA-AES128-SHA\)" "no common cipher: the server names its cipher list"
 CAP_IN=<(printf alpn) cap 10 "$DUCT" -d -d OPENSSL:localhost:$VP,cafile=$C/ca.pem,alpn=http/1.1 -
 like "$ERR" "ALPN http/1.1" "ALPN negotiated and shown at -d -d"
 CAP_IN=<(printf keys) cap 10 env SSLKEYLOGFILE=$T_TMP/keys.log "$DUCT" OPENSSL:localhost:$SP,cafile=$C/ca.pem,cert=$C/client.pem -

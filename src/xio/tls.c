@@ -219,9 +219,14 @@ static void log_established(const struct tls_cfg *cfg, struct tls_conn *t, struc
 	const unsigned char *alpn = NULL;
 	unsigned alpnlen = 0;
 	SSL_get0_alpn_selected(ssl, &alpn, &alpnlen);
-	char ab[300] = "";
+	char ab[600] = "";
+	int k = 0;
 	if (alpnlen)
-		snprintf(ab, sizeof ab, ", ALPN %.*s", (int)alpnlen, (const char *)alpn);
+		k = snprintf(ab, sizeof ab, ", ALPN %.*s", (int)alpnlen, (const char *)alpn);
+	const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	if (cfg->server && k >= 0 && (size_t)k < sizeof ab)
+		snprintf(ab + k, sizeof ab - (size_t)k, ", %s%.200s%s", sni ? "SNI \"" : "no SNI", sni ? sni : "",
+			 sni ? "\"" : "");
 	char pb[900];
 	if (peer)
 		snprintf(pb, sizeof pb, "peer certificate subject \"%s\", issuer \"%s\"%s", subj, iss,
