@@ -132,6 +132,13 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 
 	loop_child_after_fork();
 	signal(SIGPIPE, SIG_DFL);
+	/* log before the fds move: the log fd may be one of the numbers the child gets */
+	if (kind == XK_EXEC)
+		NOTE("execvp'ing \"%s\"", words[0]);
+	else if (kind == XK_SYSTEM)
+		NOTE("executing shell command \"%s\"", cmd);
+	else
+		NOTE("execl'ing \"%s\" -c \"%s\"", xc->shell, cmd);
 
 	int in = lift(cin), out = cin == cout ? in : lift(cout);
 	if ((cin >= 0 && in < 0) || (cout >= 0 && out < 0)) {
@@ -174,20 +181,17 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 		const char *file = words[0];
 		if (a0)
 			words[0] = a0;
-		NOTE("execvp'ing \"%s\"", file);
 		execvp(file, words);
 		ERR("execvp(\"%s\"): %s", file, strerror(errno));
 		break;
 	}
 	case XK_SYSTEM:
-		NOTE("executing shell command \"%s\"", cmd);
 		execl("/bin/sh", xc->dash ? "-sh" : "sh", "-c", cmd, (char *)NULL);
 		ERR("execl(\"/bin/sh\"): %s", strerror(errno));
 		break;
 	case XK_SHELL: {
 		char *a0 = argv0_for(xc->shell, xc->dash);
 		setenv("SHELL", xc->shell, 1);
-		NOTE("execl'ing \"%s\" -c \"%s\"", xc->shell, cmd);
 		execl(xc->shell, a0 ? a0 : xc->shell, "-c", cmd, (char *)NULL);
 		ERR("execl(\"%s\"): %s", xc->shell, strerror(errno));
 		break;
