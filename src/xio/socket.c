@@ -409,6 +409,13 @@ static ssize_t dg_write(struct endpoint *ep, const void *buf, size_t len)
 	return send(ep->wfd, buf, len, MSG_DONTWAIT);
 }
 
+/* RECVFROM sessions share the server's socket: shutdown(SHUT_WR) would stop it for everyone. */
+static int dg_shutdown_none(struct endpoint *ep)
+{
+	(void)ep;
+	return 0;
+}
+
 static size_t dg_pending(struct endpoint *ep)
 {
 	struct dg_ctx *d = ep->ctx;
@@ -1410,6 +1417,7 @@ static bool dgram_recvfrom_one(struct sk *s)
 		return true;
 	}
 	ep->flags |= EPF_ONESHOT;
+	d->ops.shutdown_write = dg_shutdown_none;
 	memcpy(&d->peer, &pa, pl);
 	d->peerlen = pl;
 	d->pkt = malloc(n ? (size_t)n : 1);
