@@ -83,10 +83,10 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
 
 int xio_apply_process_late(struct xio_open *op)
 {
-	if (!op->proc || op->proc_late_done)
+	if (op->proc_late_done)
 		return 0;
 	op->proc_late_done = true;
-	if (proc_opts_apply(op->proc, PH_LATE, op->typed) < 0 || proc_opts_apply(op->proc, PH_LATE2, op->typed) < 0)
+	if (proc_opts_apply(&op->proc, PH_LATE, op->typed) < 0 || proc_opts_apply(&op->proc, PH_LATE2, op->typed) < 0)
 		return -1;
 	return 0;
 }

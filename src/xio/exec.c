@@ -162,13 +162,13 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 	if (out >= 0 && out != in)
 		close(out);
 
-	if (op->proc && proc_opts_apply(op->proc, PH_LATE, op->typed) < 0)
+	if (proc_opts_apply(&op->proc, PH_LATE, op->typed) < 0)
 		_exit(1);
 	if (xc->has_pgid && setpgid(0, (pid_t)xc->pgid) < 0) {
 		ERR("%s: setpgid(0, %lld): %s", op->typed, xc->pgid, strerror(errno));
 		_exit(1);
 	}
-	if (op->proc && proc_opts_apply(op->proc, PH_LATE2, op->typed) < 0)
+	if (proc_opts_apply(&op->proc, PH_LATE2, op->typed) < 0)
 		_exit(1);
 
 	child_env(op, xc);

@@ -175,35 +175,23 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 	}
 	op->dir = dir;
 
-	op->proc = calloc(1, sizeof *op->proc);
-	if (!op->proc) {
-		ERR("%s: out of memory", op->typed);
-		opt_list_free(&op->opts);
-		return -1;
-	}
-	proc_opts_take(&op->opts, op->proc, op->typed);
+	proc_opts_take(&op->opts, &op->proc, op->typed);
 	if (xio_take_locks(op) < 0)
 		goto fail;
-	if (proc_opts_apply(op->proc, PH_INIT, op->typed) < 0) {
-		proc_opts_restore(op->proc);
-		goto fail;
-	}
-	if (proc_opts_apply(op->proc, PH_EARLY, op->typed) < 0) {
-		proc_opts_restore(op->proc);
+	if (proc_opts_apply(&op->proc, PH_INIT, op->typed) < 0 || proc_opts_apply(&op->proc, PH_EARLY, op->typed) < 0) {
+		proc_opts_restore(&op->proc);
 		goto fail;
 	}
 	/* The temporary settings of PH_INIT (cwd, umask, netns) last for the synchronous part of
 	 * the open. op may be gone when h->open returns (a failed open delivered NULL and the
 	 * caller freed it), so keep what the restore needs here. */
-	struct proc_opts saved = *op->proc;
-	op->proc->saved_cwd = op->proc->saved_netns = -1;
-	op->proc->has_umask = false;
+	struct proc_opts saved = op->proc;
+	op->proc.saved_cwd = op->proc.saved_netns = -1;
+	op->proc.has_umask = false;
 	int rc = op->h->open(op);
 	proc_opts_restore(&saved);
 	return rc;
 fail:
-	free(op->proc);
-	op->proc = NULL;
 	opt_list_free(&op->opts);
 	return -1;
 }
@@ -214,7 +202,5 @@ void xio_open_stop(struct xio_open *op)
 		return;
 	if (op->h->stop)
 		op->h->stop(op);
-	free(op->proc);
-	op->proc = NULL;
 	opt_list_free(&op->opts);
 }

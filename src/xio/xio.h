@@ -12,6 +12,7 @@
 #include "opt/opt.h"
 #include "relay/endpoint.h"
 #include "relay/loop.h"
+#include "xio/process.h"
 
 enum xio_dir { XIO_RDONLY = 1, XIO_WRONLY = 2, XIO_RDWR = 3 };
 
@@ -30,7 +31,6 @@ struct xio_globals {
 };
 
 struct xio_open;
-struct proc_opts;
 /* Called by a handler for each endpoint it produces (once, or once per connection with
  * fork). ep == NULL: the open failed; the error was logged; status says the exit code. */
 typedef void (*xio_deliver_fn)(struct xio_open *op, struct endpoint *ep, int status);
@@ -98,7 +98,7 @@ struct xio_open {
 	 * xio_open_start, which applies their INIT and EARLY parts around h->open. The LATE and
 	 * LATE2 parts are applied by xio_finish (once), by EXEC/SYSTEM/SHELL in their child, or by
 	 * the runner through xio_apply_process_late() in a per-session process. */
-	struct proc_opts *proc;
+	struct proc_opts proc;
 	bool proc_late_done;
 };
 
