@@ -349,6 +349,15 @@ static bool peer_ok(const struct dg_ctx *d, const struct sockaddr *sa, socklen_t
 				return false;
 			if (!d->raw_ip && a->sin6_port != d->peer.in6.sin6_port)
 				return false;
+		} else if (sa->sa_family == AF_UNIX) {
+			/* lengths differ with and without the trailing NUL: compare the names */
+			char a[sizeof(struct sockaddr_un)], b[sizeof(struct sockaddr_un)];
+			sa_addr_text(sa, len, a, sizeof a);
+			sa_addr_text(&d->peer.sa, d->peerlen, b, sizeof b);
+			if (strcmp(a, b) || (len > offsetof(struct sockaddr_un, sun_path) &&
+					     (((const struct sockaddr_un *)sa)->sun_path[0] == 0) !=
+						     (d->peer.un.sun_path[0] == 0)))
+				return false;
 		} else if (len != d->peerlen || memcmp(sa, &d->peer, len)) {
 			return false;
 		}
