@@ -8,30 +8,45 @@ CAP_IN=$T_TMP/abc
 LINE_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} duct\[[0-9]+\] [DINWEF] .'
 # levels LOGTEXT: the set of level letters present, e.g. "NW"
 levels() { printf '%s\n' "$1" | sed -nE 's/^[0-9/]+ [0-9:.]+ ([^ ]+ )?[^ []+\[[0-9]+\] ([DINWEF]) .*/\2/p' | sort -u | tr -d '\n'; }
-# a relay that emits a warning (1.8: "W unidirectional open of dual address")
-warn_cmd() { cap 5 "$DUCT" "$@" -u 'stdin!!stdout' STDOUT; }
+# only LEVELS ALLOWED: every level letter present is one of ALLOWED
+only() { [ -z "$(printf %s "$1" | tr -d "$2")" ]; echo $?; }
+# a warning every socat 1.8 run with --statistics prints: "W statistics are experimental"
+W_RE=' W statistics are experimental'
 
 # ---------------------------------------------------------------- -d forms
-warn_cmd
-is "$RC:$OUT" "0:abc" "dual address opened one way: relay works"
-is "$(levels "$ERR")" "W" "default level shows warnings (1.8) and nothing below"
-warn_cmd -d
-is "$(levels "$ERR")" "W" "-d: one step = warnings, same as default in 1.8"
-warn_cmd -d0
-is "$(levels "$ERR")" "" "-d0: warnings hidden"
-warn_cmd -d1
-is "$(levels "$ERR")" "W" "-d1: warnings"
+cap 5 "$DUCT" --statistics -u STDIN STDOUT
+is "$RC:$OUT" "0:abc" "--statistics relay works (warning source)"
+like "$ERR" "$W_RE" "default level shows warnings (1.8)"
+unlike "$ERR" ' [DN] ' "default level: no notices or debug"
+cap 5 "$DUCT" -d --statistics -u STDIN STDOUT
+like "$ERR" "$W_RE" "-d: warnings (same as the default in 1.8)"
+unlike "$ERR" ' [DN] ' "-d: no notices"
+cap 5 "$DUCT" -d1 --statistics -u STDIN STDOUT
+like "$ERR" "$W_RE" "-d1: warnings"
+cap 5 "$DUCT" -d0 --statistics -u STDIN STDOUT
+unlike "$ERR" "$W_RE" "-d0: warnings hidden"
+unlike "$ERR" ' [DNW] ' "-d0: nothing below errors (except the forced statistics lines)"
+CAP_IN=$T_TMP/abc cap 5 "$DUCT" -u 'stdin!!stdout' STDOUT
+todo "bug: no 'W unidirectional open of dual address' (and the write half is opened too, see -d -d: FDs [0,1])" \
+	like "$ERR" ' W unidirectional open of dual address' "dual address opened one way warns"
 for f in "-d -d" "-dd" "-d2"; do
-	warn_cmd $f
-	is "$(levels "$ERR")" "NW" "$f: notices and warnings"
+	cap 5 "$DUCT" $f -u STDIN STDOUT
+	is "$RC:$OUT" "0:abc" "$f: runs"
+	like "$(levels "$ERR")" "N" "$f: notices shown"
+	is "$(only "$(levels "$ERR")" NWEF)" 0 "$f: no info/debug"
 done
 for f in "-d -d -d" "-ddd" "-d3"; do
-	warn_cmd $f
-	is "$(levels "$ERR")" "INW" "$f: info, notices, warnings"
+	cap 5 "$DUCT" $f -u STDIN STDOUT
+	like "$(levels "$ERR")" "N" "$f: notices shown"
+	is "$(only "$(levels "$ERR")" INWEF)" 0 "$f: no debug"
 done
+cap 5 "$DUCT" -d3 -u STDIN STDOUT
+todo "bug (fidelity): -d3 shows no info line at all; socat logs e.g. 'I transferred 3 bytes from 0 to 1', 'I resolved and opened all sock addresses'" \
+	like "$(levels "$ERR")" "I" "-d3: info lines present"
 for f in "-d -d -d -d" "-dddd" "-d4"; do
-	warn_cmd $f
-	like "$(levels "$ERR")" "^DI?NW$" "$f: debug too"
+	cap 5 "$DUCT" $f -u STDIN STDOUT
+	like "$(levels "$ERR")" "D" "$f: debug shown"
+	like "$(levels "$ERR")" "N" "$f: notices shown"
 done
 cap 5 "$DUCT" -ddddd -u STDIN STDOUT
 is "$RC:$OUT" "0:abc" "-ddddd: more than 4 is capped, still runs"

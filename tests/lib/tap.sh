@@ -78,7 +78,7 @@ wait_pid() {
 }
 # free_port [tcp|udp]: a port that is free right now on 127.0.0.1 (bound to 0, read back)
 free_port() {
-	python3 - "$1" <<'PY' 2>/dev/null || echo 0
+	python3 - "${1:-tcp}" <<'PY' 2>/dev/null || echo 0
 import socket, sys
 t = socket.SOCK_DGRAM if (len(sys.argv) > 1 and sys.argv[1] == "udp") else socket.SOCK_STREAM
 s = socket.socket(socket.AF_INET, t); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
