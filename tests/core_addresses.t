@@ -42,6 +42,37 @@ cap 5 "$DUCT" - SYSTEM:"echo a\,b\:c; cat"
 is "$RC:$OUT" "0:a,b:c
 abc" "quoting: backslash escapes , and : in SYSTEM"
 
+# ---------------------------------------------------------------- the address lexer
+mkdir "$T_TMP/lx"
+lx() { # lx ADDRESS EXPECTED-NAME DESCRIPTION: create a file through OPEN, check its name
+	rm -rf "$T_TMP/lx"/*
+	cap 5 "$DUCT" -u STDIN "$1"
+	is "$RC:$(ls -A "$T_TMP/lx")" "0:$2" "$3"
+}
+lx "OPEN:$T_TMP/lx/a\\:b,creat" 'a:b' 'lexer: \: is a literal colon'
+lx "OPEN:\"$T_TMP/lx/c:d,e\",creat" 'c:d,e' 'lexer: "..." protects : and ,'
+lx "OPEN:'$T_TMP/lx/t\\tb',creat" "$(printf 't\tb')" "lexer: '...' protects, \\t still decoded"
+lx "OPEN:$T_TMP/lx/x[1:2]y,creat" 'x[1:2]y' 'lexer: brackets nest and stay'
+lx "OPEN:$T_TMP/lx/{a!!b},creat" '{a!!b}' 'lexer: !! inside braces is literal'
+lx "OPEN:\"$T_TMP/lx/a'q'b\",creat" "a'q'b" "lexer: '...' inside \"...\" kept verbatim"
+cap 5 "$DUCT" -u STDIN STDOUT,crnl=1
+like "$RC:$ERR" '^1:.*no value permitted for option "crnl"' 'flag option with a value: socat'"'"'s error'
+cap 5 "$DUCT" -u STDIN,readbytes=abc STDOUT
+like "$RC:$ERR" '^1:.*readbytes' 'bad number for readbytes: exit 1 naming the option'
+printf abcdef >"$T_TMP/abcdef"
+CAP_IN=$T_TMP/abcdef cap 5 "$DUCT" -u STDIN,readbytes=1,readbytes=2 STDOUT
+is "$RC:$OUT" "0:ab" "a repeated option: the last value wins"
+CAP_IN=$T_TMP/abcdef cap 5 "$DUCT" -u STDIN,READBYTES=2 STDOUT
+is "$RC:$OUT" "0:ab" "option names are case-insensitive"
+cap 5 "$DUCT" "OPEN:$T_TMP/abcdef,readbytes=2!!OPEN:$T_TMP/dual.out,creat" PIPE
+is "$RC:$(cat "$T_TMP/dual.out" 2>/dev/null)" "0:ab" "dual address with options on each half (OPEN:in,readbytes=2!!OPEN:out,creat)"
+cap 5 "$DUCT" PIPE -
+is "$RC:$OUT" "0:abc" "STDIO as the second address"
+cap 5 "$DUCT" -u STDIN OPEN:rel.txt,creat,chdir="$T_TMP"
+is "$RC:$(cat "$T_TMP/rel.txt" 2>/dev/null)" "0:abc" "chdir= applies while opening (relative path lands in the directory)"
+cap 5 "$DUCT" -u STDIN CREATE:"$T_TMP/um",umask=0077
+is "$RC:$(stat -c %a "$T_TMP/um" 2>/dev/null)" "0:600" "umask= applies while opening"
+
 # ---------------------------------------------------------------- STDIO family
 cap 5 "$DUCT" - -
 is "$RC:$OUT" "0:abc" "duct - - (STDIO both sides) relays stdin to stdout"
