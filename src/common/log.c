@@ -182,7 +182,7 @@ char *sockaddr_info(const struct sockaddr *sa, unsigned salen, char *buf, unsign
 		const struct sockaddr_un *s = (const struct sockaddr_un *)sa;
 		size_t plen = salen > offsetof(struct sockaddr_un, sun_path) ? salen - offsetof(struct sockaddr_un, sun_path) : 0;
 		if (plen == 0) {
-			snprintf(buf, buflen, "AF=1 <anon>");
+			snprintf(buf, buflen, "AF=1 \"<anon>\"");
 		} else if (s->sun_path[0] == 0) {
 			snprintf(buf, buflen, "AF=1 \"\\0%.*s\"", (int)(plen - 1), s->sun_path + 1);
 		} else {

@@ -47,6 +47,7 @@ struct run_ctx {
 	bool have_status;
 	unsigned sessions;          /* sessions alive in this process */
 	unsigned children;          /* per-connection processes alive */
+	unsigned opening;           /* sessions whose address 2 is still opening */
 	bool a1_done;               /* address 1 delivers no more */
 	bool in_child;              /* this process serves one forked session */
 	bool stopping;
@@ -190,6 +191,7 @@ static void start_session(struct pending *pd, struct endpoint *ep2)
 {
 	struct run_ctx *rc = pd->rc;
 	struct relay_config cfg = rc->p->relay;
+	rc->opening--;
 	/* An address that turned out one-directional makes the session one-directional. */
 	bool l2r = (pd->ep1->flags & EPF_READ) && (ep2->flags & EPF_WRITE);
 	bool r2l = (ep2->flags & EPF_READ) && (pd->ep1->flags & EPF_WRITE);
@@ -214,6 +216,7 @@ static void start_session(struct pending *pd, struct endpoint *ep2)
 static void addr2_failed(struct pending *pd, int status)
 {
 	struct run_ctx *rc = pd->rc;
+	rc->opening--;
 	if (pd->ep1)
 		endpoint_close(pd->ep1);
 	pd->ep1 = NULL;
@@ -303,6 +306,10 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 		rc->a1_done = true;
 		for (int k = 0; k < 2; k++)
 			rc->a1.op[k].is_child_session = true;
+		/* The options that change the process (chroot, su, ...) apply here, in the
+		 * session's own process, never in the listener. */
+		if (xio_apply_process_late(origin) < 0)
+			_exit(1);
 		return 0;
 	}
 	NOTE("forked off child process %ld", (long)pid);
@@ -356,6 +363,7 @@ static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoin
 	pd->ep1 = ep1;
 	if (!rc->in_child)
 		origin->active++;
+	rc->opening++;
 	if (open_addr2_half(pd, 0) < 0)
 		addr2_failed(pd, 1);
 }
@@ -427,7 +435,7 @@ static void deliver1(struct xio_open *op, struct endpoint *ep, int status)
 
 static void maybe_finish(struct run_ctx *rc)
 {
-	if (rc->sessions == 0 && rc->children == 0 && (rc->a1_done || rc->stopping))
+	if (rc->sessions == 0 && rc->children == 0 && rc->opening == 0 && (rc->a1_done || rc->stopping))
 		loop_stop(rc->lp);
 }
 
@@ -565,7 +573,7 @@ int relay_plan_run(struct relay_plan *p)
 	}
 	if (log_cfg()->target == LOGT_MIXED)
 		log_switch_mixed();
-	if (!(rc.a1_done && rc.sessions == 0 && rc.children == 0))
+	if (!(rc.a1_done && rc.sessions == 0 && rc.children == 0 && rc.opening == 0))
 		loop_run(rc.lp);
 
 	if (!rc.in_child && !rc.a1_done)
