@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/help.h"
@@ -117,8 +119,61 @@ static int parse_log_facility(const char *w, const char *flag)
 	return f;
 }
 
-static int open_sniff(const char *flag, const char *path)
+/* socat 1.8 expands -r/-R file names: $$ (pid), $PROGNAME, $TIMESTAMP (YYYYMMDDThhmmss),
+ * $MICROS (microseconds of that time) and environment variables ($NAME or ${NAME}). */
+static void expand_name(const char *in, char *out, size_t outlen)
 {
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	size_t o = 0;
+	while (*in && o + 1 < outlen) {
+		if (in[0] != '$') {
+			out[o++] = *in++;
+			continue;
+		}
+		char name[128], val[160];
+		const char *v = NULL;
+		size_t n = 0;
+		if (in[1] == '$') {
+			snprintf(val, sizeof val, "%ld", (long)getpid());
+			v = val;
+			in += 2;
+		} else {
+			bool brace = in[1] == '{';
+			const char *p = in + 1 + brace;
+			while ((*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) &&
+			       n < sizeof name - 1)
+				name[n++] = *p++;
+			name[n] = 0;
+			if (!n || (brace && *p != '}')) {
+				out[o++] = *in++;
+				continue;
+			}
+			in = p + brace;
+			if (!strcmp(name, "PROGNAME")) {
+				v = log_progname();
+			} else if (!strcmp(name, "TIMESTAMP")) {
+				struct tm tm;
+				localtime_r(&tv.tv_sec, &tm);
+				strftime(val, sizeof val, "%Y%m%dT%H%M%S", &tm);
+				v = val;
+			} else if (!strcmp(name, "MICROS")) {
+				snprintf(val, sizeof val, "%06ld", (long)tv.tv_usec);
+				v = val;
+			} else {
+				v = getenv(name);
+			}
+		}
+		for (; v && *v && o + 1 < outlen; v++)
+			out[o++] = *v;
+	}
+	out[o] = 0;
+}
+
+static int open_sniff(const char *flag, const char *name)
+{
+	char path[4096];
+	expand_name(name, path, sizeof path);
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0664);
 	if (fd < 0)
 		ERR("option %s: open(\"%s\"): %s", flag, path, strerror(errno));

@@ -50,6 +50,9 @@
 
 #define DEFAULT_BUFSIZE   (64u * 1024u)   /* pipes, ttys, files */
 #define DEFAULT_BUFSIZE_SOCK (128u * 1024u)
+/* After the end: how long a child may take to exit by itself before SIGTERM. */
+#define CHILD_EXIT_GRACE      0.1
+#define CHILD_CONSUMER_GRACE  1.0
 #define DGRAM_MIN         (64u * 1024u)
 #define BUDGET_STEPS      64
 #define BUDGET_BYTES      (256u * 1024u)
@@ -174,6 +177,9 @@ struct dir {
 struct childw {
 	struct session *s;
 	int idx;
+	pid_t pid;                 /* set once the session has ended and waits for the child */
+	struct loop_timer *grace;  /* then: SIGTERM when it fires */
+	bool waiting;
 };
 
 struct session {
@@ -188,6 +194,7 @@ struct session {
 	void *arg;
 	int status;
 	int depth;
+	int children_waiting;      /* after the end: children we give a moment before done() */
 	bool finished, closing;
 	double last;
 	double closing_deadline_t;
@@ -954,11 +961,46 @@ static void child_status(struct session *s, pid_t pid, int st)
 	}
 }
 
+static void complete(struct session *s);
+
+/* After the session ended: the child exited by itself within its grace time. */
+static void child_waited(struct childw *cw, pid_t pid, int st)
+{
+	struct session *s = cw->s;
+	if (cw->grace)
+		loop_timer_cancel(s->lp, cw->grace);
+	cw->grace = NULL;
+	cw->waiting = false;
+	child_status(s, pid, st);
+	if (--s->children_waiting == 0)
+		complete(s);
+}
+
+/* The grace time passed: end the child (socat sends SIGTERM). A child we ended ourselves does
+ * not make the session fail, so we stop watching it (the loop reaps it silently). */
+static void grace_cb(struct loop *lp, void *arg)
+{
+	struct childw *cw = arg;
+	struct session *s = cw->s;
+	cw->grace = NULL;
+	cw->waiting = false;
+	loop_unwatch_child(lp, cw->pid);
+	if (log_enabled(LOG_I))
+		logmsg(LOG_I, "sending SIGTERM to child process %ld", (long)cw->pid);
+	kill(cw->pid, SIGTERM);
+	if (--s->children_waiting == 0)
+		complete(s);
+}
+
 static void child_cb(struct loop *lp, pid_t pid, int st, void *arg)
 {
 	(void)lp;
 	struct childw *cw = arg;
 	struct session *s = cw->s;
+	if (cw->waiting) {
+		child_waited(cw, pid, st);
+		return;
+	}
 	s->ep[cw->idx]->child = 0;
 	enter(s);
 	child_status(s, pid, st);
@@ -1041,8 +1083,10 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 	s->arg = arg;
 	s->last = loop_now();
 
-	logmsg(LOG_N, "starting data transfer loop with FDs [%d,%d] and [%d,%d]", a->rfd, a->wfd, b->rfd,
-	       b->wfd);
+	/* socat shows a one-fd address's fd in both places ([0,0] for STDIN). */
+#define FD2(e) ((e)->rfd >= 0 ? (e)->rfd : (e)->wfd), ((e)->wfd >= 0 ? (e)->wfd : (e)->rfd)
+	logmsg(LOG_N, "starting data transfer loop with FDs [%d,%d] and [%d,%d]", FD2(a), FD2(b));
+#undef FD2
 
 	for (int i = 0; i < 2; i++) {
 		struct dir *d = &s->d[i];
@@ -1104,7 +1148,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 	sessions = s;
 	nsessions++;
 
-	if (s->cfg.inactivity_timeout > 0)
+	if (s->cfg.inactivity_timeout >= 0) /* socat 1.8.0.1: -T 0 is zero seconds; < 0 none */
 		s->inact_timer = loop_timer_add(lp, s->cfg.inactivity_timeout, inact_timer_cb, s);
 	enter(s);
 	for (int i = 0; i < 2; i++) {
@@ -1170,16 +1214,26 @@ static void finalize(struct session *s)
 	for (int i = 0; i < s->nfds; i++)
 		if (s->fds[i].fd >= 0)
 			forget_fd(s, &s->fds[i]);
+	/* Children still running decide the status only if they end by themselves: a child
+	 * that consumes only (-u ... SYSTEM:'cat >f') gets up to 1 s to finish after its EOF,
+	 * any other child a moment to finish exiting (its output usually closed because it is
+	 * exiting); after that it gets SIGTERM, as in socat. end-close: no signal, no wait. */
+	int waiting = 0;
 	for (int i = 0; i < 2; i++) {
 		struct endpoint *ep = s->ep[i];
-		if (ep->child > 0) {
-			int st;
-			loop_unwatch_child(lp, ep->child);
-			if (waitpid(ep->child, &st, WNOHANG) == ep->child) {
-				child_status(s, ep->child, st);
-				ep->child = 0;
-			}
+		pid_t pid = ep->child;
+		if (pid <= 0)
+			continue;
+		ep->child = 0; /* the session, not endpoint_close(), signals it */
+		if (ep->flags & EPF_END_CLOSE) {
+			loop_unwatch_child(lp, pid);
+			continue;
 		}
+		struct childw *cw = &s->cw[i];
+		cw->pid = pid;
+		cw->waiting = true;
+		cw->grace = loop_timer_add(lp, (ep->flags & EPF_READ) ? CHILD_EXIT_GRACE : CHILD_CONSUMER_GRACE, grace_cb, cw);
+		waiting++;
 	}
 	if (s->cfg.statistics)
 		session_log_statistics(s);
@@ -1194,7 +1248,15 @@ static void finalize(struct session *s)
 		s->next->prev = s->prev;
 	nsessions--;
 	free(s->dumpbuf);
-	/* s is unlinked and its endpoints are closed; it stays valid during done(). */
+	s->dumpbuf = NULL;
+	s->children_waiting = waiting;
+	if (!waiting)
+		complete(s);
+}
+
+/* s is unlinked and its endpoints are closed; it stays valid during done(). */
+static void complete(struct session *s)
+{
 	if (s->done)
 		s->done(s, s->status, s->arg);
 	free(s);

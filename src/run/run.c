@@ -57,6 +57,14 @@ struct run_ctx {
 
 static void maybe_finish(struct run_ctx *rc);
 
+/* socat: under -s a failed open ends with status -1, i.e. exit code 255. */
+static int open_failure_status(const struct run_ctx *rc, int status)
+{
+	if (rc->p->relay.sloppy)
+		return 255;
+	return status ? status : 1;
+}
+
 static void set_status(struct run_ctx *rc, int status)
 {
 	if (!rc->have_status || (status != 0 && rc->status == 0)) {
@@ -232,7 +240,7 @@ static void addr2_failed(struct pending *pd, int status)
 	if (rc->p->hooks && rc->p->hooks->failed)
 		rc->p->hooks->failed(rc->p->hooks_arg, 2);
 	if (!rc->a1.op[0].multi || rc->in_child)
-		set_status(rc, status ? status : 1);
+		set_status(rc, open_failure_status(rc, status));
 	if (pd->origin && pd->origin->h && pd->origin->h->resume && !rc->a1_done)
 		pd->origin->h->resume(pd->origin);
 	free(pd);
@@ -393,7 +401,7 @@ static void deliver1(struct xio_open *op, struct endpoint *ep, int status)
 	if (!ep) {
 		/* A failed one-shot open, or a multi-shot opener that stopped (accept-timeout). */
 		if (!op->multi || status != 0)
-			set_status(rc, status ? status : 1);
+			set_status(rc, open_failure_status(rc, status));
 		if (status != 0 && rc->p->hooks && rc->p->hooks->failed)
 			rc->p->hooks->failed(rc->p->hooks_arg, 1);
 		rc->a1_done = true;
@@ -558,9 +566,13 @@ int relay_plan_run(struct relay_plan *p)
 		lock_release();
 		return 1;
 	}
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 };
+	/* -S: the terminating signals caught (and logged) are those in the mask; the others keep
+	 * their default action. SIGUSR1 (statistics) is always caught. */
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		loop_on_signal(rc.lp, sigs[i], on_signal, &rc);
+		if (p->catch_mask & (1ul << sigs[i]))
+			loop_on_signal(rc.lp, sigs[i], on_signal, &rc);
+	loop_on_signal(rc.lp, SIGUSR1, on_signal, &rc);
 	for (int i = 0; i < rc.nworkers; i++)
 		loop_watch_child(rc.lp, rc.workers[i], worker_exited, &rc);
 
@@ -568,7 +580,7 @@ int relay_plan_run(struct relay_plan *p)
 	rc.a1.dual = p->bi[0].dual;
 	unsigned dir1 = p->bi[0].dual ? XIO_RDONLY : dir_for(p, 1);
 	if (xio_open_start(&rc.a1.op[0], &p->bi[0].half[0], dir1, 1, rc.lp, &p->xg, NULL, deliver1, &rc.a1) < 0) {
-		set_status(&rc, 1);
+		set_status(&rc, open_failure_status(&rc, 1));
 		rc.a1_done = true;
 	}
 	if (log_cfg()->target == LOGT_MIXED)
@@ -587,7 +599,7 @@ int relay_plan_run(struct relay_plan *p)
 	if (!rc.in_child)
 		lock_release();
 	int status = rc.have_status ? rc.status : 0;
-	if (status != 0 && status < 128)
+	if (status != 0)
 		NOTE("exit(%d)", status);
 	else
 		NOTE("exiting with status %d", status);

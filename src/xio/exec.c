@@ -202,42 +202,9 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 
 /* ---- the parent ---- */
 
-/* Has the child exited (zombie or already reaped)? Does not reap it. */
-static bool child_gone(pid_t pid)
-{
-	siginfo_t si;
-	si.si_pid = 0;
-	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid != 0;
-}
-
-static bool wait_gone(pid_t pid, double seconds)
-{
-	for (double t = 0; t < seconds; t += 0.002) {
-		if (child_gone(pid))
-			return true;
-		struct timespec ts = { 0, 2 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	return child_gone(pid);
-}
-
-static struct loop *exec_loop; /* the loop of this process (for the grace timers) */
-
-static void term_later(struct loop *lp, void *arg)
-{
-	(void)lp;
-	pid_t pid = (pid_t)(intptr_t)arg;
-	if (!child_gone(pid)) {
-		INFO("sending SIGTERM to child process %ld", (long)pid);
-		kill(pid, SIGTERM);
-	}
-}
-
-/* Closing, as socat: our ends are closed first; a child that only consumes (write-only
- * address, e.g. -u ... SYSTEM:'cat >file') gets up to 1 s to finish after that EOF, any other
- * child gets SIGTERM at once. When this is the process's last session the grace wait is done
- * here (the process ends right after); otherwise a timer sends the signal, so other sessions
- * don't stall. end-close: no signal at all. */
+/* Closing: our ends of the channel. A child still attached here (the endpoint never ran in a
+ * session) gets SIGTERM; after a session the engine has already taken the child over (it gives
+ * it its grace time and signals it itself). end-close: no signal. */
 static void exec_close(struct endpoint *ep)
 {
 	if (ep->rfd >= 0)
@@ -246,36 +213,14 @@ static void exec_close(struct endpoint *ep)
 		close(ep->wfd);
 	ep->rfd = ep->wfd = -1;
 	pid_t pid = ep->child;
-	ep->child = 0; /* handled here */
-	if (pid <= 0 || (ep->flags & EPF_END_CLOSE))
-		return;
-	if (!(ep->flags & EPF_READ)) {
-		if (session_count() > 1 && exec_loop) {
-			if (loop_timer_add(exec_loop, 1.0, term_later, (void *)(intptr_t)pid))
-				return;
-		} else if (wait_gone(pid, 1.0)) {
-			return;
-		}
-	}
-	if (!child_gone(pid)) {
+	ep->child = 0;
+	if (pid > 0 && !(ep->flags & EPF_END_CLOSE)) {
 		INFO("sending SIGTERM to child process %ld", (long)pid);
 		kill(pid, SIGTERM);
 	}
 }
 
-/* The child's output channel: plain read(2), except that at EOF (the child closed its end,
- * usually because it is exiting) we give the child a moment to become a zombie, without
- * reaping it, so that the engine sees its exit status when it ends the session right after
- * this EOF (the kernel closes a dying process's files before it reports the exit). */
-static ssize_t exec_read(struct endpoint *ep, void *buf, size_t len)
-{
-	ssize_t n = read(ep->rfd, buf, len);
-	if (n == 0 && ep->child > 0)
-		wait_gone(ep->child, 0.1);
-	return n;
-}
-
-static const struct endpoint_ops exec_ops = { .read = exec_read, .close = exec_close };
+static const struct endpoint_ops exec_ops = { .close = exec_close };
 
 static int refuse(struct xio_open *op, enum opt_id id, const char *name, const char *why)
 {
@@ -344,7 +289,10 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 			goto fail;
 		}
 		pfd_r = pfd_w = sv[0];
-		cin = cout = sv[1];
+		/* Only the direction in use goes through the channel; the child keeps our stdin or
+		 * stdout for the other one, as in socat (-u STDIN EXEC:'tee f' prints to stdout). */
+		cin = (op->dir & XIO_WRONLY) ? sv[1] : -1;
+		cout = (op->dir & XIO_RDONLY) ? sv[1] : -1;
 	} else {
 		if ((op->dir & XIO_WRONLY) && pipe2(a, O_CLOEXEC) < 0) {
 			xio_fail_errno(op, "pipe()");
@@ -420,7 +368,6 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	}
 	ep->child = pid;
 	ep->ops = &exec_ops;
-	exec_loop = op->loop;
 	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
 	for (int i = 0; i < 3; i++)
 		if (xc.fwd[i] && add_forward(op, sigs[i], pid) < 0) {

@@ -118,7 +118,8 @@ static int file_open(struct xio_open *op, enum fkind kind)
 	if (kind == FK_CREATE)
 		flags = O_WRONLY | O_CREAT | O_TRUNC;
 	if (kind == FK_GOPEN) {
-		flags |= O_APPEND;
+		if (op->dir & XIO_WRONLY)
+			flags |= O_APPEND; /* as socat: appending only makes sense when writing */
 		if (!exists)
 			flags |= O_CREAT;
 	}
