@@ -50,6 +50,8 @@ like "$ERR" "E SOCKS4: SOCKS4 server 127.0.0.1:$FPORT refused the connection to 
 CAP_IN=<(printf five) cap 10 "$DUCT" SOCKS5:127.0.0.1:$SP:localhost:$EPORT -
 is "$OUT" "BANNER:five" "SOCKS5 (server:port:host:port): data both ways"
 like "$(tail -1 "$T_TMP/plain.log")" "SOCKS5 CONNECT localhost:$EPORT user=-" "SOCKS5: name sent to the server"
+CAP_IN=<(printf second) cap 10 "$DUCT" - SOCKS5:127.0.0.1:$SP:localhost:$EPORT
+is "$OUT" "BANNER:second" "stdio first, SOCKS5 second"
 CAP_IN=<(printf five3) cap 10 "$DUCT" SOCKS5-CONNECT:127.0.0.1:127.0.0.1:$EPORT,socksport=$SP -
 is "$OUT" "BANNER:five3" "SOCKS5-CONNECT (server:host:port, socksport=)"
 like "$(tail -1 "$T_TMP/plain.log")" "SOCKS5 CONNECT 127.0.0.1:$EPORT" "SOCKS5: IPv4 literal sent as an address"

@@ -26,6 +26,8 @@ wait_for 5 log_has "$T_TMP/srv.log" 'subject "CN=client1"'
 like "$(cat "$T_TMP/srv.log")" "N OPENSSL-LISTEN: TLS connection with 127.0.0.1:[0-9]+ using TLSv1.3, .*peer certificate subject \"CN=client1\", issuer \"CN=Duct Test CA\" \(verified\)" \
 	"server -d -d: the client certificate was verified"
 like "$(cat "$T_TMP/srv.log")" 'SNI "localhost"' "SNI sent for a host name (server -d -d shows it)"
+CAP_IN=<(printf first) cap 10 "$DUCT" - OPENSSL:localhost:$SP,cert=$C/client.pem,cafile=$C/ca.pem
+is "$OUT" "first" "stdio first, OPENSSL second"
 CAP_IN=<(printf v12) cap 10 "$DUCT" -d -d OPENSSL:127.0.0.1:$SP,cert=$C/client.pem,cafile=$C/ca.pem,max-version=TLS1.2 -
 is "$OUT" "v12" "TLS 1.2 (max-version), peer checked by IP address"
 like "$ERR" "using TLSv1.2, cipher ECDHE-" "TLS 1.2 negotiated"
