@@ -62,6 +62,16 @@ like "$(cat "$T_TMP/srv.log")" "E OPENSSL-LISTEN: TLS handshake with 127.0.0.1:[
 cap 10 "$DUCT" OPENSSL:localhost:$SP,cafile=$C/ca.pem,cert=$C/client.pem,min-version=TLS1.3,max-version=TLS1.2 -
 like "$ERR" "min-version=TLS1.3 is above max-version=TLS1.2" "min above max refused before connecting"
 
+# ---- separate key file, dhparam, capath
+openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out "$C/dh.pem" 2>/dev/null
+mkdir -p "$C/cadir" && cp "$C/ca.pem" "$C/cadir/" && openssl rehash "$C/cadir" 2>/dev/null
+start_server "$T_TMP/dh.log" "$DUCT" -d -d OPENSSL-LISTEN:0,fork,reuseaddr,cert=$C/server.crt,key=$C/server.key,dhparam=$C/dh.pem,verify=0 PIPE
+KP=$PORT
+CAP_IN=<(printf capath) cap 10 "$DUCT" OPENSSL:localhost:$KP,capath=$C/cadir -
+is "$OUT" "capath" "cert= with key=, dhparam=; client trusts through capath="
+cap 10 "$DUCT" OPENSSL-LISTEN:0,cert=$C/server.crt,key=$C/client.key PIPE
+like "$ERR" "the private key $C/client.key does not belong to the certificate $C/server.crt" "a key that doesn't match its certificate"
+
 # ---- verify=0
 start_server "$T_TMP/evil.log" "$DUCT" -d -d OPENSSL-LISTEN:0,fork,reuseaddr,cert=$C/evil.pem,verify=0 PIPE
 EP=$PORT

@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/provider.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "common/log.h"
@@ -370,6 +371,12 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 		}
 		const char *kf = key ? key : cert;
 		if (SSL_CTX_use_PrivateKey_file(ctx, kf, SSL_FILETYPE_PEM) != 1) {
+			unsigned long le = ERR_peek_last_error();
+			if (ERR_GET_REASON(le) == X509_R_KEY_VALUES_MISMATCH || ERR_GET_REASON(le) == X509_R_KEY_TYPE_MISMATCH) {
+				ERR_clear_error();
+				ERR("%s: the private key %s does not belong to the certificate %s", typed, kf, cert);
+				goto fail;
+			}
 			ssl_err_text(e, sizeof e);
 			if (key)
 				ERR("%s: key=%s: cannot load a PEM private key: %s", typed, kf, e);
