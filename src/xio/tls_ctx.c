@@ -268,7 +268,8 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 		goto fail;
 	}
 	SSL_CTX *ctx = cfg->ctx;
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* idle connections give their record buffers back: many sessions stay cheap */
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION);
 	keylog_setup(ctx);
 
