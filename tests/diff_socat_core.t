@@ -184,6 +184,15 @@ for a in "-u STDIN STDOUT" "-U STDOUT STDIN" "- EXEC:cat" "- PIPE" "-u OPEN:$T_T
 	else is "$dl" "$sl" "$a: 'starting data transfer loop with FDs' line as socat's"; fi
 done
 
+# -lm: stderr until the transfer loop starts, then syslog
+CAP_IN=$T_TMP/abc both -d -d -lm -u STDIN STDOUT
+todo "bug (minor): with -lm duct switches to syslog after logging 'starting data transfer loop' on stderr; socat switches before it (src/run/run.c / common/log.c LOGT_MIXED switch point)" \
+	is "$(norm_log <"$T_TMP/d.err")" "$(norm_log <"$T_TMP/s.err")" "-d -d -lm: the lines left on stderr as socat's"
+# -D: socat prints filan's table (header "  FD  type<TAB>device<TAB>inode..." then one row per fd)
+CAP_IN=$T_TMP/abc both -D -u STDIN STDOUT
+todo "bug (fidelity): -D prints '0: pipe, ino N, flags 0x800, pipe:[N]' instead of socat's filan table (src/run/fdinfo.c)" \
+	is "$(head -1 "$T_TMP/d.err")" "$(head -1 "$T_TMP/s.err")" "-D: header line as socat's"
+
 # ---------------------------------------------------------------- error texts shared by 1.7.4 and 1.8
 etext() { # etext DESCRIPTION FIXED-STRING ARGS...: both stderrs contain the string
 	local d=$1 s=$2; shift 2
