@@ -40,11 +40,11 @@ heads=$(printf '%s\n' "$h3" | sed -n '/^   address-head:$/,/^   opts:$/p' | sed 
 opts=$(printf '%s\n' "$h3" | sed -n '/^   opt:$/,$p' | sed 1d)
 ok "$([ -n "$heads" ] && [ -n "$opts" ]; echo $?)" "-hhh: address-head: comes before opts:, both non-empty"
 # keyword/option column: first word, without :<params>; skip the short-form lines (<num>, <filename>)
-hkeys=$(printf '%s\n' "$heads" | grep -v 'is a short form' | awk '{print $1}' | sed -E 's/[[:].*//' | tr a-z A-Z)
+hkeys=$(printf '%s\n' "$heads" | grep -v 'is a short form' | awk '{print $1}' | sed -E 's/(:|\[).*//' | tr a-z A-Z)
 okeys=$(printf '%s\n' "$opts" | awk '{print $1}' | tr A-Z a-z)
 ok "$(printf '%s\n' "$hkeys" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-hhh: address heads (with aliases) sorted"
 ok "$(printf '%s\n' "$okeys" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-hhh: options (with aliases) sorted"
-h1keys=$(printf '%s\n' "$h1" | sed -n '/^   address-head:$/,$p' | sed 1d | awk '{print $1}' | sed -E 's/[[:].*//' | tr a-z A-Z)
+h1keys=$(printf '%s\n' "$h1" | sed -n '/^   address-head:$/,$p' | sed 1d | awk '{print $1}' | sed -E 's/(:|\[).*//' | tr a-z A-Z)
 ok "$(printf '%s\n' "$h1keys" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-h: address heads sorted"
 o2=$(printf '%s\n' "$h2" | sed -n '/^   opt:$/,$p' | sed 1d)
 ok "$(printf '%s\n' "$o2" | awk '{print $1}' | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-hh: options sorted"
