@@ -57,8 +57,7 @@ cap 5 "$DUCT" -r /nonexistent/dir/x -u STDIN STDOUT
 is "$RC" 1 "-r into a missing directory: exit 1"
 CAP_IN=$T_TMP/abc cap 5 "$DUCT" -r "$T_TMP/r.\$\$" -u STDIN STDOUT
 names=$(cd "$T_TMP" && ls -d r.* 2>/dev/null | tr '\n' ' ')
-todo "bug: -r/-R file names are not expanded (socat 1.8: env vars, \$\$, \$PROGNAME, \$TIMESTAMP, \$MICROS); src/cli/cli.c open_sniff() opens the text as is" \
-	like "$names" 'r\.[0-9]+ ' "-r FILE: \$\$ in the name becomes the pid"
+like "$names" 'r\.[0-9]+ ' "-r FILE: \$\$ in the name becomes the pid"
 
 # ---------------------------------------------------------------- --statistics
 printf abcde >"$T_TMP/abcde"

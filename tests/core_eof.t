@@ -2,9 +2,6 @@
 # Core issue: EOF handling and its log sequence, -t, -T, -u/-U, exit codes, signals.
 . "$(dirname "$0")/lib/tap.sh"
 need_duct
-CHILD_BUG="bug: child exit status is racy (~50% of runs give 0): src/relay/session.c finalize() does one waitpid(WNOHANG) and endpoint_close() then SIGTERMs; a child whose EOF is seen before it is a zombie loses its status"
-KILL_BUG="bug: at close duct SIGTERMs an EXEC/SYSTEM child at once (src/relay/endpoint.c endpoint_close()); socat closes the channel and gives the child up to 1 s to exit before killing it, so printf abc | duct -u STDIN SYSTEM:'cat >f' loses the data (strace: sh killed before it runs cat)"
-TZERO_BUG="bug: -T 0 means no timeout (1.8.0.1: zero); src/relay/session.c session_start(): 'if (inactivity_timeout > 0)' should be >= 0 (default is already -1 = none)"
 
 printf abc >"$T_TMP/abc"
 printf 'hi\n' >"$T_TMP/hi"
@@ -75,8 +72,8 @@ ok "$([ "$el" -ge 400 ] && [ "$el" -lt 2000 ]; echo $?)" "-T 0.5 fires after abo
 t0=$(now_ms)
 capsh 10 'exec "$DUCT" -T 0 -u STDIN STDOUT 0<>"$T_TMP/idle"'
 el=$(( $(now_ms) - t0 ))
-todo "$TZERO_BUG" is "$RC" 0 "-T 0 (1.8: zero seconds): exit 0"
-todo "$TZERO_BUG" ok "$([ "$el" -lt 1000 ]; echo $?)" "-T 0 means zero, not 'no timeout' (took ${el} ms)"
+is "$RC" 0 "-T 0 (1.8: zero seconds): exit 0"
+ok "$([ "$el" -lt 1000 ]; echo $?)" "-T 0 means zero, not 'no timeout' (took ${el} ms)"
 capsh 10 'exec timeout 1 "$DUCT" -T -1 -u STDIN STDOUT 0<>"$T_TMP/idle"'
 is "$RC" 124 "-T -1 means no timeout: still running after 1 s"
 # activity re-arms -T: data every 0.3 s with -T 0.8 keeps it alive
@@ -89,12 +86,12 @@ CAP_IN=$T_TMP/abc
 t0=$(now_ms)
 cap 10 "$DUCT" -u STDIN SYSTEM:'cat >"$T_TMP/u.out"; sleep 5'
 el=$(( $(now_ms) - t0 ))
-todo "$KILL_BUG" is "$(cat "$T_TMP/u.out" 2>/dev/null)" "abc" "-u STDIN SYSTEM: data reaches the child"
+is "$(cat "$T_TMP/u.out" 2>/dev/null)" "abc" "-u STDIN SYSTEM: data reaches the child"
 rm -f "$T_TMP/u3.out"
 cap 10 "$DUCT" -u STDIN SYSTEM:'cat >"$T_TMP/u3.out"'
-todo "$KILL_BUG" is "$RC:$(cat "$T_TMP/u3.out" 2>/dev/null)" "0:abc" "-u STDIN SYSTEM:'cat >file': the child gets to finish (file complete when duct exits)"
-cap 10 "$DUCT" -u STDIN EXEC:'tee "$T_TMP/u4.out"'
-todo "$KILL_BUG" is "$RC:$OUT:$(cat "$T_TMP/u4.out" 2>/dev/null)" "0:abc:abc" "-u STDIN EXEC:'tee file': the child gets to finish"
+is "$RC:$(cat "$T_TMP/u3.out" 2>/dev/null)" "0:abc" "-u STDIN SYSTEM:'cat >file': the child gets to finish (file complete when duct exits)"
+cap 10 "$DUCT" -u STDIN EXEC:"tee $T_TMP/u4.out"
+is "$RC:$OUT:$(cat "$T_TMP/u4.out" 2>/dev/null)" "0:abc:abc" "-u STDIN EXEC:'tee file': the child gets to finish"
 ok "$([ "$el" -lt 3000 ]; echo $?)" "-u: EOF on the read side ends the loop without waiting for the child (took ${el} ms)"
 cap 5 "$DUCT" -u STDIN PIPE
 is "$RC:$OUT" "0:" "-u STDIN PIPE: second address write-only, nothing echoed to stdout"
@@ -106,23 +103,22 @@ is "$RC:$OUT" "0:out" "-u SYSTEM STDOUT: child output relayed"
 # ---------------------------------------------------------------- exit codes of children
 CAP_IN=/dev/null
 cap 5 "$DUCT" - EXEC:false
-todo "$CHILD_BUG" is "$RC" 1 "EXEC:false: exit 1"
-todo "$CHILD_BUG" like "$ERR" 'exited with status 1' "EXEC:false: child status logged"
+is "$RC" 1 "EXEC:false: exit 1"
+like "$ERR" 'exited with status 1' "EXEC:false: child status logged"
 cap 5 "$DUCT" - EXEC:true
 is "$RC" 0 "EXEC:true: exit 0"
 cap 5 "$DUCT" - SYSTEM:'exit 7'
-todo "$CHILD_BUG" is "$RC" 1 "SYSTEM:'exit 7': exit 1"
+is "$RC" 1 "SYSTEM:'exit 7': exit 1"
 cap 5 "$DUCT" -u SYSTEM:'kill -9 $$' STDOUT
-todo "$CHILD_BUG" is "$RC" 1 "child killed by a signal: exit 1"
+is "$RC" 1 "child killed by a signal: exit 1"
 cap 5 "$DUCT" -u SYSTEM:'echo data; exit 2' STDOUT
-todo "$CHILD_BUG" is "$RC:$OUT" "1:data" "child output is delivered before the non-zero exit is reported"
+is "$RC:$OUT" "1:data" "child output is delivered before the non-zero exit is reported"
 CAP_IN=$T_TMP/abc
 cap 5 "$DUCT" - SYSTEM:'sleep 0.3'
 is "$RC" 1 "1.8 rule: child exits without reading its input: ECONNRESET is an error, exit 1"
 like "$ERR" ' E .*(Connection reset by peer|Broken pipe)' "1.8 rule: the reset is logged as E"
 cap 5 "$DUCT" -s -u OPEN:"$T_TMP/nonexistent" STDOUT
-todo "bug: -s is ignored for open failures: exit 1 instead of socat's -1 (255); src/run/run.c (open failure -> set_status(1)) never looks at relay.sloppy" \
-	is "$RC" 255 "-s: a failed open ends with status -1 (255)"
+is "$RC" 255 "-s: a failed open ends with status -1 (255)"
 
 # ---------------------------------------------------------------- signals
 sig_run() { # sig_run SIGNAL EXTRA-ARGS...: start an idle duct, signal it once it runs; sets SRC, SERR
@@ -138,8 +134,7 @@ sig_run() { # sig_run SIGNAL EXTRA-ARGS...: start an idle duct, signal it once i
 sig_run TERM
 is "$SRC" 143 "SIGTERM: exit 143"
 like "$SERR" ' W exiting on signal 15' "SIGTERM: 'W exiting on signal 15'"
-todo "bug: after a signal duct logs 'N exiting with status 143'; socat logs 'N exit(143)' (src/run/run.c final status message)" \
-	like "$SERR" ' N exit\(143\)' "SIGTERM: 'N exit(143)' at -d -d"
+like "$SERR" ' N exit\(143\)' "SIGTERM: 'N exit(143)' at -d -d"
 sig_run INT
 is "$SRC" 130 "SIGINT: exit 130"
 like "$SERR" 'exiting on signal 2' "SIGINT: logged"
@@ -149,8 +144,7 @@ sig_run QUIT
 is "$SRC" 131 "SIGQUIT (in the default -S mask): exit 131"
 sig_run TERM -S 0
 is "$SRC" 143 "-S 0, SIGTERM: the process dies by the signal (shell sees 143)"
-todo "bug: -S MASK is parsed (plan.catch_mask) but ignored: src/run/run.c relay_plan_run() always installs TERM/INT/HUP/QUIT handlers" \
-	unlike "$SERR" 'exiting on signal' "-S 0: the signal is not caught/logged"
+unlike "$SERR" 'exiting on signal' "-S 0: the signal is not caught/logged"
 sig_run USR2
 is "$SRC" 140 "SIGUSR2 (not in the mask): default action, 140"
 # a signal while an address is still opening (a FIFO without a writer blocks in open())

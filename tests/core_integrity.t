@@ -22,9 +22,8 @@ is "$(cat "$T_TMP/e1")" "" "-u STDIN STDOUT: no log output"
 # 2: - EXEC:cat (both directions: stdin -> cat -> stdout)
 t0=$(now_ms)
 got=$(timeout -k 2 25 "$DUCT" - EXEC:cat <"$big" 2>"$T_TMP/e2" | sha256_stdin)
-SPLICE_BUG="bug: hangs (lost wakeup in the splice path; fine with --no-splice): duct sits in epoll_wait while cat blocks writing into the socketpair and the stdout reader waits on an empty pipe -- src/relay/session.c splice_direct()/splice_fill() EAGAIN handling of the edge-triggered fdst r/w flags"
-todo "$SPLICE_BUG" is "$got" "$want" "$SIZE through duct - EXEC:cat: sha256 identical ($(( $(now_ms) - t0 )) ms)"
-todo "$SPLICE_BUG" is "$(cat "$T_TMP/e2")" "" "- EXEC:cat: no log output"
+is "$got" "$want" "$SIZE through duct - EXEC:cat: sha256 identical ($(( $(now_ms) - t0 )) ms)"
+is "$(cat "$T_TMP/e2")" "" "- EXEC:cat: no log output"
 
 # 3: a named FIFO: one duct writes into PIPE:fifo, another reads it (duct creates the FIFO)
 fifo=$T_TMP/fifo
@@ -37,9 +36,8 @@ ok $? "named FIFO created by the reading duct"
 timeout -k 2 25 "$DUCT" -u STDIN PIPE:"$fifo" <"$big" 2>"$T_TMP/e3w"
 wrc=$?
 wait_pid 30 "$rd"
-todo "bug: intermittently the reading duct (-u PIPE:fifo STDOUT, fifo->pipe splice) gets all data but never sees the writer's EOF; same splice/edge-trigger suspicion" \
-	is "$wrc:$(cat "$T_TMP/h3" 2>/dev/null)" "0:$want" "$SIZE through a named FIFO (duct -u STDIN PIPE:fifo | duct -u PIPE:fifo STDOUT): sha256 identical ($(( $(now_ms) - t0 )) ms)"
-todo "see the FIFO EOF bug above" is "$(cat "$T_TMP/e3w" "$T_TMP/e3r")" "" "named FIFO: no log output"
+is "$wrc:$(cat "$T_TMP/h3" 2>/dev/null)" "0:$want" "$SIZE through a named FIFO (duct -u STDIN PIPE:fifo | duct -u PIPE:fifo STDOUT): sha256 identical ($(( $(now_ms) - t0 )) ms)"
+is "$(cat "$T_TMP/e3w" "$T_TMP/e3r")" "" "named FIFO: no log output"
 rm -f "$big"
 diag "total $(( $(now_ms) - t_all )) ms"
 
