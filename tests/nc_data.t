@@ -106,7 +106,7 @@ bg sh -c "$NC -l -p $P < $T_TMP/fifo | $NC -u 127.0.0.1 $U > $T_TMP/fifo"; R=$BG
 wait_for 5 tcp_listening "$P"
 got=$( (printf 'ping\n'; sleep 1) | run_to 5 $NC 127.0.0.1 "$P")
 is "$got" "udp:ping" "TCP->UDP repeater through a FIFO"
-kill "$R" "$E" 2>/dev/null
+kill_group "$R"; kill_group "$E"
 
 # 8. unix stream and datagram data
 S=$T_TMP/data.sock

@@ -11,11 +11,12 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/duct-test.XXXXXX")
 export T_TMP
 
 t_cleanup() {
-	for p in $T_BG_PIDS; do kill "$p" 2>/dev/null; done
+	# each bg command leads its own process group: end the whole group (pipelines, children)
+	for p in $T_BG_PIDS; do kill -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; done
 	for p in $T_BG_PIDS; do
 		# bounded reap
 		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
+		kill -9 -- "-$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
 	done
 	rm -rf "$T_TMP"
 }
@@ -53,8 +54,14 @@ diag() { echo "# $*"; }
 done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; exit $?; }
 skip_all() { echo "1..0 # skip $1"; exit 0; }
 
-# bg CMD...: start in background, remember the pid for reaping; sets BG_PID
-bg() { "$@" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+# bg CMD...: start in background in a process group of its own (so cleanup ends its
+# children too), remember the pid for reaping; sets BG_PID. kill_group PID ends one early.
+if command -v setsid >/dev/null 2>&1; then
+	bg() { setsid "$@" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+else
+	bg() { "$@" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+fi
+kill_group() { kill -- "-$1" 2>/dev/null; kill "$1" 2>/dev/null; }
 # run_to SECONDS CMD...: run with a time bound (timeout(1)); exit status kept
 run_to() { local s=$1; shift; timeout -k 2 "$s" "$@"; }
 # wait_for SECONDS CMD...: poll until CMD succeeds (readiness check), bounded
