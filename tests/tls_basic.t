@@ -103,6 +103,37 @@ like "$(cat "$T_TMP/keys.log" 2>/dev/null)" "^(CLIENT_HANDSHAKE_TRAFFIC_SECRET|S
 cap 10 "$DUCT" OPENSSL-LISTEN:0,cert=$C/nonexistent.pem PIPE
 like "$ERR" "cert=$C/nonexistent.pem: cannot load a PEM certificate" "a missing cert file is named"
 
+# ---- a server that needs SNI (fails the handshake without one)
+cat >"$T_TMP/sni_srv.py" <<'PY'
+import socket, ssl, sys, threading
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+ctx.sni_callback = lambda sock, name, c: ssl.ALERT_DESCRIPTION_HANDSHAKE_FAILURE if name is None else None
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(8)
+print(ls.getsockname()[1], flush=True)
+def serve(c):
+    try:
+        s = ctx.wrap_socket(c, server_side=True); s.sendall(b"sni-ok\n"); s.close()
+    except Exception:
+        c.close()
+while True:
+    c, _ = ls.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+if have python3; then
+	python3 "$T_TMP/sni_srv.py" "$C/server.crt" "$C/server.key" >"$T_TMP/sni.port" 2>/dev/null &
+	T_BG_PIDS="$T_BG_PIDS $!"
+	wait_for 5 test -s "$T_TMP/sni.port"
+	NP=$(cat "$T_TMP/sni.port")
+	cap 10 "$DUCT" OPENSSL:127.0.0.1:$NP,cafile=$C/ca.pem -
+	like "$ERR" "the server sent alert 40 \(handshake_failure\) before its certificate; it probably needs SNI, and none was sent because the target is an IP address; give the name with snihost=NAME" \
+		"missing SNI: the probable cause and the option"
+	capsh 10 "sleep 0.3 | \"\$DUCT\" OPENSSL:127.0.0.1:$NP,cafile=$C/ca.pem,snihost=localhost -"
+	is "$OUT" "sni-ok" "snihost= sends the name for an IP target"
+else
+	skip "python3"; skip "python3"
+fi
+
 # ---- interop: duct client against openssl s_server (mutual) and socat
 P=$(free_port tcp)
 openssl s_server -accept "$P" -cert "$C/server.crt" -key "$C/server.key" -Verify 1 -CAfile "$C/ca.pem" \
