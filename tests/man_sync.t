@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # The man page names every address type and option that exists (its lists are generated from
 # the tables; this fails when someone adds one without `make man-update`).
 . "$(dirname "$0")/lib/tap.sh"
@@ -10,7 +10,7 @@ if have mandoc; then
 	out=$(mandoc -Tlint -Wwarning "$TESTS_DIR/../docs/duct.1" 2>&1)
 	ok $? "mandoc -Tlint has no warnings"
 elif have groff; then
-	out=$(groff -mdoc -Tutf8 -ww -z "$TESTS_DIR/../docs/duct.1" 2>&1)
+	out=$(groff -mdoc -Tutf8 -ww -Wbreak -z "$TESTS_DIR/../docs/duct.1" 2>&1)
 	is "$out" "" "groff renders the man page without warnings"
 else
 	skip "neither mandoc nor groff installed"
