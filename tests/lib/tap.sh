@@ -121,7 +121,8 @@ same_file() {
 	T_N=$((T_N + 1))
 	if cmp -s "$1" "$2"; then echo "ok $T_N - $3$(_t_dir)"; else
 		echo "not ok $T_N - $3$(_t_dir)"; _t_fail
-		diff <(od -c "$2") <(od -c "$1") 2>&1 | head -12 | sed 's/^/# /'
+		od -c "$2" >"$T_TMP/.same_want" 2>&1; od -c "$1" >"$T_TMP/.same_got" 2>&1
+		diff "$T_TMP/.same_want" "$T_TMP/.same_got" 2>&1 | head -12 | sed 's/^/# /'
 	fi
 }
 
