@@ -159,5 +159,11 @@ log_has() { grep -Eq -- "$2" "$1" 2>/dev/null; }
 # bg_in FILE CMD... / bg_rw FILE CMD...: like bg, with stdin from FILE (opened read-only /
 # read-write: a FIFO opened read-write never reports EOF, a handy "idle stdin"). bg itself
 # can't take a stdin redirection: bash gives an async command /dev/null as stdin.
-bg_in() { local f=$1; shift; "$@" <"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
-bg_rw() { local f=$1; shift; "$@" 0<>"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+# Like bg, each runs in a process group of its own when setsid exists (cleanup ends the group).
+if command -v setsid >/dev/null 2>&1; then
+	bg_in() { local f=$1; shift; setsid "$@" <"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg_rw() { local f=$1; shift; setsid "$@" 0<>"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+else
+	bg_in() { local f=$1; shift; "$@" <"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg_rw() { local f=$1; shift; "$@" 0<>"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+fi
