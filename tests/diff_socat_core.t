@@ -145,6 +145,9 @@ rcase -u STDIN,cr STDOUT,crnl
 printf 'a\r\nb\r\n' >"$T_TMP/crlf"
 rcase -u OPEN:"$T_TMP/crlf",crnl STDOUT,cr
 rcase -u STDIN,escape=0x62 STDOUT
+both -u STDIN,readbytes=0 STDOUT
+todo "bug (minor): readbytes=0 is refused ('must be a positive number of bytes'); in socat 0 means no limit, so the line works there (src/opt value check for readbytes)" \
+	same_rc_out "-u STDIN,readbytes=0 STDOUT (0 = unlimited in socat)"
 rcase -b 1 - EXEC:cat
 rcase -U STDOUT STDIN
 rcase -lp tool -u SYSTEM:'echo ${TOOL_VERSION:+v} ${TOOL_PID:+p} ${TOOL_PPID:+pp}' STDOUT
