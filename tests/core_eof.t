@@ -128,7 +128,7 @@ sig_run() { # sig_run SIGNAL EXTRA-ARGS...: start an idle duct, signal it once i
 	local p=$BG_PID
 	wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'
 	kill -"$sig" "$p" 2>/dev/null
-	wait_pid 5 "$p"; SRC=$?
+	wait_pid 5 "$p" 2>/dev/null; SRC=$?
 	SERR=$(cat "$T_TMP/sig.err")
 }
 sig_run TERM
