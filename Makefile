@@ -63,6 +63,32 @@ asan:
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    DUCT=$(abspath build-asan/duct) UNIT_DIR=$(abspath build-asan/tests) prove -j2 -f tests/*.t
 
+# ---- fuzzing (issue 8) -------------------------------------------------------------------
+# `make fuzz`: every fuzz/*_fuzz.c as a libFuzzer binary in build-fuzz/ (clang, ASan+UBSan),
+# linked against the library built with coverage instrumentation (-fsanitize=fuzzer-no-link).
+# `make fuzz-smoke`: each target FUZZ_SECS (30) s from its seeds in fuzz/corpus/<name>/, FUZZ_JOBS
+# (2) at a time; the seeds are only read (new inputs go to a scratch dir), a crash fails the run
+# and leaves crash-* in build-fuzz/artifacts/<name>/.
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRCS    := $(sort $(wildcard fuzz/*_fuzz.c))
+FUZZ_NAMES   := $(FUZZ_SRCS:fuzz/%_fuzz.c=%)
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%_fuzz)
+FUZZ_SECS    ?= 30
+FUZZ_JOBS    ?= 2
+FUZZ_LIBFLAGS = BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+                HARDEN="-fPIE" LDFLAGS="-pie $(FUZZ_SAN)"
+
+fuzz:
+	$(MAKE) $(FUZZ_LIBFLAGS) $(FUZZ_BUILD)/libduct.a
+	$(MAKE) $(FUZZ_LIBFLAGS) $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/%_fuzz: fuzz/%_fuzz.c $(FUZZ_BUILD)/libduct.a
+	clang $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_BUILD)/libduct.a $(LDLIBS)
+
+fuzz-smoke: fuzz
+	FUZZ_SECS=$(FUZZ_SECS) FUZZ_JOBS=$(FUZZ_JOBS) fuzz/smoke $(FUZZ_NAMES)
+
 bench: all
 	bench/run
 
