@@ -156,8 +156,7 @@ wait_for 5 log_has "$T_TMP/sig.err" 'nowriter'
 sleep 0.2
 kill -TERM "$p" 2>/dev/null
 wait_pid 3 "$p"; r=$?
-todo "bug: SIGTERM/SIGINT stay blocked (signalfd design, src/relay/loop.c:172) while a FIFO open() blocks in wait_for_partner, so duct cannot be stopped except by SIGKILL; socat exits 143" \
-	is "$r" 143 "SIGTERM while opening a FIFO without a writer: exit 143 (got $r; 124 = still alive after 3 s, killed)"
+is "$r" 143 "SIGTERM while opening a FIFO without a writer: exit 143 (got $r; 124 = still alive after 3 s, killed)"
 # no orphan child after SIGTERM
 rm -f "$T_TMP/sig.err"
 bg_rw "$T_TMP/idle" "$DUCT" -d -d - SYSTEM:'exec sleep 30' >/dev/null 2>"$T_TMP/sig.err"
@@ -166,8 +165,7 @@ wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'
 cpid=$(sed -nE 's/.*forked off child process ([0-9]+).*/\1/p' "$T_TMP/sig.err" | head -1)
 kill -TERM "$p"; wait_pid 5 "$p"; r=$?
 is "$r" 143 "SIGTERM with a SYSTEM child: exit 143"
-ORPHAN_BUG="bug (regression in 9ef22b2): on SIGTERM the child is left running (orphan): src/run/run.c on_signal() calls loop_stop() right after abort_one(), while src/relay/session.c finalize() now only arms a grace timer (grace_cb sends the SIGTERM) that never fires"
-todo "$ORPHAN_BUG" ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with a SYSTEM child: the child ($cpid) is gone too"
+ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with a SYSTEM child: the child ($cpid) is gone too"
 [ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
 rm -f "$T_TMP/sig.err"
 bg_rw "$T_TMP/idle" "$DUCT" -d -d - EXEC:'sleep 30' >/dev/null 2>"$T_TMP/sig.err"
@@ -176,7 +174,7 @@ wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'
 cpid=$(sed -nE 's/.*forked off child process ([0-9]+).*/\1/p' "$T_TMP/sig.err" | head -1)
 kill -TERM "$p"; wait_pid 5 "$p"; r=$?
 is "$r" 143 "SIGTERM with an EXEC child: exit 143"
-todo "$ORPHAN_BUG" ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with an EXEC child: the child ($cpid) is killed too (socat does)"
+ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with an EXEC child: the child ($cpid) is killed too (socat does)"
 [ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
 
 done_testing

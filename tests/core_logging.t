@@ -27,8 +27,7 @@ cap 5 "$DUCT" -d0 --statistics -u STDIN STDOUT
 unlike "$ERR" "$W_RE" "-d0: warnings hidden"
 unlike "$ERR" ' [DNW] ' "-d0: nothing below errors (except the forced statistics lines)"
 CAP_IN=$T_TMP/abc cap 5 "$DUCT" -u 'stdin!!stdout' STDOUT
-todo "bug: no 'W unidirectional open of dual address' (and the write half is opened too, see -d -d: FDs [0,1])" \
-	like "$ERR" ' W unidirectional open of dual address' "dual address opened one way warns"
+like "$ERR" ' W unidirectional open of dual address' "dual address opened one way warns"
 for f in "-d -d" "-dd" "-d2"; do
 	cap 5 "$DUCT" $f -u STDIN STDOUT
 	is "$RC:$OUT" "0:abc" "$f: runs"
@@ -41,8 +40,7 @@ for f in "-d -d -d" "-ddd" "-d3"; do
 	is "$(only "$(levels "$ERR")" INWEF)" 0 "$f: no debug"
 done
 cap 5 "$DUCT" -d3 -u STDIN STDOUT
-todo "bug (fidelity): -d3 shows no info line at all; socat logs e.g. 'I transferred 3 bytes from 0 to 1', 'I resolved and opened all sock addresses'" \
-	like "$(levels "$ERR")" "I" "-d3: info lines present"
+like "$(levels "$ERR")" "I" "-d3: info lines present"
 for f in "-d -d -d -d" "-dddd" "-d4"; do
 	cap 5 "$DUCT" $f -u STDIN STDOUT
 	like "$(levels "$ERR")" "D" "$f: debug shown"

@@ -60,8 +60,7 @@ done
 head -c 20000 /dev/urandom >"$T_TMP/r20k"
 CAP_IN=$T_TMP/r20k both -x -u STDIN STDOUT
 norm_dump <"$T_TMP/s.err" >"$T_TMP/s.dump"; norm_dump <"$T_TMP/d.err" >"$T_TMP/d.dump"
-todo "divergence (documented in README, conflicts with the issue's byte-identical dumps): without -b the step is 64/128 KiB, socat's is 8192; suggestion: use 8192 when -v/-x/-r/-R/--statistics are on (they force the buffered path anyway) -- src/relay/session.c DEFAULT_BUFSIZE" \
-	same_file "$T_TMP/d.dump" "$T_TMP/s.dump" "dump of 20000 bytes with the default -b: blocks as socat's (8192, 8192, 3616)"
+same_file "$T_TMP/d.dump" "$T_TMP/s.dump" "dump of 20000 bytes with the default -b: blocks as socat's (8192, 8192, 3616)"
 CAP_IN=$T_TMP/abc both -x - EXEC:cat
 norm_dump <"$T_TMP/s.err" >"$T_TMP/s.dump"; norm_dump <"$T_TMP/d.err" >"$T_TMP/d.dump"
 same_file "$T_TMP/d.dump" "$T_TMP/s.dump" "dump both directions (- EXEC:cat, -x): as socat's"
@@ -146,8 +145,7 @@ printf 'a\r\nb\r\n' >"$T_TMP/crlf"
 rcase -u OPEN:"$T_TMP/crlf",crnl STDOUT,cr
 rcase -u STDIN,escape=0x62 STDOUT
 both -u STDIN,readbytes=0 STDOUT
-todo "bug (minor): readbytes=0 is refused ('must be a positive number of bytes'); in socat 0 means no limit, so the line works there (src/opt value check for readbytes)" \
-	same_rc_out "-u STDIN,readbytes=0 STDOUT (0 = unlimited in socat)"
+same_rc_out "-u STDIN,readbytes=0 STDOUT (0 = unlimited in socat)"
 rcase -b 1 - EXEC:cat
 rcase -U STDOUT STDIN
 rcase -lp tool -u SYSTEM:'echo ${TOOL_VERSION:+v} ${TOOL_PID:+p} ${TOOL_PPID:+pp}' STDOUT
@@ -185,12 +183,10 @@ done
 
 # -lm: stderr until the transfer loop starts, then syslog
 CAP_IN=$T_TMP/abc both -d -d -lm -u STDIN STDOUT
-todo "bug (minor): with -lm duct switches to syslog after logging 'starting data transfer loop' on stderr; socat switches before it (src/run/run.c / common/log.c LOGT_MIXED switch point)" \
-	is "$(norm_log <"$T_TMP/d.err")" "$(norm_log <"$T_TMP/s.err")" "-d -d -lm: the lines left on stderr as socat's"
+is "$(norm_log <"$T_TMP/d.err")" "$(norm_log <"$T_TMP/s.err")" "-d -d -lm: the lines left on stderr as socat's"
 # -D: socat prints filan's table (header "  FD  type<TAB>device<TAB>inode..." then one row per fd)
 CAP_IN=$T_TMP/abc both -D -u STDIN STDOUT
-todo "bug (fidelity): -D prints '0: pipe, ino N, flags 0x800, pipe:[N]' instead of socat's filan table (src/run/fdinfo.c)" \
-	is "$(head -1 "$T_TMP/d.err")" "$(head -1 "$T_TMP/s.err")" "-D: header line as socat's"
+is "$(head -1 "$T_TMP/d.err")" "$(head -1 "$T_TMP/s.err")" "-D: header line as socat's"
 
 # ---------------------------------------------------------------- error texts shared by 1.7.4 and 1.8
 etext() { # etext DESCRIPTION FIXED-STRING ARGS...: both stderrs contain the string

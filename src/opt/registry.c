@@ -279,7 +279,10 @@ void opt_help_line(const struct opt_def *d, const char *name, bool alias, char *
 	off = put_str(buf, len, off, "      ");
 	off = put_str(buf, len, off, name);
 	l = (int)strlen(name);
-	off = put_tabs(buf, len, off, (16 - l + 7) / 8 + 1);
+	/* at least one tab, also after names of 32 characters or more (socat's column always
+	 * ends with one) */
+	int nt = (16 - l + 7) / 8 + 1;
+	off = put_tabs(buf, len, off, nt < 1 ? 1 : nt);
 	if (alias) {
 		off = put_str(buf, len, off, "is an alias for ");
 		put_str(buf, len, off, d->name);

@@ -50,6 +50,7 @@
 
 #define DEFAULT_BUFSIZE   (64u * 1024u)   /* pipes, ttys, files */
 #define DEFAULT_BUFSIZE_SOCK (128u * 1024u)
+#define SOCAT_BUFSIZE     8192u
 /* After the end: how long a child may take to exit by itself before SIGTERM. */
 #define CHILD_EXIT_GRACE      0.1
 #define CHILD_CONSUMER_GRACE  1.0
@@ -196,6 +197,7 @@ struct session {
 	int depth;
 	int children_waiting;      /* after the end: children we give a moment before done() */
 	bool finished, closing;
+	bool aborted;              /* session_abort(): the process is ending, children get SIGTERM now */
 	double last;
 	double closing_deadline_t;
 	struct loop_timer *close_timer, *inact_timer;
@@ -665,6 +667,13 @@ static ssize_t fill_buf(struct dir *d)
 }
 
 /* 1: all written; -1: blocked or error. */
+/* socat's info line per block moved (-d -d -d); nothing on the hot path otherwise. */
+static inline void log_transferred(const struct dir *d, size_t n)
+{
+	if (log_enabled(LOG_I))
+		logmsg(LOG_I, "transferred %zu bytes from %d to %d", n, d->rf->fd, d->wf->fd);
+}
+
 static int flush_buf(struct dir *d)
 {
 	struct session *s = d->s;
@@ -696,6 +705,7 @@ static int flush_buf(struct dir *d)
 			d->wf->w = false; /* kernel buffer full; EPOLLOUT will follow */
 	}
 	d->packets++;
+	log_transferred(d, d->len);
 	d->off = d->len = 0;
 	return 1;
 }
@@ -784,6 +794,7 @@ static ssize_t splice_direct(struct dir *d)
 	activity(s);
 	d->bytes += (size_t)n;
 	d->packets++;
+	log_transferred(d, (size_t)n);
 	splice_got(d, (size_t)n);
 	return n;
 }
@@ -865,6 +876,7 @@ static int splice_flush(struct dir *d)
 		d->pipelen -= (size_t)n;
 		d->bytes += (size_t)n;
 		d->packets++;
+		log_transferred(d, (size_t)n);
 		activity(s);
 	}
 	pipe_release(d);
@@ -1132,6 +1144,11 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->use_splice = !need_buffered(s, d);
 		d->direct = d->use_splice && (d->rf->is_pipe || d->wf->is_pipe);
 		size_t step = s->cfg.bufsize;
+		/* When the user watches the blocks (-v, -x, -r, -R, --statistics) they are socat's
+		 * 8192 bytes, so dumps and counts match socat's; those modes are buffered anyway. */
+		if (!step && (s->cfg.dump_text || s->cfg.dump_hex || s->cfg.sniff_fd[0] >= 0 ||
+			      s->cfg.sniff_fd[1] >= 0 || s->cfg.statistics))
+			step = SOCAT_BUFSIZE;
 		if (!step)
 			step = d->rf->is_sock ? DEFAULT_BUFSIZE_SOCK : DEFAULT_BUFSIZE;
 		if ((d->src->flags & EPF_DGRAM) && !s->cfg.bufsize_explicit && step < DGRAM_MIN)
@@ -1229,6 +1246,14 @@ static void finalize(struct session *s)
 			loop_unwatch_child(lp, pid);
 			continue;
 		}
+		if (s->aborted) {
+			/* duct itself is ending (a signal): no grace time, nobody waits for it */
+			loop_unwatch_child(lp, pid);
+			if (log_enabled(LOG_I))
+				logmsg(LOG_I, "sending SIGTERM to child process %ld", (long)pid);
+			kill(pid, SIGTERM);
+			continue;
+		}
 		struct childw *cw = &s->cw[i];
 		cw->pid = pid;
 		cw->waiting = true;
@@ -1266,6 +1291,7 @@ void session_abort(struct session *s, int status)
 {
 	if (!s)
 		return;
+	s->aborted = true;
 	finish(s, status);
 	if (s->depth == 0)
 		finalize(s);

@@ -48,6 +48,8 @@ struct run_ctx {
 	unsigned sessions;          /* sessions alive in this process */
 	unsigned children;          /* per-connection processes alive */
 	unsigned opening;           /* sessions whose address 2 is still opening */
+	bool dual[2];               /* address used as READ!!WRITE (not when -u/-U needs one half) */
+	int half[2];                /* the half of a dual address opened alone under -u/-U */
 	bool a1_done;               /* address 1 delivers no more */
 	bool in_child;              /* this process serves one forked session */
 	bool stopping;
@@ -60,6 +62,9 @@ static void maybe_finish(struct run_ctx *rc);
 /* socat: under -s a failed open ends with status -1, i.e. exit code 255. */
 static int open_failure_status(const struct run_ctx *rc, int status)
 {
+	int sig = xio_interrupted_signal(); /* a signal ended a blocking open */
+	if (sig)
+		return 128 + sig;
 	if (rc->p->relay.sloppy)
 		return 255;
 	return status ? status : 1;
@@ -211,6 +216,9 @@ static void start_session(struct pending *pd, struct endpoint *ep2)
 		rc->p->hooks->opened(rc->p->hooks_arg, 2, ep2);
 	struct endpoint *ep1 = pd->ep1;
 	pd->ep1 = NULL;
+	INFO("resolved and opened all sock addresses");
+	if (log_cfg()->target == LOGT_MIXED)
+		log_switch_mixed(); /* -lm: syslog from the transfer on */
 	rc->sessions++;
 	if (!session_start(rc->lp, &cfg, ep1, ep2, session_done, pd)) {
 		ERR("cannot start the transfer: %s", strerror(errno));
@@ -257,7 +265,7 @@ static void deliver2(struct xio_open *op, struct endpoint *ep, int status)
 		addr2_failed(pd, status);
 		return;
 	}
-	if (pd->delivered2 && !pd->rc->p->bi[1].dual) {
+	if (pd->delivered2 && !pd->rc->dual[1]) {
 		/* fork on the second address: only the first connection has a partner. */
 		WARN("address 2 (%s) delivered another connection; fork on the second address needs --fork-process; closing it",
 		     pd->rc->p->addr_text[1]);
@@ -265,14 +273,14 @@ static void deliver2(struct xio_open *op, struct endpoint *ep, int status)
 		return;
 	}
 	pd->half2[k] = ep;
-	if (pd->rc->p->bi[1].dual && k == 0) {
+	if (pd->rc->dual[1] && k == 0) {
 		if (open_addr2_half(pd, 1) < 0)
 			addr2_failed(pd, 1);
 		return;
 	}
 	pd->delivered2 = true;
 	struct endpoint *ep2 = ep;
-	if (pd->rc->p->bi[1].dual) {
+	if (pd->rc->dual[1]) {
 		ep2 = dual_merge(pd->half2[0], pd->half2[1]);
 		pd->half2[0] = pd->half2[1] = NULL;
 		if (!ep2) {
@@ -289,14 +297,15 @@ static int open_addr2_half(struct pending *pd, int k)
 	struct run_ctx *rc = pd->rc;
 	struct relay_plan *p = rc->p;
 	unsigned dir = dir_for(p, 2);
-	if (p->bi[1].dual)
+	if (rc->dual[1])
 		dir = k == 0 ? XIO_RDONLY : XIO_WRONLY;
 	else if (!(pd->ep1->flags & EPF_WRITE) && dir == XIO_RDWR)
 		dir = XIO_WRONLY;
 	else if (!(pd->ep1->flags & EPF_READ) && dir == XIO_RDWR)
 		dir = XIO_RDONLY;
 	pd->op2[k].is_child_session = rc->in_child;
-	return xio_open_start(&pd->op2[k], &p->bi[1].half[k], dir, 2, rc->lp, &p->xg, pd->ep1->env, deliver2, pd);
+	int h = !p->bi[1].dual ? 0 : rc->dual[1] ? k : rc->half[1];
+	return xio_open_start(&pd->op2[k], &p->bi[1].half[h], dir, 2, rc->lp, &p->xg, pd->ep1->env, deliver2, pd);
 }
 
 /* Give ep1 its own process: the child serves this session alone; the parent forgets it. */
@@ -577,9 +586,17 @@ int relay_plan_run(struct relay_plan *p)
 		loop_watch_child(rc.lp, rc.workers[i], worker_exited, &rc);
 
 	rc.a1.rc = &rc;
-	rc.a1.dual = p->bi[0].dual;
-	unsigned dir1 = p->bi[0].dual ? XIO_RDONLY : dir_for(p, 1);
-	if (xio_open_start(&rc.a1.op[0], &p->bi[0].half[0], dir1, 1, rc.lp, &p->xg, NULL, deliver1, &rc.a1) < 0) {
+	/* Under -u/-U a dual address needs only one of its halves (socat warns about it). */
+	for (int k = 0; k < 2; k++) {
+		rc.dual[k] = p->bi[k].dual && p->relay.dir == RELAY_BOTH;
+		rc.half[k] = dir_for(p, k + 1) == XIO_RDONLY ? 0 : 1;
+		if (p->bi[k].dual && !rc.dual[k])
+			WARN("unidirectional open of dual address \"%s\"", p->addr_text[k]);
+	}
+	rc.a1.dual = rc.dual[0];
+	unsigned dir1 = rc.dual[0] ? XIO_RDONLY : dir_for(p, 1);
+	const struct xio_addr *first = &p->bi[0].half[rc.dual[0] || !p->bi[0].dual ? 0 : rc.half[0]];
+	if (xio_open_start(&rc.a1.op[0], first, dir1, 1, rc.lp, &p->xg, NULL, deliver1, &rc.a1) < 0) {
 		set_status(&rc, open_failure_status(&rc, 1));
 		rc.a1_done = true;
 	}

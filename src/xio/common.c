@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +40,11 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
 			ep->flags &= ~EPF_IGNOREEOF;
 	}
 	if (opt_take_int(l, OPT_READBYTES, &n)) {
-		if (n <= 0) {
-			ERR("%s: readbytes=%lld: must be a positive number of bytes", op->typed, n);
+		if (n < 0) {
+			ERR("%s: readbytes=%lld: must be a number of bytes (0: no limit)", op->typed, n);
 			return -1;
 		}
-		ep->readbytes = (unsigned long long)n;
+		ep->readbytes = (unsigned long long)n; /* 0: no limit, as in socat */
 	}
 	if (opt_take_int(l, OPT_ESCAPE, &n)) {
 		if (n < 0 || n > 255) {
@@ -342,4 +343,56 @@ int xio_take_locks(struct xio_open *op)
 	if (opt_take_str(&op->opts, OPT_WAITLOCK, &path) && path && lock_one(op, path, true) < 0)
 		return -1;
 	return 0;
+}
+
+static volatile sig_atomic_t interrupted_by;
+
+static void note_signal(int signo)
+{
+	interrupted_by = signo;
+}
+
+int xio_interrupted_signal(void)
+{
+	return interrupted_by;
+}
+
+int xio_open_interruptible(const char *path, int flags, mode_t mode)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+	struct sigaction sa, old[4];
+	sigset_t cur, let_in, prev;
+	bool installed[4] = { false };
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = note_signal; /* no SA_RESTART: open() fails with EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&let_in);
+	sigprocmask(SIG_BLOCK, NULL, &cur);
+	/* Only the signals the loop catches (blocked for its signalfd); the others keep their
+	 * default action and end the process as usual. */
+	for (int i = 0; i < 4; i++) {
+		if (sigismember(&cur, sigs[i]) && sigaction(sigs[i], &sa, &old[i]) == 0) {
+			installed[i] = true;
+			sigaddset(&let_in, sigs[i]);
+		}
+	}
+	sigprocmask(SIG_UNBLOCK, &let_in, &prev);
+	int fd = -1, e = EINTR;
+	if (!interrupted_by) {
+		fd = open(path, flags, mode);
+		e = errno;
+	}
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	for (int i = 0; i < 4; i++)
+		if (installed[i])
+			sigaction(sigs[i], &old[i], NULL);
+	if (fd < 0 && interrupted_by) {
+		if (interrupted_by == SIGTERM)
+			WARN("exiting on signal %d", (int)interrupted_by);
+		else
+			NOTE("exiting on signal %d", (int)interrupted_by);
+	}
+	errno = e;
+	return fd;
 }

@@ -137,7 +137,9 @@ static int file_open(struct xio_open *op, enum fkind kind)
 	bool creating = kind == FK_CREATE || (!exists && (flags & O_CREAT));
 	NOTE("%s %s \"%s\" %s", creating && kind == FK_CREATE ? "creating" : "opening", xio_ftype_name(exists ? &st : NULL),
 	     path, xio_dir_text(dir_of_acc(flags)));
-	int fd = open(path, flags | O_CLOEXEC, ctx.open_mode);
+	int fd = xio_open_interruptible(path, flags | O_CLOEXEC, ctx.open_mode);
+	if (fd < 0 && xio_interrupted_signal())
+		return -1;
 	if (fd < 0) {
 		int e = errno;
 		char fb[200];

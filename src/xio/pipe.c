@@ -72,7 +72,12 @@ static int named_pipe(struct xio_open *op, const char *path)
 	} else {
 		NOTE("opening %s \"%s\" %s", xio_ftype_name(&st), path, xio_dir_text(op->dir));
 	}
-	int fd = open(path, flags | O_CLOEXEC);
+	int fd = xio_open_interruptible(path, flags | O_CLOEXEC, 0);
+	if (fd < 0 && xio_interrupted_signal()) {
+		if (created)
+			unlink(path);
+		return -1;
+	}
 	if (fd < 0) {
 		int e = errno;
 		char fb[200];

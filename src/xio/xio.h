@@ -136,6 +136,12 @@ void xio_classify_fds(struct endpoint *ep);
  * served by a forked process (op->multi && op->needs_process && !op->is_child_session): then
  * the runner calls it in that child after the fork. Returns -1 on failure (logged). */
 int xio_apply_process_late(struct xio_open *op);
+/* open(2) that may wait (a FIFO without a partner, a serial line without carrier) and that
+ * the user must still be able to end with a signal: the loop keeps the terminating signals
+ * blocked (it reads them from a signalfd), so they are let in for the call, which then fails
+ * with EINTR. xio_interrupted_signal() says which signal ended it (0: none). */
+int xio_open_interruptible(const char *path, int flags, mode_t mode);
+int xio_interrupted_signal(void);
 /* "read-only", "write-only", "read-write" */
 const char *xio_dir_mode(unsigned dir);
 
