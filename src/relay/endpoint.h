@@ -41,7 +41,10 @@ struct endpoint_ops {
 	int (*shutdown_write)(struct endpoint *ep);
 	/* Bytes buffered inside the layer that can be read without the fd being readable. */
 	size_t (*pending)(struct endpoint *ep);
-	/* Release everything the address owns (fds included). Called once. */
+	/* Release everything the address owns (fds included). Called once. It must not do
+	 * protocol I/O (no TLS close_notify, no proxy goodbye): a listener that hands a
+	 * connection to a per-connection process closes its own copy with it. Half-closing
+	 * belongs in shutdown_write. */
 	void (*close)(struct endpoint *ep);
 };
 

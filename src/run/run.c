@@ -332,14 +332,9 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 	NOTE("forked off child process %ld", (long)pid);
 	rc->children++;
 	origin->active++;
-	/* The parent keeps no part of the session. */
-	if (ep1->rfd >= 0)
-		close(ep1->rfd);
-	if (ep1->wfd >= 0 && ep1->wfd != ep1->rfd)
-		close(ep1->wfd);
-	ep1->rfd = ep1->wfd = -1;
+	/* The parent keeps no part of the session: it frees its copy (ops->close does no
+	 * protocol I/O, see endpoint.h) but must not signal the child or unlink files. */
 	ep1->child = 0;
-	ep1->ops = NULL;
 	if (ep1->unlink_at_close) {
 		for (char **u = ep1->unlink_at_close; *u; u++)
 			free(*u);
