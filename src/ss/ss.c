@@ -351,6 +351,39 @@ static int inet_show(const struct ss_opts *o, int db, int protocol, FILE *raw_ou
 	return (int)hidden;
 }
 
+/* One sock_diag dump of a kind other than inet: the family's request behind a netlink header,
+ * the messages through cb, errors reported as ss does, owners hidden from -p counted. */
+static long hidden_total;
+
+static void diag_dump(const struct ss_opts *o, const void *r, size_t rlen, ss_msg_cb cb)
+{
+	int fd = nl_open();
+	if (fd < 0)
+		return;
+	struct {
+		struct nlmsghdr nlh;
+		unsigned char r[64]; /* room for every *_diag_req */
+	} req;
+	if (rlen > sizeof req.r) {
+		close(fd);
+		return;
+	}
+	memset(&req, 0, sizeof req);
+	req.nlh.nlmsg_len = (unsigned)(NLMSG_HDRLEN + rlen);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_seq = MAGIC_SEQ;
+	memcpy(req.r, r, rlen);
+	struct dumpctx c = { .o = o, .kill_fd = -1 };
+	cur_ctx = &c;
+	int err = nl_dump(fd, &req, req.nlh.nlmsg_len, cb, &c, NULL);
+	if (err < 0)
+		print_nlerr(err, false);
+	hidden_total += c.hidden_owner;
+	cur_ctx = NULL;
+	close(fd);
+}
+
 static int unix_cb(const void *body, size_t len, void *arg)
 {
 	struct dumpctx *c = arg;
@@ -371,39 +404,17 @@ static int unix_cb(const void *body, size_t len, void *arg)
 	return 0;
 }
 
-static long hidden_total;
-
 static void unix_show(const struct ss_opts *o)
 {
 	if (!(o->families & FAMILY_MASK(AF_UNIX)))
 		return;
-	int fd = nl_open();
-	if (fd < 0)
-		return;
-	struct {
-		struct nlmsghdr nlh;
-		struct unix_diag_req r;
-	} req;
-	memset(&req, 0, sizeof req);
-	req.nlh.nlmsg_len = sizeof req;
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = MAGIC_SEQ;
-	req.r.sdiag_family = AF_UNIX;
-	req.r.udiag_states = o->states;
-	req.r.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN;
+	struct unix_diag_req r = { .sdiag_family = AF_UNIX, .udiag_states = o->states,
+				   .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN };
 	if (o->show_mem)
-		req.r.udiag_show |= UDIAG_SHOW_MEMINFO;
+		r.udiag_show |= UDIAG_SHOW_MEMINFO;
 	if (o->show_details)
-		req.r.udiag_show |= UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS;
-	struct dumpctx c = { .o = o, .kill_fd = -1 };
-	cur_ctx = &c;
-	int err = nl_dump(fd, &req, sizeof req, unix_cb, &c, NULL);
-	if (err < 0)
-		print_nlerr(err, false);
-	hidden_total += c.hidden_owner;
-	cur_ctx = NULL;
-	close(fd);
+		r.udiag_show |= UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS;
+	diag_dump(o, &r, sizeof r, unix_cb);
 }
 
 static int packet_cb(const void *body, size_t len, void *arg)
@@ -426,29 +437,10 @@ static void packet_show(const struct ss_opts *o)
 {
 	if (!(o->families & FAMILY_MASK(AF_PACKET)) || !(o->states & (1u << SS_CLOSE)))
 		return;
-	int fd = nl_open();
-	if (fd < 0)
-		return;
-	struct {
-		struct nlmsghdr nlh;
-		struct packet_diag_req r;
-	} req;
-	memset(&req, 0, sizeof req);
-	req.nlh.nlmsg_len = sizeof req;
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = MAGIC_SEQ;
-	req.r.sdiag_family = AF_PACKET;
-	req.r.pdiag_show = PACKET_SHOW_INFO | PACKET_SHOW_MEMINFO | PACKET_SHOW_FILTER | PACKET_SHOW_RING_CFG |
-	                   PACKET_SHOW_FANOUT;
-	struct dumpctx c = { .o = o, .kill_fd = -1 };
-	cur_ctx = &c;
-	int err = nl_dump(fd, &req, sizeof req, packet_cb, &c, NULL);
-	if (err < 0)
-		print_nlerr(err, false);
-	hidden_total += c.hidden_owner;
-	cur_ctx = NULL;
-	close(fd);
+	struct packet_diag_req r = { .sdiag_family = AF_PACKET,
+				     .pdiag_show = PACKET_SHOW_INFO | PACKET_SHOW_MEMINFO | PACKET_SHOW_FILTER |
+						   PACKET_SHOW_RING_CFG | PACKET_SHOW_FANOUT };
+	diag_dump(o, &r, sizeof r, packet_cb);
 }
 
 static int netlink_cb(const void *body, size_t len, void *arg)
@@ -471,26 +463,9 @@ static void netlink_show(const struct ss_opts *o)
 {
 	if (!(o->families & FAMILY_MASK(AF_NETLINK)) || !(o->states & (1u << SS_CLOSE)))
 		return;
-	int fd = nl_open();
-	if (fd < 0)
-		return;
-	struct {
-		struct nlmsghdr nlh;
-		struct netlink_diag_req r;
-	} req;
-	memset(&req, 0, sizeof req);
-	req.nlh.nlmsg_len = sizeof req;
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = MAGIC_SEQ;
-	req.r.sdiag_family = AF_NETLINK;
-	req.r.sdiag_protocol = NDIAG_PROTO_ALL;
-	req.r.ndiag_show = NDIAG_SHOW_GROUPS | NDIAG_SHOW_MEMINFO;
-	struct dumpctx c = { .o = o, .kill_fd = -1 };
-	int err = nl_dump(fd, &req, sizeof req, netlink_cb, &c, NULL);
-	if (err < 0)
-		print_nlerr(err, false);
-	close(fd);
+	struct netlink_diag_req r = { .sdiag_family = AF_NETLINK, .sdiag_protocol = NDIAG_PROTO_ALL,
+				      .ndiag_show = NDIAG_SHOW_GROUPS | NDIAG_SHOW_MEMINFO };
+	diag_dump(o, &r, sizeof r, netlink_cb);
 }
 
 static int vsock_cb(const void *body, size_t len, void *arg)
@@ -515,28 +490,8 @@ static void vsock_show(const struct ss_opts *o)
 {
 	if (!(o->families & FAMILY_MASK(AF_VSOCK)))
 		return;
-	int fd = nl_open();
-	if (fd < 0)
-		return;
-	struct {
-		struct nlmsghdr nlh;
-		struct vsock_diag_req r;
-	} req;
-	memset(&req, 0, sizeof req);
-	req.nlh.nlmsg_len = sizeof req;
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = MAGIC_SEQ;
-	req.r.sdiag_family = AF_VSOCK;
-	req.r.vdiag_states = o->states;
-	struct dumpctx c = { .o = o, .kill_fd = -1 };
-	cur_ctx = &c;
-	int err = nl_dump(fd, &req, sizeof req, vsock_cb, &c, NULL);
-	if (err < 0)
-		print_nlerr(err, false);
-	hidden_total += c.hidden_owner;
-	cur_ctx = NULL;
-	close(fd);
+	struct vsock_diag_req r = { .sdiag_family = AF_VSOCK, .vdiag_states = o->states };
+	diag_dump(o, &r, sizeof r, vsock_cb);
 }
 
 static int xdp_cb(const void *body, size_t len, void *arg)
@@ -556,28 +511,10 @@ static void xdp_show(const struct ss_opts *o)
 {
 	if (!(o->families & FAMILY_MASK(AF_XDP)) || !(o->states & (1u << SS_CLOSE)))
 		return;
-	int fd = nl_open();
-	if (fd < 0)
-		return;
-	struct {
-		struct nlmsghdr nlh;
-		struct xdp_diag_req r;
-	} req;
-	memset(&req, 0, sizeof req);
-	req.nlh.nlmsg_len = sizeof req;
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = MAGIC_SEQ;
-	req.r.sdiag_family = AF_XDP;
-	req.r.xdiag_show = XDP_SHOW_INFO | XDP_SHOW_RING_CFG | XDP_SHOW_UMEM | XDP_SHOW_MEMINFO | XDP_SHOW_STATS;
-	struct dumpctx c = { .o = o, .kill_fd = -1 };
-	cur_ctx = &c;
-	int err = nl_dump(fd, &req, sizeof req, xdp_cb, &c, NULL);
-	if (err < 0)
-		print_nlerr(err, false);
-	hidden_total += c.hidden_owner;
-	cur_ctx = NULL;
-	close(fd);
+	struct xdp_diag_req r = { .sdiag_family = AF_XDP,
+				  .xdiag_show = XDP_SHOW_INFO | XDP_SHOW_RING_CFG | XDP_SHOW_UMEM | XDP_SHOW_MEMINFO |
+						XDP_SHOW_STATS };
+	diag_dump(o, &r, sizeof r, xdp_cb);
 }
 
 /* -E: print inet sockets as the kernel destroys them. */
