@@ -1153,6 +1153,24 @@ static void pause_emfile(struct sk *s, int e)
 		s->timer = loop_timer_add(s->op->loop, 0.1, emfile_resume_cb, s);
 }
 
+/* Fork-mode listeners accept only while a session can still be set up: FD_HEADROOM free fds
+ * (the accepted socket, EXEC's socketpair and pipes, a connecting socket, TLS...). Without
+ * them the connection would be accepted only to be dropped when its other address fails with
+ * EMFILE; instead it waits in the backlog and accepting pauses until fds are freed. */
+#define FD_HEADROOM 8
+static bool fd_headroom(int fd)
+{
+	int got[FD_HEADROOM];
+	int n = 0;
+	while (n < FD_HEADROOM && (got[n] = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+		n++;
+	int e = errno;
+	for (int i = 0; i < n; i++)
+		close(got[i]);
+	errno = e;
+	return n == FD_HEADROOM;
+}
+
 static void pause_children(struct sk *s)
 {
 	if (!s->paused_children)
@@ -1224,6 +1242,10 @@ static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 	for (int i = 0; i < ACCEPT_BATCH; i++) {
 		if (s->fork && children_full(s)) {
 			pause_children(s);
+			return;
+		}
+		if (s->fork && !fd_headroom(fd)) {
+			pause_emfile(s, errno);
 			return;
 		}
 		union sockaddr_any pa;
