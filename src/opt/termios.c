@@ -1,7 +1,12 @@
 /* Option table: termios family. One row per option; see opt.h for the row fields.
  * Groups, value types and phases follow socat 1.8 (real phases, not the -hhh column). */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
+#include <unistd.h>
 
+#include "common/log.h"
 #include "opt/opt_int.h"
 
 #ifndef XTABS
@@ -75,6 +80,26 @@ static int fn_sane(const struct opt_value *v, struct opt_apply_ctx *ctx)
 	t->c_cc[VDISCARD] = 017;
 	t->c_cc[VMIN] = 1;
 	t->c_cc[VTIME] = 0;
+	return 0;
+}
+
+/* ctty on an address's own terminal (FILE:/dev/ttyS0,ctty): it becomes duct's controlling
+ * terminal. Only a session leader without one may do that; as in socat a failure is a warning.
+ * (EXEC/SYSTEM take ctty themselves: it is about the child there.) */
+static int fn_ctty(const struct opt_value *v, struct opt_apply_ctx *ctx)
+{
+	if (!v->i)
+		return 0;
+	if (!opt_need_fd(v, ctx))
+		return -1;
+	if (ioctl(ctx->fd, TIOCSCTTY, 0) < 0) {
+		logmsg(LOG_W, "address \"%s\": option \"ctty\": ioctl(%d, TIOCSCTTY): %s", ctx->addrname ? ctx->addrname : "?",
+		       ctx->fd, strerror(errno));
+		return 0;
+	}
+	if (tcsetpgrp(ctx->fd, getpgrp()) < 0)
+		logmsg(LOG_W, "address \"%s\": option \"ctty\": tcsetpgrp(%d): %s", ctx->addrname ? ctx->addrname : "?",
+		       ctx->fd, strerror(errno));
 	return 0;
 }
 
@@ -417,7 +442,7 @@ const struct opt_def opt_rows_termios[] = {
 	  .phase = PH_FD, .how = OH_FUNC, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_NONE, .apply = fn_rawer,
 	  .help = "clear all termios flags except CREAD and CS8 (no echo)" },
 	{ .name = "tiocsctty", .aliases = al_tiocsctty, .type = OT_BOOL, .groups = G(TERMIOS),
-	  .phase = PH_LATE2, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_CTTY,
+	  .phase = PH_LATE2, .how = OH_FUNC, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_CTTY, .apply = fn_ctty,
 	  .help = "make the terminal the controlling tty of the child" },
 	{ .name = "tostop", .aliases = NULL, .type = OT_BOOL, .groups = G(TERMIOS),
 	  .phase = PH_FD, .how = OH_TERMIOS_FLAG, .a1 = 3, .a2 = TOSTOP, .a3 = TOSTOP, .id = OPT_NONE,

@@ -2,8 +2,10 @@
  *   EXEC:<command-line>    words split like socat (quotes, escapes), execvp(), argv[0] = basename
  *   SYSTEM:<shell-command> /bin/sh -c
  *   SHELL:<shell-command>  $SHELL (or shell=) -c
- * The child talks through a socketpair on its fds 0 and 1 (pipes: two pipes; fdin=/fdout=:
- * other child fds; stderr: child fd 2 = its output channel). The endpoint carries the child's
+ * The child talks through a socketpair on its fds 0 and 1 (pipes: two pipes; pty: the slave side
+ * of a new pseudo terminal, duct keeps the master and the termios options apply to it; fdin=/
+ * fdout=: other child fds; stderr: child fd 2 = its output channel). ctty makes the pty the
+ * child's controlling terminal (with setsid, which makes the child a session leader first). The endpoint carries the child's
  * pid: the engine reports its exit status and sends SIGTERM at close.
  * Phases: INIT -> EARLY -> PREBIGEN -> BIGEN -> PASTBIGEN -> FD -> PREFORK -> FORK -> PASTFORK
  *         -> LATE -> LATE2 -> PREEXEC -> EXEC (LATE and later run in the child for PROCESS
@@ -11,11 +13,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -27,11 +31,12 @@
 #include "relay/session.h"
 #include "xio/core.h"
 #include "xio/process.h"
+#include "xio/pty.h"
 
 enum xkind { XK_EXEC, XK_SYSTEM, XK_SHELL };
 
 struct xchild {
-	bool pipes, want_stderr, dash, has_pgid;
+	bool pipes, pty, ctty, want_stderr, dash, has_pgid;
 	long long fdin, fdout, pgid;
 	const char *path, *shell;
 	bool fwd[3]; /* sighup, sigint, sigquit */
@@ -125,6 +130,25 @@ static char *argv0_for(const char *file, bool dash)
 	return a;
 }
 
+/* ctty: the child's terminal (fd fdin, else fdout) becomes its controlling terminal. That
+ * needs a session leader without one (the setsid option); like socat, a failure is a warning
+ * and the program still runs. */
+static void child_ctty(struct xio_open *op, const struct xchild *xc)
+{
+	int fd = isatty((int)xc->fdin) ? (int)xc->fdin : (int)xc->fdout;
+	if (!isatty(fd)) {
+		WARN("%s: ctty: the child's channel is not a terminal (add the option pty)", op->typed);
+		return;
+	}
+	if (ioctl(fd, TIOCSCTTY, 0) < 0) {
+		WARN("%s: ioctl(%d, TIOCSCTTY): %s%s", op->typed, fd, strerror(errno),
+		     errno == EPERM && !op->proc.setsid ? " (ctty needs the option setsid)" : "");
+		return;
+	}
+	if (tcsetpgrp(fd, getpgrp()) < 0)
+		WARN("%s: tcsetpgrp(%d): %s", op->typed, fd, strerror(errno));
+}
+
 /* Runs in the child; never returns. cin/cout: the child's ends (-1: leave that fd alone). */
 static void run_child(struct xio_open *op, enum xkind kind, const struct xchild *xc, char **words, int cin, int cout)
 {
@@ -132,6 +156,12 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 
 	loop_child_after_fork();
 	signal(SIGPIPE, SIG_DFL);
+	/* socat catches these with handlers, which exec resets: the program starts with the
+	 * default action even when duct was started with them ignored (a background job of a
+	 * script ignores SIGINT and SIGQUIT), so sigint/sigquit forwarding reaches a trap. */
+	static const int caught[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 };
+	for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+		signal(caught[i], SIG_DFL);
 	/* log before the fds move: the log fd may be one of the numbers the child gets */
 	if (kind == XK_EXEC)
 		NOTE("execvp'ing \"%s\"", words[0]);
@@ -164,6 +194,8 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 
 	if (proc_opts_apply(&op->proc, PH_LATE, op->typed) < 0)
 		_exit(1);
+	if (xc->ctty)
+		child_ctty(op, xc);
 	if (xc->has_pgid && setpgid(0, (pid_t)xc->pgid) < 0) {
 		ERR("%s: setpgid(0, %lld): %s", op->typed, xc->pgid, strerror(errno));
 		_exit(1);
@@ -221,6 +253,7 @@ static void exec_close(struct endpoint *ep)
 }
 
 static const struct endpoint_ops exec_ops = { .close = exec_close };
+static const struct endpoint_ops exec_pty_ops = { .read = xio_pty_read, .close = exec_close };
 
 static int refuse(struct xio_open *op, enum opt_id id, const char *name, const char *why)
 {
@@ -247,8 +280,7 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 		return -1;
 	if (refuse(op, OPT_NOFORK, "nofork",
 		   "not supported: duct keeps relaying in its own process; without nofork the program runs as a child") < 0 ||
-	    refuse(op, OPT_PTY, "pty", "not implemented yet for EXEC/SYSTEM/SHELL (use a PTY address with a separate program)") < 0 ||
-	    refuse(op, OPT_CTTY, "ctty", "not implemented yet (it needs the pty option)") < 0)
+0)
 		return -1;
 
 	if (kind == XK_EXEC) {
@@ -283,7 +315,23 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 
 	/* BIGEN: the channel */
 	opt_take_bool(&op->opts, OPT_PIPES, &xc.pipes);
-	if (!xc.pipes) {
+	opt_take_bool(&op->opts, OPT_PTY, &xc.pty);
+	opt_take_bool(&op->opts, OPT_CTTY, &xc.ctty);
+	bool use_ptmx = false, use_openpty = false;
+	opt_take_bool(&op->opts, OPT_PTMX, &use_ptmx);
+	opt_take_bool(&op->opts, OPT_OPENPTY, &use_openpty);
+	if (xc.pty) {
+		char name[128];
+		if (xio_pty_open(use_ptmx && !use_openpty, &sv[0], &sv[1], name, sizeof name) < 0) {
+			ERR("%s: cannot create a pseudo terminal (%s): %s", op->typed,
+			    use_ptmx && !use_openpty ? "/dev/ptmx" : "openpty()", strerror(errno));
+			goto fail;
+		}
+		INFO("%s: child terminal is %s", op->typed, name);
+		pfd_r = pfd_w = sv[0];
+		cin = (op->dir & XIO_WRONLY) ? sv[1] : -1;
+		cout = (op->dir & XIO_RDONLY) ? sv[1] : -1;
+	} else if (!xc.pipes) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 			xio_fail_errno(op, "socketpair(AF_UNIX, SOCK_STREAM)");
 			goto fail;
@@ -328,7 +376,7 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	opt_take_str(&op->opts, OPT_PATH, &xc.path);
 	opt_take_bool(&op->opts, OPT_DASH, &xc.dash);
 
-	NOTE("forking off child, using %s for %s", xc.pipes ? "pipes" : "socket",
+	NOTE("forking off child, using %s for %s", xc.pty ? "pty" : xc.pipes ? "pipes" : "socket",
 	     op->dir == XIO_RDWR ? "reading and writing" : op->dir == XIO_RDONLY ? "reading" : "writing");
 	/* as socat: PID is the relaying process, PPID the listener that forked it (else itself) */
 	xc.env_pid = getpid();
@@ -356,18 +404,19 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	if (cout >= 0 && cout != cin)
 		close(cout);
 	cin = cout = -1;
+	sv[1] = a[0] = b[1] = -1; /* the child's ends, closed above */
 	if ((pfd_r >= 0 && xio_fd_prepare(pfd_r) < 0) || (pfd_w >= 0 && pfd_w != pfd_r && xio_fd_prepare(pfd_w) < 0)) {
 		xio_fail_errno(op, "fcntl()");
 		kill(pid, SIGTERM);
 		goto fail;
 	}
-	struct endpoint *ep = xio_make_endpoint(op, pfd_r, pfd_w, xc.pipes ? "pipe" : "socket");
+	struct endpoint *ep = xio_make_endpoint(op, pfd_r, pfd_w, xc.pty ? "pty" : xc.pipes ? "pipe" : "socket");
 	if (!ep) {
 		kill(pid, SIGTERM);
 		return -1;
 	}
 	ep->child = pid;
-	ep->ops = &exec_ops;
+	ep->ops = xc.pty ? &exec_pty_ops : &exec_ops;
 	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
 	for (int i = 0; i < 3; i++)
 		if (xc.fwd[i] && add_forward(op, sigs[i], pid) < 0) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "xio/pty.h"
 #include "xio/xio.h"
 
 struct pty_state {
@@ -36,9 +37,21 @@ static void pty_close(struct endpoint *ep)
 	ep->ctx = NULL;
 }
 
-static const struct endpoint_ops pty_ops = { .close = pty_close };
+/* A pty master reads EIO once no process has the slave open any more (the program on it ended,
+ * or the last user of a wait-slave pty went away): that is the end of its data, as in socat. */
+ssize_t xio_pty_read(struct endpoint *ep, void *buf, size_t len)
+{
+	ssize_t n = read(ep->rfd, buf, len);
+	if (n < 0 && errno == EIO) {
+		NOTE("read(%d, %zu): %s (probably PTY closed)", ep->rfd, len, strerror(EIO));
+		return 0;
+	}
+	return n;
+}
 
-static int open_master(bool use_ptmx, int *master, int *slave, char *name, size_t namelen)
+static const struct endpoint_ops pty_ops = { .read = xio_pty_read, .close = pty_close };
+
+int xio_pty_open(bool use_ptmx, int *master, int *slave, char *name, size_t namelen)
 {
 	if (use_ptmx) {
 		int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -60,7 +73,14 @@ static int open_master(bool use_ptmx, int *master, int *slave, char *name, size_
 		return -1;
 	fcntl(*master, F_SETFD, FD_CLOEXEC);
 	fcntl(*slave, F_SETFD, FD_CLOEXEC);
-	return ptsname_r(*master, name, namelen) == 0 ? 0 : -1;
+	if (ptsname_r(*master, name, namelen) != 0) {
+		int e = errno;
+		close(*master);
+		close(*slave);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 /* wait-slave: the master reports POLLHUP until some process opens the slave. */
@@ -94,7 +114,7 @@ static int pty_open(struct xio_open *op)
 
 	int m, s;
 	char name[128];
-	if (open_master(use_ptmx && !use_openpty, &m, &s, name, sizeof name) < 0) {
+	if (xio_pty_open(use_ptmx && !use_openpty, &m, &s, name, sizeof name) < 0) {
 		ERR("%s: cannot create a pseudo terminal (%s): %s", op->typed, use_ptmx ? "/dev/ptmx" : "openpty()",
 		    strerror(errno));
 		return -1;

@@ -56,6 +56,12 @@ static void on_line(char *line)
 	struct rl_state *st = the_rl;
 	if (!st)
 		return;
+	if (st->hiding) {
+		/* readline's own display never showed this line, so it does not move on to the next
+		 * screen line either: do it here, leaving the prompt in view. */
+		fputs("\r\n", stdout);
+		fflush(stdout);
+	}
 	if (!line) {
 		st->eof = true;
 		return;
@@ -150,6 +156,12 @@ static ssize_t rl_write(struct endpoint *ep, const void *buf, size_t len)
 static void rl_close(struct endpoint *ep)
 {
 	struct rl_state *st = ep->ctx;
+	/* Ended while a prompt or a line was on screen (a signal, the other side closing): move
+	 * to a new line, so what comes next (the shell's prompt) does not land on it. */
+	if (st && !st->eof && (rl_end > 0 || (rl_prompt && *rl_prompt))) {
+		fputs("\r\n", stdout);
+		fflush(stdout);
+	}
 	rl_callback_handler_remove(); /* restores the terminal */
 	rl_redisplay_function = saved_redisplay;
 	if (st) {

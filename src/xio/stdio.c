@@ -21,16 +21,41 @@ static struct {
 } orig[3];
 static pid_t restore_pid;
 
+static void restore_fd(int fd)
+{
+	if (fd < 0 || fd > 2 || getpid() != restore_pid)
+		return;
+	if (orig[fd].saved_tio)
+		tcsetattr(fd, TCSADRAIN, &orig[fd].tio);
+	if (orig[fd].saved_fl)
+		fcntl(fd, F_SETFL, orig[fd].fl);
+}
+
 static void restore_stdfds(void)
 {
-	if (getpid() != restore_pid)
-		return;
-	for (int fd = 0; fd < 3; fd++) {
-		if (orig[fd].saved_tio)
-			tcsetattr(fd, TCSADRAIN, &orig[fd].tio);
-		if (orig[fd].saved_fl)
-			fcntl(fd, F_SETFL, orig[fd].fl);
-	}
+	for (int fd = 0; fd < 3; fd++)
+		restore_fd(fd);
+}
+
+/* The endpoint closes fds 0..2 before exit: put their settings back first (the terminal after
+ * raw,echo=0 also when duct ends on a signal: the runner closes the sessions). */
+static void stdfd_close(struct endpoint *ep)
+{
+	restore_fd(ep->rfd);
+	if (ep->wfd != ep->rfd)
+		restore_fd(ep->wfd);
+	if (ep->rfd >= 0)
+		close(ep->rfd);
+	if (ep->wfd >= 0 && ep->wfd != ep->rfd)
+		close(ep->wfd);
+	ep->rfd = ep->wfd = -1;
+}
+
+static const struct endpoint_ops stdfd_ops = { .close = stdfd_close };
+
+static bool saved_tty(int fd)
+{
+	return fd >= 0 && fd <= 2 && orig[fd].saved_tio;
 }
 
 static void remember(int fd)
@@ -90,6 +115,9 @@ static int fd_open_common(struct xio_open *op, int rfd, int wfd, const char *wha
 	if (wfd >= 0)
 		ep->flags |= EPF_WRITE;
 	snprintf(ep->desc, sizeof ep->desc, "%s", what);
+	/* (terminals only: an endpoint with ops gives up the engine's read/write shortcuts) */
+	if (saved_tty(rfd) || saved_tty(wfd))
+		ep->ops = &stdfd_ops;
 	xio_classify_fds(ep);
 	if (xio_take_appl_opts(op, ep) < 0) {
 		/* fds we did not open stay open */

@@ -649,8 +649,10 @@ static void test_exec(void)
 	ep = open_addr(&o, "EXEC:cat,nofork", XIO_RDWR);
 	tap_ok(!ep, "nofork: a clear error");
 	done_addr(&o);
-	ep = open_addr(&o, "EXEC:cat,pty", XIO_RDWR);
-	tap_ok(!ep, "pty on EXEC: not implemented yet, refused");
+	ep = open_addr(&o, "EXEC:tty,pty", XIO_RDWR);
+	ssize_t npty = ep ? read_wait(ep->rfd, buf, sizeof buf, 2000, "\n") : -1;
+	tap_ok(npty > 0 && !strncmp(buf, "/dev/pts/", 9), "EXEC,pty: the child's stdin/stdout are a pty (%.*s)",
+	       (int)strcspn(buf, "\r\n"), buf);
 	done_addr(&o);
 	char *oldshell = getenv("SHELL") ? strdup(getenv("SHELL")) : NULL;
 	unsetenv("SHELL");
