@@ -65,7 +65,7 @@ trap 'echo got-QUIT' QUIT
 echo ready
 i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 EOF
-bg "$DUCT" -u EXEC:"sh $T_TMP/sig.sh",sighup,sigint,sigquit "OPEN:$T_TMP/sig.out,creat,trunc"
+bg "$DUCT" -u EXEC:"sh $T_TMP/sig.sh",sighup,sigint,sigquit "OPEN:$T_TMP/sig.out,creat,trunc" 2>/dev/null
 S=$BG_PID
 wait_for 5 grep -q ready "$T_TMP/sig.out"
 for sig in HUP INT QUIT; do
@@ -78,7 +78,7 @@ ok $? "duct keeps running on the signals it forwards (as socat)"
 kill -TERM "$S"
 wait_pid 5 "$S"
 is "$?" 143 "... and ends on SIGTERM"
-bg "$DUCT" -u EXEC:"sh $T_TMP/sig.sh" "OPEN:$T_TMP/sig2.out,creat,trunc"
+bg "$DUCT" -u EXEC:"sh $T_TMP/sig.sh" "OPEN:$T_TMP/sig2.out,creat,trunc" 2>/dev/null
 S=$BG_PID
 wait_for 5 grep -q ready "$T_TMP/sig2.out"
 kill -HUP "$S"
@@ -104,7 +104,7 @@ while time.time() < end:
 sys.stdout.write(buf.decode(errors="replace").replace("\r", ""))
 EOF
 port=$(free_port)
-bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" EXEC:'sh -i',pty,setsid,ctty,stderr
+bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" EXEC:'sh -i',pty,setsid,ctty,stderr 2>/dev/null
 L=$BG_PID
 wait_for 5 tcp_listening "$port"
 cap 10 python3 "$T_TMP/client.py" "$port" "echo hel''lo; tty; exit"
@@ -115,7 +115,7 @@ wait_pid 5 "$L"
 is "$?" 0 "the listener ends with 0 when the shell exits"
 if have bash; then
 	port=$(free_port)
-	bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" EXEC:'bash --norc --noprofile -i',pty,setsid,ctty,stderr
+	bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" EXEC:'bash --norc --noprofile -i',pty,setsid,ctty,stderr 2>/dev/null
 	L=$BG_PID
 	wait_for 5 tcp_listening "$port"
 	cap 10 python3 "$T_TMP/client.py" "$port" 'sleep 0.1 & wait; echo "jobs-ok-$((6*7))"; exit'
@@ -123,7 +123,7 @@ if have bash; then
 	unlike "$OUT" 'no job control' "... with job control (setsid,ctty give it a controlling terminal)"
 	wait_pid 5 "$L"
 	port=$(free_port)
-	bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" EXEC:'bash --norc --noprofile -i',pty,stderr
+	bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" EXEC:'bash --norc --noprofile -i',pty,stderr 2>/dev/null
 	L=$BG_PID
 	wait_for 5 tcp_listening "$port"
 	cap 10 python3 "$T_TMP/client.py" "$port" 'exit'
@@ -137,7 +137,7 @@ fi
 
 # ---- fork: one pty per connection
 port=$(free_port)
-bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,fork,bind=127.0.0.1" EXEC:'sh -i',pty,setsid,ctty,stderr
+bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,fork,bind=127.0.0.1" EXEC:'sh -i',pty,setsid,ctty,stderr 2>/dev/null
 L=$BG_PID
 wait_for 5 tcp_listening "$port"
 cap 10 python3 "$T_TMP/client.py" "$port" "tty; exit"

@@ -47,7 +47,7 @@ is "$?" 143 "SIGTERM ends the cable with 143 (as socat)"
 ok "$( { [ -L "$A" ] || [ -L "$B" ]; } && echo 1 || echo 0)" "links removed at exit"
 
 # ---- all 256 byte values through a rawer cable (cfmakeraw on one end)
-bg "$DUCT" pty,rawer,link="$A" pty,cfmakeraw,link="$B"
+bg "$DUCT" pty,rawer,link="$A" pty,cfmakeraw,link="$B" 2>/dev/null
 CABLE=$BG_PID
 wait_for 5 tty_link "$A" && wait_for 5 tty_link "$B"
 python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' >"$T_TMP/bytes"
@@ -85,19 +85,19 @@ else
 fi
 kill_group "$OPTS"
 wait_pid 5 "$OPTS"
-bg "$DUCT" "pty,link=$P,ispeed=9600,ospeed=19200" PIPE
+bg "$DUCT" "pty,link=$P,ispeed=9600,ospeed=19200" PIPE 2>/dev/null
 OPTS=$BG_PID
 wait_for 5 tty_link "$P"
 like "$(stty -F "$P" -a 2>&1)" 'speed 19200 baud' "ispeed=9600,ospeed=19200: stty shows the output speed"
 kill_group "$OPTS"
 wait_pid 5 "$OPTS"
-bg "$DUCT" "pty,link=$P,b50" PIPE
+bg "$DUCT" "pty,link=$P,b50" PIPE 2>/dev/null
 OPTS=$BG_PID
 wait_for 5 tty_link "$P"
 like "$(stty -F "$P" -a 2>&1)" 'speed 50 baud' "b50"
 kill_group "$OPTS"
 wait_pid 5 "$OPTS"
-bg "$DUCT" "pty,link=$P,b4000000" PIPE
+bg "$DUCT" "pty,link=$P,b4000000" PIPE 2>/dev/null
 OPTS=$BG_PID
 wait_for 5 tty_link "$P"
 like "$(stty -F "$P" -a 2>&1)" 'speed 4000000 baud' "b4000000"
@@ -139,7 +139,7 @@ like "$(cat "$T_TMP/ws.log")" 'probably PTY closed' "... logged as in socat (\"p
 # ---- a serial line forwarded to TCP, a PTY standing in for the device
 # The "device" is the slave of a PTY whose master loops everything back (a loopback plug).
 DEV=$T_TMP/ttyS
-bg "$DUCT" "pty,rawer,link=$DEV" PIPE
+bg "$DUCT" "pty,rawer,link=$DEV" PIPE 2>/dev/null
 PLUG=$BG_PID
 wait_for 5 tty_link "$DEV"
 port=$(free_port)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "run/lock.h"
 #include "xio/core.h"
 #include "xio/process.h"
 
@@ -294,13 +295,8 @@ static int lock_one(struct xio_open *op, const char *path, bool wait)
 {
 	bool waited = false;
 	for (;;) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			char buf[32];
-			int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-			if (write(fd, buf, (size_t)n) != n)
-				WARN("%s: writing pid to lock file \"%s\": %s", op->typed, path, strerror(errno));
-			close(fd);
+		int r = lock_try(path);
+		if (r == 0) {
 			char **nl = realloc(locks, (nlocks + 1) * sizeof *nl);
 			char *dup = strdup(path);
 			if (!nl || !dup) {
@@ -320,18 +316,22 @@ static int lock_one(struct xio_open *op, const char *path, bool wait)
 			INFO("%s: obtained lock \"%s\"", op->typed, path);
 			return 0;
 		}
-		if (errno != EEXIST) {
+		if (r < 0) {
 			ERR("%s: cannot create lock file \"%s\": %s", op->typed, path, strerror(errno));
 			return -1;
 		}
+		char who[160];
+		lock_describe(path, who, sizeof who);
 		if (!wait) {
-			ERR("%s: lock file \"%s\" exists (lockfile=); use waitlock= to wait for it", op->typed, path);
+			ERR("%s: lockfile=%s: the lock file exists%s; use waitlock= to wait for it", op->typed, path, who);
 			return -1;
 		}
 		if (!waited)
-			INFO("%s: waiting for lock \"%s\"", op->typed, path);
+			INFO("%s: waiting for lock \"%s\"%s", op->typed, path, who);
 		waited = true;
-		sleep(1);
+		/* the loop's signals are let in while waiting: SIGTERM still ends duct */
+		if (xio_sleep_interruptible(1.0) < 0 && xio_interrupted_signal())
+			return -1;
 	}
 }
 
@@ -357,7 +357,9 @@ int xio_interrupted_signal(void)
 	return interrupted_by;
 }
 
-int xio_open_interruptible(const char *path, int flags, mode_t mode)
+/* Run fn(arg) with the signals the loop catches let in: a blocking call made by fn then fails
+ * with EINTR when one arrives, and xio_interrupted_signal() says which. */
+static int with_signals_let_in(int (*fn)(void *), void *arg)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
 	struct sigaction sa, old[4];
@@ -365,7 +367,7 @@ int xio_open_interruptible(const char *path, int flags, mode_t mode)
 	bool installed[4] = { false };
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = note_signal; /* no SA_RESTART: open() fails with EINTR */
+	sa.sa_handler = note_signal; /* no SA_RESTART: the call fails with EINTR */
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&let_in);
 	sigprocmask(SIG_BLOCK, NULL, &cur);
@@ -378,21 +380,51 @@ int xio_open_interruptible(const char *path, int flags, mode_t mode)
 		}
 	}
 	sigprocmask(SIG_UNBLOCK, &let_in, &prev);
-	int fd = -1, e = EINTR;
+	int rc = -1, e = EINTR;
 	if (!interrupted_by) {
-		fd = open(path, flags, mode);
+		rc = fn(arg);
 		e = errno;
 	}
 	sigprocmask(SIG_SETMASK, &prev, NULL);
 	for (int i = 0; i < 4; i++)
 		if (installed[i])
 			sigaction(sigs[i], &old[i], NULL);
-	if (fd < 0 && interrupted_by) {
+	if (rc < 0 && interrupted_by) {
 		if (interrupted_by == SIGTERM)
 			WARN("exiting on signal %d", (int)interrupted_by);
 		else
 			NOTE("exiting on signal %d", (int)interrupted_by);
 	}
 	errno = e;
-	return fd;
+	return rc;
+}
+
+struct open_args {
+	const char *path;
+	int flags;
+	mode_t mode;
+};
+
+static int do_open(void *arg)
+{
+	struct open_args *a = arg;
+	return open(a->path, a->flags, a->mode);
+}
+
+int xio_open_interruptible(const char *path, int flags, mode_t mode)
+{
+	struct open_args a = { path, flags, mode };
+	return with_signals_let_in(do_open, &a);
+}
+
+static int do_sleep(void *arg)
+{
+	const struct timespec *ts = arg;
+	return nanosleep(ts, NULL);
+}
+
+int xio_sleep_interruptible(double seconds)
+{
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+	return with_signals_let_in(do_sleep, &ts);
 }

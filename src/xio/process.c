@@ -13,13 +13,59 @@
 
 #include "common/log.h"
 
+/* The option lists the strings come from do not live as long as the proc_opts: a listener
+ * swaps its list for each connection and frees the old one, and the session's process applies
+ * chroot=, su=... later. Keep a copy; the values come from the command line, so interning
+ * them (one copy per distinct value, never freed) bounds the memory. */
+static const char *keep(const char *s)
+{
+	static struct kept {
+		struct kept *next;
+		char s[];
+	} *list;
+	if (!s)
+		return NULL;
+	for (struct kept *k = list; k; k = k->next)
+		if (!strcmp(k->s, s))
+			return k->s;
+	size_t n = strlen(s) + 1;
+	struct kept *k = malloc(sizeof *k + n);
+	if (!k)
+		return NULL;
+	memcpy(k->s, s, n);
+	k->next = list;
+	list = k;
+	return k->s;
+}
+
+static void take_str(struct opt_list *l, enum opt_id id, const char **out, bool *oom)
+{
+	const char *s = NULL;
+	if (opt_take_str(l, id, &s) && s) {
+		*out = keep(s);
+		if (!*out)
+			*oom = true;
+	}
+}
+
+static void take_user(struct opt_list *l, enum opt_id id, const char **out, bool *oom)
+{
+	struct opt_value *ov = opt_take(l, id);
+	if (ov) {
+		*out = keep(ov->s ? ov->s : ov->text);
+		if (!*out)
+			*oom = true;
+	}
+}
+
 int proc_opts_take(struct opt_list *l, struct proc_opts *po, const char *addrname)
 {
 	long long v;
+	bool oom = false;
 	memset(po, 0, sizeof *po);
 	po->saved_cwd = po->saved_netns = -1;
-	opt_take_str(l, OPT_CHROOT, &po->chroot_dir);
-	opt_take_str(l, OPT_CHROOT_EARLY, &po->chroot_early_dir);
+	take_str(l, OPT_CHROOT, &po->chroot_dir, &oom);
+	take_str(l, OPT_CHROOT_EARLY, &po->chroot_early_dir, &oom);
 	if ((po->has_setuid = opt_take_int(l, OPT_SETUID, &v)))
 		po->setuid = (uid_t)v;
 	if ((po->has_setuid_early = opt_take_int(l, OPT_SETUID_EARLY, &v)))
@@ -28,19 +74,18 @@ int proc_opts_take(struct opt_list *l, struct proc_opts *po, const char *addrnam
 		po->setgid = (gid_t)v;
 	if ((po->has_setgid_early = opt_take_int(l, OPT_SETGID_EARLY, &v)))
 		po->setgid_early = (gid_t)v;
-	struct opt_value *ov;
-	if ((ov = opt_take(l, OPT_SU)))
-		po->su = ov->s ? ov->s : ov->text;
-	if ((ov = opt_take(l, OPT_SU_EARLY)))
-		po->su_early = ov->s ? ov->s : ov->text;
-	if ((ov = opt_take(l, OPT_SU_DELAYED)))
-		po->su_delayed = ov->s ? ov->s : ov->text;
+	take_user(l, OPT_SU, &po->su, &oom);
+	take_user(l, OPT_SU_EARLY, &po->su_early, &oom);
+	take_user(l, OPT_SU_DELAYED, &po->su_delayed, &oom);
 	opt_take_bool(l, OPT_SETSID, &po->setsid);
-	opt_take_str(l, OPT_NETNS, &po->netns);
-	opt_take_str(l, OPT_CHDIR, &po->chdir_dir);
+	take_str(l, OPT_NETNS, &po->netns, &oom);
+	take_str(l, OPT_CHDIR, &po->chdir_dir, &oom);
 	if ((po->has_umask = opt_take_int(l, OPT_UMASK, &v)))
 		po->umask = (mode_t)v;
-	(void)addrname;
+	if (oom) {
+		ERR("%s: out of memory", addrname);
+		return -1;
+	}
 	return 0;
 }
 
@@ -90,11 +135,15 @@ int proc_drop_privileges(const char *name, uid_t uid, gid_t gid, const char *add
 	return 0;
 }
 
-static int do_su(const char *who, const char *addrname)
+static int do_su(const char *who, const char *addrname, const char *newroot)
 {
 	const struct passwd *pw = lookup_user(who);
 	if (!pw) {
-		ERR("%s: su=%s: no such user", addrname, who);
+		if (newroot)
+			ERR("%s: su=%s: no such user inside the new root \"%s\" (su looks the user up after chroot; su-d=%s looks it up before)",
+			    addrname, who, newroot, who);
+		else
+			ERR("%s: su=%s: no such user", addrname, who);
 		return -1;
 	}
 	char name[64], home[256], shell[256];
@@ -186,7 +235,7 @@ int proc_opts_apply(struct proc_opts *po, enum opt_phase ph, const char *addrnam
 		if (po->chroot_early_dir && do_chroot(po->chroot_early_dir, addrname) < 0)
 			return -1;
 		if (po->su_early)
-			return do_su(po->su_early, addrname);
+			return do_su(po->su_early, addrname, po->chroot_early_dir);
 		if (po->has_setuid_early)
 			return do_setuid(po->has_setgid_early, po->setgid_early, po->setuid_early, addrname);
 		if (po->has_setgid_early && setgid(po->setgid_early) < 0) {
@@ -205,7 +254,7 @@ int proc_opts_apply(struct proc_opts *po, enum opt_phase ph, const char *addrnam
 	case PH_LATE2:
 		/* After chroot (LATE): the root directory is chosen while we may still do it. */
 		if (po->su)
-			return do_su(po->su, addrname);
+			return do_su(po->su, addrname, po->chroot_dir ? po->chroot_dir : po->chroot_early_dir);
 		if (po->su_d.valid) {
 			if (proc_drop_privileges(po->su_d.name, po->su_d.uid, po->su_d.gid, addrname) < 0)
 				return -1;

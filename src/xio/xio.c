@@ -175,8 +175,7 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 	}
 	op->dir = dir;
 
-	proc_opts_take(&op->opts, &op->proc, op->typed);
-	if (xio_take_locks(op) < 0)
+	if (proc_opts_take(&op->opts, &op->proc, op->typed) < 0 || xio_take_locks(op) < 0)
 		goto fail;
 	if (proc_opts_apply(&op->proc, PH_INIT, op->typed) < 0 || proc_opts_apply(&op->proc, PH_EARLY, op->typed) < 0) {
 		proc_opts_restore(&op->proc);

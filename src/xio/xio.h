@@ -142,6 +142,8 @@ int xio_apply_process_late(struct xio_open *op);
  * with EINTR. xio_interrupted_signal() says which signal ended it (0: none). */
 int xio_open_interruptible(const char *path, int flags, mode_t mode);
 int xio_interrupted_signal(void);
+/* Sleep with the same signals let in: -1 (xio_interrupted_signal() set) when one ended it. */
+int xio_sleep_interruptible(double seconds);
 /* "read-only", "write-only", "read-write" */
 const char *xio_dir_mode(unsigned dir);
 
