@@ -443,7 +443,7 @@ const struct opt_def opt_rows_termios[] = {
 	  .help = "clear all termios flags except CREAD and CS8 (no echo)" },
 	{ .name = "tiocsctty", .aliases = al_tiocsctty, .type = OT_BOOL, .groups = G(TERMIOS),
 	  .phase = PH_LATE2, .how = OH_FUNC, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_CTTY, .apply = fn_ctty,
-	  .help = "make the terminal the controlling tty of the child" },
+	  .help = "make the terminal the controlling tty (EXEC/SYSTEM: of the child; needs setsid)" },
 	{ .name = "tostop", .aliases = NULL, .type = OT_BOOL, .groups = G(TERMIOS),
 	  .phase = PH_FD, .how = OH_TERMIOS_FLAG, .a1 = 3, .a2 = TOSTOP, .a3 = TOSTOP, .id = OPT_NONE,
 	  .help = "termios c_lflag TOSTOP" },
