@@ -8,7 +8,11 @@ have tmux || skip_all "tmux is not installed (apt-get install tmux)"
 
 SOCK="duct-test-$$"
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-t_cleanup_tmux() { tm kill-server 2>/dev/null; t_cleanup; }
+t_cleanup_tmux() {
+	tm kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" # (tmux leaves its socket file behind)
+	t_cleanup
+}
 trap t_cleanup_tmux EXIT
 
 # pane_has REGEX: the visible pane matches (readiness check for wait_for)
