@@ -142,13 +142,15 @@ static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
 	}
 	d->h[0] = r;
 	d->h[1] = w;
-	const unsigned rflags = EPF_READ | EPF_DGRAM | EPF_ONESHOT | EPF_RNOPOLL | EPF_IGNOREEOF | EPF_NULL_EOF | EPF_ISTTY;
+	const unsigned rflags = EPF_READ | EPF_DGRAM | EPF_ONESHOT | EPF_RNOPOLL | EPF_IGNOREEOF | EPF_NULL_EOF | EPF_ISTTY |
+				EPF_EOF_ENDS;
 	const unsigned wflags = EPF_WRITE | EPF_WNOPOLL;
 	ep->rfd = r->rfd;
 	ep->wfd = w->wfd;
 	ep->flags = (r->flags & rflags) | (w->flags & wflags) | ((r->flags | w->flags) & EPF_NOSPLICE);
 	ep->shut = w->shut;
-	ep->lineterm = r->lineterm != EP_LT_RAW ? r->lineterm : w->lineterm;
+	/* the read half's terminator for input, the write half's for output */
+	ep->lineterm = r->lineterm != EP_LT_RAW && r->lineterm != EP_LT_CRNL_OUT ? r->lineterm : w->lineterm;
 	ep->readbytes = r->readbytes;
 	ep->escape = r->escape;
 	/* The engine watches one child per endpoint; the other half's child is still signalled
@@ -599,6 +601,19 @@ int relay_plan_run(struct relay_plan *p)
 		log_switch_mixed();
 	if (!(rc.a1_done && rc.sessions == 0 && rc.children == 0 && rc.opening == 0))
 		loop_run(rc.lp);
+
+	/* A terminating signal that arrived while the last session ended (a C-c that also ended
+	 * the child) is still pending in the signalfd: it decides the exit status all the same. */
+	if (!rc.stopping) {
+		sigset_t pend;
+		static const int term[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+		if (sigpending(&pend) == 0)
+			for (size_t i = 0; i < sizeof term / sizeof term[0]; i++)
+				if ((p->catch_mask & (1ul << term[i])) && sigismember(&pend, term[i])) {
+					on_signal(rc.lp, term[i], &rc);
+					break;
+				}
+	}
 
 	if (!rc.in_child && !rc.a1_done)
 		for (int k = 0; k < 2; k++)
