@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -45,6 +48,27 @@ static int strv_add(char ***vp, char *s)
 	return 0;
 }
 
+/* Closing a stream socket that still has unread input makes the kernel answer with an RST
+ * and throw away what is still in the send queue: the peer would lose the end of the data
+ * (duct -u FILE TCP:peer with a peer that greets, TLS session tickets nobody reads). Read and
+ * discard what has arrived, then close. */
+static bool close_shared; /* endpoint_close_shared: another process still serves these fds */
+
+void endpoint_close_fd(int fd)
+{
+	struct stat st;
+	int type = 0;
+	socklen_t tl = sizeof type;
+	if (fd >= 0 && !close_shared && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_STREAM) {
+		char buf[16384];
+		for (int i = 0; i < 1024 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
+			;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 void endpoint_close(struct endpoint *ep)
 {
 	if (!ep)
@@ -53,9 +77,9 @@ void endpoint_close(struct endpoint *ep)
 		ep->ops->close(ep);
 	} else {
 		if (ep->rfd >= 0)
-			close(ep->rfd);
+			endpoint_close_fd(ep->rfd);
 		if (ep->wfd >= 0 && ep->wfd != ep->rfd)
-			close(ep->wfd);
+			endpoint_close_fd(ep->wfd);
 	}
 	ep->rfd = ep->wfd = -1;
 	if (ep->child > 0 && !(ep->flags & EPF_END_CLOSE)) {
@@ -75,6 +99,13 @@ void endpoint_close(struct endpoint *ep)
 	strv_free(ep->unlink_at_close);
 	strv_free(ep->env);
 	free(ep);
+}
+
+void endpoint_close_shared(struct endpoint *ep)
+{
+	close_shared = true;
+	endpoint_close(ep);
+	close_shared = false;
 }
 
 void endpoint_setenv(struct endpoint *ep, const char *name, const char *value)

@@ -67,6 +67,11 @@ struct endpoint {
 struct endpoint *endpoint_new(void);
 /* Close fds (or ops->close), signal and forget the child, unlink files, free. */
 void endpoint_close(struct endpoint *ep);
+/* close(fd), reading away unread input on a stream socket first (no RST, no lost data) */
+void endpoint_close_fd(int fd);
+/* endpoint_close for a copy whose fds another process goes on serving (--fork-process):
+ * no reading away of unread input, which belongs to that process */
+void endpoint_close_shared(struct endpoint *ep);
 /* Attach a "NAME=value" pair to ep->env (NAME gets the program prefix: DUCT_PEERADDR). */
 void endpoint_setenv(struct endpoint *ep, const char *name, const char *value);
 void endpoint_add_unlink(struct endpoint *ep, const char *path);

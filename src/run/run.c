@@ -343,7 +343,7 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 		free(ep1->unlink_at_close);
 		ep1->unlink_at_close = NULL;
 	}
-	endpoint_close(ep1);
+	endpoint_close_shared(ep1);
 	return (int)pid;
 }
 

@@ -129,7 +129,7 @@ static void tls_close(struct endpoint *ep)
 	tls_conn_free(t);
 	ep->ctx = NULL;
 	if (fd >= 0)
-		close(fd);
+		endpoint_close_fd(fd);
 	if (ep->wfd >= 0 && ep->wfd != fd)
 		close(ep->wfd);
 	ep->rfd = ep->wfd = -1;
