@@ -90,7 +90,12 @@ struct nc_run {
 	const struct nc_opts *o;
 	bool listen;
 	int denied;
+	const char *port;         /* listen mode: the port as given, for "Listening on" */
+	bool open_error;          /* a bind/listen/connect failure was reported (ncat: exit 2) */
+	bool announced;           /* "Listening on" printed */
 };
+
+static void listen_message(const struct nc_opts *o, const char *port);
 
 /* --allow/--deny: Nmap-style host specs, simplified: an address, a CIDR network, a last-octet
  * range "10.0.0.1-5", or a name (resolved). */
@@ -216,7 +221,49 @@ static void hook_opened(void *arg, int idx, struct endpoint *ep)
 	nc_note(o, "Connection received on %s %u", name, port);
 }
 
-static const struct plan_hooks nc_hooks = { .opened = hook_opened };
+/* The listener is bound: now nc says so (never before a bind that fails). */
+static void hook_listening(void *arg, int idx, const struct sockaddr *sa, socklen_t len)
+{
+	struct nc_run *r = arg;
+	(void)idx;
+	(void)sa;
+	(void)len;
+	if (r->listen && !r->announced)
+		listen_message(r->o, r->port ? r->port : "");
+	r->announced = true;
+}
+
+/* A failed bind/listen/connect in nc's words instead of the engine's log line:
+ * "nc: Address already in use", "Ncat: bind to 0.0.0.0:9001: Address already in use. QUITTING." */
+static void hook_open_error(void *arg, int idx, const char *call, int err, const struct sockaddr *sa, socklen_t len)
+{
+	struct nc_run *r = arg;
+	const struct nc_opts *o = r->o;
+	(void)idx;
+	r->open_error = true;
+	if (o->dialect != NC_NCAT) {
+		nc_err(o, "%s", strerror(err));
+		return;
+	}
+	if (o->verbose && r->listen && !r->announced)
+		nc_ncat_version_line(o); /* ncat -v: its first line comes whatever happens */
+	if (strcmp(call, "bind") != 0) {
+		nc_note(o, "%s.", strerror(err));
+		return;
+	}
+	char ip[INET6_ADDRSTRLEN + 8] = "";
+	if (len && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)) {
+		nc_numeric_host(sa, len, ip, sizeof ip);
+		unsigned port = (unsigned)ntohs(((const struct sockaddr_in *)sa)->sin_port);
+		nc_err(o, "bind to %s:%u: %s.", ip, port, strerror(err));
+	} else {
+		nc_err(o, "%s.", strerror(err));
+	}
+}
+
+static const struct plan_hooks nc_hooks = {
+	.opened = hook_opened, .listening = hook_listening, .open_error = hook_open_error,
+};
 
 /* The local side: stdio, or the program of -e/-c/--exec/--sh-exec. */
 static void local_addr(struct abuf *b, const struct nc_opts *o, bool ignoreeof)
@@ -422,8 +469,9 @@ static void eof_rules(const struct nc_opts *o, struct relay_config *rc, bool *ig
 		rc->closing_timeout = 0.5;
 	} else if (o->dialect == NC_NCAT) {
 		if (o->no_shutdown) {
-			*ignoreeof = true;
-			rc->closing_timeout = 0;
+			/* no FIN; both inputs must end, in either order (as ncat) */
+			*shut_none = true;
+			rc->closing_timeout = NC_FOREVER;
 		} else if (o->send_only) {
 			rc->closing_timeout = 0;
 		} else {
@@ -436,9 +484,10 @@ static void eof_rules(const struct nc_opts *o, struct relay_config *rc, bool *ig
 	} else if (o->shut_on_eof) {
 		rc->closing_timeout = NC_FOREVER;
 	} else {
-		*ignoreeof = true;
+		/* OpenBSD: no FIN at stdin EOF; "both inputs gone" ends it, in either order (a
+		 * peer that closes first leaves nc reading stdin, as nc.openbsd) */
 		*shut_none = true;
-		rc->closing_timeout = 0;
+		rc->closing_timeout = NC_FOREVER;
 	}
 	if (o->dialect == NC_NCAT && o->idle_timeout > 0)
 		rc->inactivity_timeout = o->idle_timeout;
@@ -494,6 +543,8 @@ static int run_one(const struct nc_opts *o, struct nc_run *r, const char *a1, co
 	}
 	struct nc_dumper *d = start_dump(o, &p, local_is_1);
 	int st = relay_plan_run(&p);
+	if (r->open_error && o->dialect == NC_NCAT && st == 1)
+		st = 2; /* ncat: anything but a network error during the session */
 	relay_plan_free(&p);      /* closes the sniff fds: the dumper sees EOF */
 	nc_dumper_finish(d);
 	return st;
@@ -527,12 +578,16 @@ int nc_run(const struct nc_opts *o)
 		if (shut_none)
 			ab_add(&net, ",shut-none");
 		if (o->crlf)
-			ab_add(&net, ",crnl");
+			ab_add(&net, ",crnl-out");
+		/* nc.openbsd -l and ncat -l end when the client has gone, even with stdin (a
+		 * terminal) still open; a program (-e/-c) decides for itself */
+		if (!o->exec_prog && !o->sh_cmd)
+			ab_add(&net, ",eof-ends");
 		if (net.overflow || loc.overflow) {
 			nc_err(o, "argument too long");
 			return 1;
 		}
-		listen_message(o, port ? port : "");
+		r.port = port;
 		return run_one(o, &r, net.s, loc.s, false, o->ssl ? "TLS (--ssl)" : NULL);
 	}
 
@@ -545,7 +600,7 @@ int nc_run(const struct nc_opts *o)
 		if (shut_none)
 			ab_add(&net, ",shut-none");
 		if (o->crlf)
-			ab_add(&net, ",crnl");
+			ab_add(&net, ",crnl-out");
 		if (net.overflow || loc.overflow) {
 			nc_err(o, "argument too long");
 			return 1;
@@ -580,7 +635,9 @@ int nc_run(const struct nc_opts *o)
 			if (shut_none)
 				ab_add(&fdaddr, ",shut-none");
 			if (o->crlf)
-				ab_add(&fdaddr, ",crnl");
+				ab_add(&fdaddr, ",crnl-out");
+			if (o->udp)
+				ab_add(&fdaddr, ",null-eof"); /* nc.openbsd: recv() == 0 is EOF */
 			int st = run_one(o, &r, loc.s, fdaddr.s, true, NULL);
 			/* FD:n belongs to the engine now (closed with the session). */
 			if (o->quit > 0 && !o->udp)

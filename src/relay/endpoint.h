@@ -15,7 +15,8 @@ enum ep_shut {
 	EP_SHUT_NULL,    /* shut-null: send an empty datagram */
 };
 
-enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL };
+enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL,
+	EP_LT_CRNL_OUT /* crnl-out: LF written as CRLF, input untouched (nc -C) */ };
 
 /* Flags */
 #define EPF_READ       0x0001u /* data may be read from rfd */
@@ -29,6 +30,7 @@ enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL };
 #define EPF_NULL_EOF   0x0100u /* an empty datagram is EOF (else ignored) */
 #define EPF_END_CLOSE  0x0200u /* end-close: close only, no shutdown, no killing the child */
 #define EPF_ISTTY      0x0400u
+#define EPF_EOF_ENDS   0x0800u /* eof-ends: EOF read here (passed on) ends the whole session */
 
 struct endpoint;
 

@@ -172,6 +172,7 @@ struct dir {
 	size_t step;           /* max bytes per read/splice */
 	int pipe[2];
 	size_t pipelen;
+	int lastc;             /* crnl-out: last byte written on, -1 at the start */
 	unsigned long long nread, dumpoff, packets, bytes;
 };
 
@@ -532,6 +533,14 @@ static void pass_eof(struct dir *d)
 		finish(s, 0);
 		return;
 	}
+	if (d->src->flags & EPF_EOF_ENDS) {
+		/* eof-ends (a duct extension): this side's end is the session's end, whatever
+		 * the other direction is doing (nc -l: the client left) */
+		if (log_enabled(LOG_I))
+			logmsg(LOG_I, "EOF on socket %d ends the session (eof-ends)", d->srcno);
+		finish(s, 0);
+		return;
+	}
 	shut_write(d);
 	struct dir *o = &s->d[!d->n];
 	if (!o->active || o->shut) {
@@ -552,7 +561,7 @@ static bool need_buffered(const struct session *s, const struct dir *d)
 		return true;
 	if ((src->flags | dst->flags) & (EPF_DGRAM | EPF_NOSPLICE))
 		return true;
-	if (src->lineterm != dst->lineterm || src->escape >= 0)
+	if (xform_lt_in(src->lineterm) != dst->lineterm || src->escape >= 0)
 		return true;
 	if (d->rf->fd == d->wf->fd)
 		return true;
@@ -651,8 +660,12 @@ static ssize_t fill_buf(struct dir *d)
 		set_eof(d);
 	if (src->flags & EPF_ONESHOT)
 		set_eof(d);
-	if (src->lineterm != d->dst->lineterm)
+	if (d->dst->lineterm == EP_LT_CRNL_OUT) {
+		len = xform_lineterm(d->buf, len, src->lineterm, EP_LT_RAW);
+		len = xform_crnl_out(d->buf, len, &d->lastc);
+	} else if (xform_lt_in(src->lineterm) != d->dst->lineterm) {
 		len = xform_lineterm(d->buf, len, src->lineterm, d->dst->lineterm);
+	}
 	if (len == 0) {
 		buf_release(d);
 		return -2;
@@ -1108,6 +1121,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->dst = s->ep[!i];
 		d->srcno = i + 1;
 		d->pipe[0] = d->pipe[1] = -1;
+		d->lastc = -1;
 		bool want = cfg->dir == RELAY_BOTH || (cfg->dir == RELAY_LEFT_TO_RIGHT && i == 0) ||
 			    (cfg->dir == RELAY_RIGHT_TO_LEFT && i == 1);
 		d->active = want && ep_can_read(d->src) && ep_can_write(d->dst);
@@ -1153,8 +1167,15 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 			step = d->rf->is_sock ? DEFAULT_BUFSIZE_SOCK : DEFAULT_BUFSIZE;
 		if ((d->src->flags & EPF_DGRAM) && !s->cfg.bufsize_explicit && step < DGRAM_MIN)
 			step = DGRAM_MIN;
+		/* a stream cut into datagrams: socat's 8192-byte blocks, never more than a UDP
+		 * datagram can carry (65507) */
+		if ((d->dst->flags & EPF_DGRAM) && !(d->src->flags & EPF_DGRAM) && !s->cfg.bufsize_explicit &&
+		    step > SOCAT_BUFSIZE)
+			step = SOCAT_BUFSIZE;
 		d->step = step;
-		d->bufcap = d->dst->lineterm == EP_LT_CRNL && d->src->lineterm != EP_LT_CRNL ? 2 * step + 1 : step;
+		bool grows = d->dst->lineterm == EP_LT_CRNL_OUT ||
+			     (d->dst->lineterm == EP_LT_CRNL && d->src->lineterm != EP_LT_CRNL);
+		d->bufcap = grows ? 2 * step + 1 : step;
 		if (log_enabled(LOG_D))
 			logmsg(LOG_D, "direction %s: %s path, step %zu", i ? "right to left" : "left to right",
 			       d->use_splice ? (d->direct ? "direct splice" : "pipe splice") : "buffered", step);

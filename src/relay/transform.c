@@ -33,8 +33,39 @@ static size_t expand(unsigned char *buf, size_t n, unsigned char a)
 	return n + cnt;
 }
 
+size_t xform_crnl_out(unsigned char *buf, size_t n, int *prev)
+{
+	size_t add = 0;
+	int last = *prev;
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' && last != '\r')
+			add++;
+		last = buf[i];
+	}
+	int first_prev = *prev;
+	if (n)
+		*prev = buf[n - 1];
+	if (!add)
+		return n;
+	size_t i = n, j = n + add;
+	while (i > 0) {
+		unsigned char c = buf[--i];
+		buf[--j] = c;
+		int before = i > 0 ? buf[i - 1] : first_prev;
+		if (c == '\n' && before != '\r')
+			buf[--j] = '\r';
+	}
+	return n + add;
+}
+
 size_t xform_lineterm(unsigned char *buf, size_t n, enum ep_lineterm from, enum ep_lineterm to)
 {
+	from = xform_lt_in(from);
+	if (to == EP_LT_CRNL_OUT) {
+		int prev = -1;
+		n = xform_lineterm(buf, n, from, EP_LT_RAW);
+		return xform_crnl_out(buf, n, &prev);
+	}
 	if (from == to || n == 0)
 		return n;
 	switch (from) {
@@ -62,6 +93,8 @@ size_t xform_lineterm(unsigned char *buf, size_t n, enum ep_lineterm from, enum 
 		}
 		return j;
 	}
+	case EP_LT_CRNL_OUT:
+		break;
 	}
 	return n;
 }

@@ -13,5 +13,11 @@
  *   raw->crnl: LF->CRLF      cr->crnl: CR->CRLF
  *   crnl->raw: drop CR       crnl->cr: drop CR, LF->CR */
 size_t xform_lineterm(unsigned char *buf, size_t n, enum ep_lineterm from, enum ep_lineterm to);
+/* crnl-out (nc -C): every LF not already preceded by CR becomes CRLF; nothing else changes.
+ * *prev is the last byte of the previous block of this direction (-1 at the start), kept
+ * across calls so a CR LF split between two reads stays CR LF. buf needs room for 2*n. */
+size_t xform_crnl_out(unsigned char *buf, size_t n, int *prev);
+/* The terminator an endpoint reads with / writes with (crnl-out reads raw, writes crnl-out). */
+static inline enum ep_lineterm xform_lt_in(enum ep_lineterm t) { return t == EP_LT_CRNL_OUT ? EP_LT_RAW : t; }
 
 #endif

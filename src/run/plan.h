@@ -31,6 +31,13 @@ struct plan_hooks {
 	void (*opened)(void *arg, int idx, struct endpoint *ep);
 	/* Opening address idx failed. */
 	void (*failed)(void *arg, int idx);
+	/* Address idx (a server) is bound and listening, before its first accept or datagram
+	 * (nc: "Listening on ..." only once the bind worked). */
+	void (*listening)(void *arg, int idx, const struct sockaddr *sa, socklen_t len);
+	/* A system call ("bind", "listen", "connect") failed for good while opening address idx.
+	 * When set, the engine logs its own line at info level only: the front end reports it
+	 * (nc: "nc: Address already in use"). failed() follows as usual. */
+	void (*open_error)(void *arg, int idx, const char *call, int err, const struct sockaddr *sa, socklen_t len);
 };
 
 void relay_plan_init(struct relay_plan *p);

@@ -582,6 +582,12 @@ int relay_plan_run(struct relay_plan *p)
 	for (int i = 0; i < rc.nworkers; i++)
 		loop_watch_child(rc.lp, rc.workers[i], worker_exited, &rc);
 
+	if (p->hooks) {
+		/* the address layer calls the front end's hooks directly */
+		p->xg.on_listening = p->hooks->listening;
+		p->xg.on_open_error = p->hooks->open_error;
+		p->xg.hook_arg = p->hooks_arg;
+	}
 	rc.a1.rc = &rc;
 	/* Under -u/-U a dual address needs only one of its halves (socat warns about it). */
 	for (int k = 0; k < 2; k++) {

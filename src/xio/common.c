@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,14 +27,20 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
 	bool b;
 	long long n;
 
-	/* cr and crnl: the last one given wins */
-	struct opt_value *cr = opt_take(l, OPT_CR), *crnl = opt_take(l, OPT_CRNL);
-	if (cr && crnl)
-		ep->lineterm = cr > crnl ? EP_LT_CR : EP_LT_CRNL;
-	else if (cr)
+	/* cr, crnl and crnl-out: the last one given wins */
+	struct opt_value *cr = opt_take(l, OPT_CR), *crnl = opt_take(l, OPT_CRNL), *crout = opt_take(l, OPT_CRNL_OUT);
+	if (cr && (!crnl || cr > crnl) && (!crout || cr > crout))
 		ep->lineterm = EP_LT_CR;
-	else if (crnl)
+	else if (crnl && (!crout || crnl > crout))
 		ep->lineterm = EP_LT_CRNL;
+	else if (crout)
+		ep->lineterm = EP_LT_CRNL_OUT;
+	if (opt_take_bool(l, OPT_EOF_ENDS, &b)) {
+		if (b)
+			ep->flags |= EPF_EOF_ENDS;
+		else
+			ep->flags &= ~EPF_EOF_ENDS;
+	}
 	if (opt_take_bool(l, OPT_IGNOREEOF, &b)) {
 		if (b)
 			ep->flags |= EPF_IGNOREEOF;
@@ -154,8 +161,21 @@ static bool pollable(int fd)
 	return ok;
 }
 
+/* A datagram or seqpacket socket: each read is one packet, each write one packet. */
+static bool packet_socket(int fd)
+{
+	int type = 0;
+	socklen_t tl = sizeof type;
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0)
+		return false;
+	return type == SOCK_DGRAM || type == SOCK_SEQPACKET || type == SOCK_RAW || type == SOCK_RDM;
+}
+
 void xio_classify_fds(struct endpoint *ep)
 {
+	/* inherited sockets (FD:n, STDIO on a socket) keep their packet boundaries as well */
+	if (packet_socket(ep->rfd >= 0 ? ep->rfd : ep->wfd))
+		ep->flags |= EPF_DGRAM | EPF_NOSPLICE;
 	if (ep->rfd >= 0) {
 		if (!pollable(ep->rfd))
 			ep->flags |= EPF_RNOPOLL;

@@ -83,6 +83,11 @@ struct sk {
 	bool unix_eagain;          /* UNIX connect got EAGAIN: try again on the timer */
 	double unix_deadline;
 	unsigned char *dgbuf;
+	bool announced;            /* on_listening was called */
+	/* the failed call behind the next sk_fail, for on_open_error (err 0: none) */
+	const char *fail_call;
+	int fail_err;
+	struct sa_addr fail_addr;
 };
 
 static void attempt(struct sk *s);
@@ -264,6 +269,18 @@ static void retry_cb(struct loop *lp, void *arg)
 	attempt(s);
 }
 
+/* Remember the failing call for on_open_error (the next sk_fail reports it). */
+static void set_fail(struct sk *s, const char *call, int err, const struct sockaddr *sa, socklen_t len)
+{
+	s->fail_call = call;
+	s->fail_err = err;
+	s->fail_addr.len = 0;
+	if (sa && len <= sizeof s->fail_addr.u) {
+		memcpy(&s->fail_addr.u, sa, len);
+		s->fail_addr.len = len;
+	}
+}
+
 /* A step failed with message msg: try the next resolved address, else retry after interval,
  * else give up. Messages are info while a retry remains, errors at the end. */
 static void sk_fail(struct sk *s, bool retryable, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -274,6 +291,8 @@ static void sk_fail(struct sk *s, bool retryable, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	int fail_err = s->fail_err; /* set_fail() just before: reported through on_open_error */
+	s->fail_err = 0;
 	close_fd(s);
 	if (s->timer) {
 		loop_timer_cancel(s->op->loop, s->timer);
@@ -295,8 +314,13 @@ static void sk_fail(struct sk *s, bool retryable, const char *fmt, ...)
 		if (s->timer)
 			return;
 	}
-	if (msg[0])
+	const struct xio_globals *g = s->op->g;
+	if (fail_err && g && g->on_open_error) {
+		INFO("%s", msg);
+		g->on_open_error(g->hook_arg, s->op->index, s->fail_call, fail_err, &s->fail_addr.u.sa, s->fail_addr.len);
+	} else if (msg[0]) {
 		ERR("%s", msg);
+	}
 	finish_fail(s, 1);
 }
 
@@ -612,6 +636,7 @@ static int do_bind(struct sk *s, const struct sockaddr *sa, socklen_t len)
 	char msg[800];
 	snprintf(msg, sizeof msg, "bind(%d, {%s}, %u): %s%s", s->fd, sainfo(sa, len, b, sizeof b), (unsigned)len,
 		 strerror(e), hint);
+	set_fail(s, "bind", e, sa, len);
 	sk_fail(s, true, "%s", msg);
 	return -1;
 }
@@ -745,6 +770,7 @@ static void connect_timeout_cb(struct loop *lp, void *arg)
 	s->timer = NULL;
 	char b[300];
 	struct sa_addr *p = &s->rq.peers.a[s->cand];
+	set_fail(s, "connect", ETIMEDOUT, &p->u.sa, p->len);
 	sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b), (unsigned)p->len,
 		strerror(ETIMEDOUT));
 }
@@ -763,6 +789,7 @@ static void connect_ready_cb(struct loop *lp, int fd, uint32_t events, void *arg
 	if (err) {
 		char b[300];
 		struct sa_addr *p = &s->rq.peers.a[s->cand];
+		set_fail(s, "connect", err, &p->u.sa, p->len);
 		sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b),
 			(unsigned)p->len, strerror(err));
 		return;
@@ -1090,7 +1117,9 @@ static int server_setup(struct sk *s)
 				return -1;
 			}
 			if (listen(fd, s->backlog) < 0) {
-				sk_fail(s, true, "listen(%d, %d): %s", fd, s->backlog, strerror(errno));
+				int e = errno;
+				set_fail(s, "listen", e, &s->rq.local.u.sa, s->rq.local.len);
+				sk_fail(s, true, "listen(%d, %d): %s", fd, s->backlog, strerror(e));
 				return -1;
 			}
 			apply(s, PH_LISTEN, fd, NULL, &rc);
@@ -1123,6 +1152,11 @@ static int server_setup(struct sk *s)
 	if (s->have_conn_tmpl)
 		opt_list_free(&s->conn_tmpl);
 	s->have_conn_tmpl = list_dup(&op->opts, &s->conn_tmpl) == 0;
+	const struct xio_globals *g = op->g;
+	if (!s->announced && g && g->on_listening) {
+		s->announced = true;
+		g->on_listening(g->hook_arg, op->index, &la.sa, ll);
+	}
 	s->listening = true;
 	update_polling(s);
 	if (!s->polling && !s->paused_children) {

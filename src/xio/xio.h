@@ -28,6 +28,15 @@ struct xio_globals {
 	bool nogroupcheck;      /* -g */
 	bool classic_fork;      /* --fork-process: a process per connection, as socat */
 	int workers;            /* --workers N: SO_REUSEPORT listener processes */
+	/* Front-end notifications (the runner fills them from the plan's hooks; NULL: none).
+	 * on_listening: a server address (index 1 or 2) is bound (and listening), once, before
+	 * its first accept or datagram. on_open_error: a system call (call = "bind", "listen",
+	 * "connect") failed for good while opening; when set, the engine logs its own error
+	 * line at info level only and the front end reports the failure in its own words. */
+	void (*on_listening)(void *arg, int index, const struct sockaddr *sa, socklen_t len);
+	void (*on_open_error)(void *arg, int index, const char *call, int err, const struct sockaddr *sa,
+			      socklen_t len);
+	void *hook_arg;
 };
 
 struct xio_open;
