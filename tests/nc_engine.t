@@ -152,5 +152,29 @@ for tool in "$NC" nc.openbsd; do
 	is "$(tr ' ' '\n' <"$T_TMP/sizes" | sort -n | awk '{ t += $1; m = $1 } END { print t, m }')" "$want" \
 		"$tool -u: one datagram per read (duct: at most 8192 bytes each)"
 done
+# 7. peer lists in the listener, before a byte is read or address 2 is opened
+P=$(free_port)
+bg $DUCT ncat -l "$P" --keep-open --deny 10.0.0.0/8,127.0.0.1 --sh-exec "touch $T_TMP/ran; echo hi" 2>"$T_TMP/deny.err"; K=$BG_PID
+wait_for 5 tcp_listening "$P"
+got=$(run_to 5 $NC 127.0.0.1 "$P" </dev/null)
+wait_for 2 grep -q denied "$T_TMP/deny.err"
+is "$got|$(cat "$T_TMP/deny.err")" "|Ncat: New connection denied: not allowed" "ncat --deny: refused in ncat's words, nothing sent"
+ok $([ ! -e "$T_TMP/ran" ]; echo $?) "--deny: the --sh-exec command never ran for the refused peer"
+kill_group "$K"
+printf '# trusted\n10.1.2.3-9\n127.0.0.0/8 # loopback\n' >"$T_TMP/allow.txt"
+P=$(free_port)
+bg $DUCT ncat -l "$P" --keep-open --allowfile "$T_TMP/allow.txt" --sh-exec 'echo hi'; K=$BG_PID
+wait_for 5 tcp_listening "$P"
+is "$(run_to 5 $NC 127.0.0.1 "$P" </dev/null)" "hi" "--allowfile (comments, a span, a network): served"
+kill_group "$K"
+P=$(free_port)
+bg $DUCT TCP4-LISTEN:"$P",fork,allow='10.0.0.0/8|192.168.0.0/16' SYSTEM:'echo hi' 2>"$T_TMP/allow.err"; K=$BG_PID
+wait_for 5 tcp_listening "$P"
+is "$(run_to 5 $DUCT -u TCP:127.0.0.1:"$P" STDOUT 2>/dev/null)" "" "relay face allow=: a peer outside the list gets nothing"
+like "$(cat "$T_TMP/allow.err")" "W refusing connection from AF=2 127\.0\.0\.1:[0-9]+ due to allow list" "... and is logged as refused"
+kill_group "$K"
+cap 5 $DUCT TCP4-LISTEN:0,deny=300.1.2.3/8 STDIO
+like "$ERR" "E .*300\.1\.2\.3" "deny= with a bad network: an error naming it"
+
 exec 7>&-
 done_testing

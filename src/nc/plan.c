@@ -97,97 +97,6 @@ struct nc_run {
 
 static void listen_message(const struct nc_opts *o, const char *port);
 
-/* --allow/--deny: Nmap-style host specs, simplified: an address, a CIDR network, a last-octet
- * range "10.0.0.1-5", or a name (resolved). */
-static bool spec_match(const char *spec, const struct sockaddr *sa, socklen_t len)
-{
-	char ip[INET6_ADDRSTRLEN + 8];
-	nc_numeric_host(sa, len, ip, sizeof ip);
-	if (!strncmp(ip, "::ffff:", 7) && strchr(ip + 7, '.'))
-		memmove(ip, ip + 7, strlen(ip + 7) + 1);
-	char s[256];
-	snprintf(s, sizeof s, "%s", spec);
-	char *slash = strchr(s, '/');
-	if (slash) {
-		*slash = '\0';
-		int bits = atoi(slash + 1);
-		unsigned char a[16], m[16];
-		int fam = strchr(s, ':') ? AF_INET6 : AF_INET;
-		if (inet_pton(fam, s, a) != 1 || inet_pton(fam, ip, m) != 1)
-			return false;
-		int nbytes = fam == AF_INET ? 4 : 16;
-		for (int i = 0; i < nbytes; i++) {
-			int bb = bits - i * 8;
-			unsigned char mask = bb >= 8 ? 0xff : bb <= 0 ? 0 : (unsigned char)(0xff << (8 - bb));
-			if ((a[i] & mask) != (m[i] & mask))
-				return false;
-		}
-		return true;
-	}
-	char *dash = strrchr(s, '-');
-	char *dot = strrchr(s, '.');
-	if (dash && dot && dash > dot) {
-		*dash = '\0';
-		int lo = atoi(dot + 1), hi = atoi(dash + 1);
-		const char *ipdot = strrchr(ip, '.');
-		if (!ipdot || (size_t)(ipdot - ip) != (size_t)(dot - s) || strncmp(ip, s, (size_t)(dot - s)))
-			return false;
-		int last = atoi(ipdot + 1);
-		return last >= lo && last <= hi;
-	}
-	if (!strcmp(s, ip))
-		return true;
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
-	if (getaddrinfo(s, NULL, &hints, &res))
-		return false;
-	bool hit = false;
-	for (struct addrinfo *ai = res; ai && !hit; ai = ai->ai_next) {
-		char rip[INET6_ADDRSTRLEN + 8];
-		nc_numeric_host(ai->ai_addr, ai->ai_addrlen, rip, sizeof rip);
-		hit = !strcmp(rip, ip);
-	}
-	freeaddrinfo(res);
-	return hit;
-}
-
-static bool list_match(const char *const *list, size_t n, const char *file, const struct sockaddr *sa, socklen_t len)
-{
-	for (size_t i = 0; i < n; i++) {
-		char tmp[1024];
-		snprintf(tmp, sizeof tmp, "%s", list[i]);
-		for (char *save = NULL, *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			if (spec_match(t, sa, len))
-				return true;
-	}
-	if (file) {
-		FILE *f = fopen(file, "r");
-		char line[512];
-		bool hit = false;
-		while (f && !hit && fgets(line, sizeof line, f)) {
-			line[strcspn(line, "#\r\n \t")] = '\0';
-			if (line[0])
-				hit = spec_match(line, sa, len);
-		}
-		if (f)
-			fclose(f);
-		return hit;
-	}
-	return false;
-}
-
-static bool access_allowed(const struct nc_opts *o, const struct sockaddr *sa, socklen_t len)
-{
-	bool have_allow = o->nallow || o->allowfile;
-	bool have_deny = o->ndeny || o->denyfile;
-	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
-		return true;
-	if (have_allow)
-		return list_match(o->allow, o->nallow, o->allowfile, sa, len);
-	if (have_deny)
-		return !list_match(o->deny, o->ndeny, o->denyfile, sa, len);
-	return true;
-}
-
 static void hook_opened(void *arg, int idx, struct endpoint *ep)
 {
 	struct nc_run *r = arg;
@@ -199,13 +108,6 @@ static void hook_opened(void *arg, int idx, struct endpoint *ep)
 	socklen_t sl = sizeof ss;
 	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
 		return;
-	if (!access_allowed(o, (struct sockaddr *)&ss, sl)) {
-		/* Refused: the session sees EOF at once and ends; a keep-open listener goes on. */
-		nc_note(o, "New connection denied: not allowed");
-		shutdown(fd, SHUT_RDWR);
-		r->denied++;
-		return;
-	}
 	if (!o->verbose || ss.ss_family == AF_UNIX)
 		return;
 	char ip[INET6_ADDRSTRLEN + 8];
@@ -261,9 +163,50 @@ static void hook_open_error(void *arg, int idx, const char *call, int err, const
 	}
 }
 
+/* --allow/--deny refused a peer: the listener closed it before reading a byte. */
+static void hook_refused(void *arg, int idx, const struct sockaddr *sa, socklen_t len, const char *why)
+{
+	struct nc_run *r = arg;
+	(void)idx;
+	(void)sa;
+	(void)len;
+	if (!strcmp(why, "allow") || !strcmp(why, "deny")) {
+		nc_note(r->o, "New connection denied: not allowed");
+		r->denied++;
+	}
+}
+
 static const struct plan_hooks nc_hooks = {
 	.opened = hook_opened, .listening = hook_listening, .open_error = hook_open_error,
+	.refused = hook_refused,
 };
+
+/* --allow/--allowfile/--deny/--denyfile: the listener's allow=/deny= peer lists. */
+static void ab_peer_lists(struct abuf *b, const struct nc_opts *o)
+{
+	const char *const *lists[2] = { o->allow, o->deny };
+	const size_t counts[2] = { o->nallow, o->ndeny };
+	const char *files[2] = { o->allowfile, o->denyfile };
+	static const char *const names[2] = { "allow", "deny" };
+	for (int k = 0; k < 2; k++) {
+		if (counts[k]) {
+			ab_add(b, ",%s=", names[k]);
+			for (size_t i = 0; i < counts[k]; i++) {
+				char item[1024];
+				snprintf(item, sizeof item, "%s", lists[k][i]);
+				for (char *c = item; *c; c++)
+					if (*c == ',')
+						*c = '|';
+				ab_add(b, "%s", i ? "|" : "");
+				ab_esc(b, item);
+			}
+		}
+		if (files[k]) {
+			ab_add(b, ",%s-file=", names[k]);
+			ab_esc(b, files[k]);
+		}
+	}
+}
 
 /* The local side: stdio, or the program of -e/-c/--exec/--sh-exec. */
 static void local_addr(struct abuf *b, const struct nc_opts *o, bool ignoreeof)
@@ -583,6 +526,8 @@ int nc_run(const struct nc_opts *o)
 		 * terminal) still open; a program (-e/-c) decides for itself */
 		if (!o->exec_prog && !o->sh_cmd)
 			ab_add(&net, ",eof-ends");
+		if (!o->unix_sock)
+			ab_peer_lists(&net, o);
 		if (net.overflow || loc.overflow) {
 			nc_err(o, "argument too long");
 			return 1;

@@ -8,6 +8,12 @@ static const char *const al_interval[] = { "intervall", NULL };
 static const char *const al_max_children[] = { "maxchildren", NULL };
 
 const struct opt_def opt_rows_listen[] = {
+	{ .name = "allow", .aliases = NULL, .type = OT_STRING, .groups = G(RANGE),
+	  .phase = PH_ACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_ALLOW,
+	  .help = "accept only peers in these networks, separated by | (duct; ncat --allow)" },
+	{ .name = "allow-file", .aliases = NULL, .type = OT_STRING, .groups = G(RANGE),
+	  .phase = PH_ACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_ALLOW_FILE,
+	  .help = "accept only peers in the networks listed in this file (duct; ncat --allowfile)" },
 	{ .name = "accept-timeout", .aliases = al_accept_timeout, .type = OT_TIMEVAL, .groups = G(LISTEN),
 	  .phase = PH_LISTEN, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_ACCEPT_TIMEOUT,
 	  .help = "give up waiting for a client after this many seconds" },
@@ -17,6 +23,12 @@ const struct opt_def opt_rows_listen[] = {
 	{ .name = "children-shutup", .aliases = NULL, .type = OT_INT, .groups = G(CHILD),
 	  .phase = PH_PASTACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_CHILDREN_SHUTUP,
 	  .help = "lower the log severity of child processes by this many levels" },
+	{ .name = "deny", .aliases = NULL, .type = OT_STRING, .groups = G(RANGE),
+	  .phase = PH_ACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_DENY,
+	  .help = "refuse peers in these networks, separated by | (duct; ncat --deny)" },
+	{ .name = "deny-file", .aliases = NULL, .type = OT_STRING, .groups = G(RANGE),
+	  .phase = PH_ACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_DENY_FILE,
+	  .help = "refuse peers in the networks listed in this file (duct; ncat --denyfile)" },
 	{ .name = "forever", .aliases = NULL, .type = OT_BOOL, .groups = G(RETRY),
 	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_FOREVER,
 	  .help = "retry without limit" },

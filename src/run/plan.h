@@ -38,6 +38,9 @@ struct plan_hooks {
 	 * When set, the engine logs its own line at info level only: the front end reports it
 	 * (nc: "nc: Address already in use"). failed() follows as usual. */
 	void (*open_error)(void *arg, int idx, const char *call, int err, const struct sockaddr *sa, socklen_t len);
+	/* A listener of address idx turned a peer away before reading a byte (range=, allow=,
+	 * deny=, ...): why is "range", "allow", "deny", "sourceport" or "lowport". */
+	void (*refused)(void *arg, int idx, const struct sockaddr *sa, socklen_t len, const char *why);
 };
 
 void relay_plan_init(struct relay_plan *p);

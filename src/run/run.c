@@ -586,6 +586,7 @@ int relay_plan_run(struct relay_plan *p)
 		/* the address layer calls the front end's hooks directly */
 		p->xg.on_listening = p->hooks->listening;
 		p->xg.on_open_error = p->hooks->open_error;
+		p->xg.on_refused = p->hooks->refused;
 		p->xg.hook_arg = p->hooks_arg;
 	}
 	rc.a1.rc = &rc;

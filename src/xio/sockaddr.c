@@ -601,3 +601,98 @@ const char *sa_family_name(int family)
 	default: return "socket";
 	}
 }
+
+/* ---- peer lists ---- */
+
+static int rl_push(struct sa_rangelist *l, const struct sa_range *r)
+{
+	struct sa_range *n = realloc(l->r, (l->n + 1) * sizeof *n);
+	if (!n)
+		return -1;
+	l->r = n;
+	l->r[l->n++] = *r;
+	return 0;
+}
+
+/* One element: a range, or "a.b.c.x-y" (each address of the span). */
+static int rl_add_one(struct sa_rangelist *l, const char *item, char *err, size_t errlen)
+{
+	struct sa_range r;
+	const char *dash = strrchr(item, '-'), *dot = strrchr(item, '.');
+	unsigned a, b, c, lo, hi;
+	char tail;
+	if (dash && dot && dash > dot && sscanf(item, "%u.%u.%u.%u-%u%c", &a, &b, &c, &lo, &hi, &tail) == 5) {
+		if (a > 255 || b > 255 || c > 255 || lo > 255 || hi > 255 || lo > hi) {
+			SETERR("peer list: bad address span \"%s\"", item);
+			return -1;
+		}
+		for (unsigned x = lo; x <= hi; x++) {
+			char one[32];
+			snprintf(one, sizeof one, "%u.%u.%u.%u", a, b, c, x);
+			if (sa_range_parse(one, AF_INET, &r, err, errlen) < 0 || rl_push(l, &r) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (sa_range_parse(item, AF_UNSPEC, &r, err, errlen) < 0)
+		return -1;
+	if (rl_push(l, &r) < 0) {
+		SETERR("peer list: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int sa_rangelist_add(struct sa_rangelist *l, const char *text, char *err, size_t errlen)
+{
+	char *copy = strdup(text ? text : "");
+	if (!copy) {
+		SETERR("peer list: out of memory");
+		return -1;
+	}
+	int rc = 0, items = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, "|, \t\r\n", &save); t && rc == 0; t = strtok_r(NULL, "|, \t\r\n", &save)) {
+		rc = rl_add_one(l, t, err, errlen);
+		items++;
+	}
+	free(copy);
+	if (rc == 0 && !items) {
+		SETERR("peer list: no network given");
+		return -1;
+	}
+	return rc;
+}
+
+int sa_rangelist_load(struct sa_rangelist *l, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		SETERR("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	int rc = 0;
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "#\r\n")] = '\0';
+		if (line[strspn(line, " \t")])
+			rc = sa_rangelist_add(l, line, err, errlen);
+	}
+	fclose(f);
+	return rc;
+}
+
+bool sa_rangelist_match(const struct sa_rangelist *l, const struct sockaddr *sa, socklen_t len)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (sa_range_match(&l->r[i], sa, len))
+			return true;
+	return false;
+}
+
+void sa_rangelist_free(struct sa_rangelist *l)
+{
+	free(l->r);
+	l->r = NULL;
+	l->n = 0;
+}

@@ -81,6 +81,18 @@ struct sa_range {
 int sa_range_parse(const char *text, int family_hint, struct sa_range *r, char *err, size_t errlen);
 bool sa_range_match(const struct sa_range *r, const struct sockaddr *sa, socklen_t len);
 
+/* Peer lists (allow=, deny=, allow-file=, deny-file=): any number of ranges as above, plus
+ * IPv4 last-octet spans "10.0.0.1-5" (Nmap style), separated by '|', ',' or white space; in
+ * files one or more per line, '#' starts a comment. */
+struct sa_rangelist {
+	struct sa_range *r;
+	size_t n;
+};
+int sa_rangelist_add(struct sa_rangelist *l, const char *text, char *err, size_t errlen);
+int sa_rangelist_load(struct sa_rangelist *l, const char *path, char *err, size_t errlen);
+bool sa_rangelist_match(const struct sa_rangelist *l, const struct sockaddr *sa, socklen_t len);
+void sa_rangelist_free(struct sa_rangelist *l);
+
 /* Port of an IP socket address (host order), -1 for other families. */
 int sa_port(const struct sockaddr *sa, socklen_t len);
 /* Set the port of an IP socket address. */

@@ -58,6 +58,7 @@ struct sk {
 	bool lowport;
 	bool has_range;
 	struct sa_range range;
+	struct sa_rangelist allow, deny; /* allow=/allow-file=, deny=/deny-file= (n == 0: none) */
 	bool fork;
 	long long retries;
 	bool forever;
@@ -217,6 +218,8 @@ static void sk_free(struct sk *s)
 	free(s->tempname_tmpl);
 	free(s->client_path);
 	free(s->dgbuf);
+	sa_rangelist_free(&s->allow);
+	sa_rangelist_free(&s->deny);
 	free(s);
 }
 
@@ -1030,22 +1033,32 @@ static void arm_accept_timeout(struct sk *s)
 	s->atimer = loop_timer_add(s->op->loop, s->accept_timeout, accept_timeout_cb, s);
 }
 
-static bool server_peer_ok(struct sk *s, const struct sockaddr *sa, socklen_t len, const char *what)
+static bool refuse(struct sk *s, const struct sockaddr *sa, socklen_t len, const char *what, const char *why,
+		   const char *text)
 {
 	char b[300];
-	if (s->has_range && !sa_range_match(&s->range, sa, len)) {
-		WARN("refusing %s from %s due to range option", what, sainfo(sa, len, b, sizeof b));
-		return false;
-	}
+	WARN("refusing %s from %s due to %s", what, sainfo(sa, len, b, sizeof b), text);
+	const struct xio_globals *g = s->op->g;
+	if (g && g->on_refused)
+		g->on_refused(g->hook_arg, s->op->index, sa, len, why);
+	return false;
+}
+
+static bool server_peer_ok(struct sk *s, const struct sockaddr *sa, socklen_t len, const char *what)
+{
+	if (s->has_range && !sa_range_match(&s->range, sa, len))
+		return refuse(s, sa, len, what, "range", "range option");
+	/* allow= wins over deny= (ncat); peers that aren't IP (UNIX) are not filtered */
+	bool ip = sa->sa_family == AF_INET || sa->sa_family == AF_INET6;
+	if (ip && s->allow.n && !sa_rangelist_match(&s->allow, sa, len))
+		return refuse(s, sa, len, what, "allow", "allow list");
+	if (ip && !s->allow.n && s->deny.n && sa_rangelist_match(&s->deny, sa, len))
+		return refuse(s, sa, len, what, "deny", "deny list");
 	int port = sa_port(sa, len);
-	if (s->sourceport >= 0 && port >= 0 && port != s->sourceport) {
-		WARN("refusing %s from %s due to wrong sourceport", what, sainfo(sa, len, b, sizeof b));
-		return false;
-	}
-	if (s->lowport && port >= 1024) {
-		WARN("refusing %s from %s due to lowport option", what, sainfo(sa, len, b, sizeof b));
-		return false;
-	}
+	if (s->sourceport >= 0 && port >= 0 && port != s->sourceport)
+		return refuse(s, sa, len, what, "sourceport", "wrong sourceport");
+	if (s->lowport && port >= 1024)
+		return refuse(s, sa, len, what, "lowport", "lowport option");
 	return true;
 }
 
@@ -1730,6 +1743,20 @@ static int take_common(struct sk *s)
 			return -1;
 		}
 		s->has_range = true;
+	}
+	static const struct { enum opt_id id; bool file, deny; } lists[] = {
+		{ OPT_ALLOW, false, false }, { OPT_ALLOW_FILE, true, false },
+		{ OPT_DENY, false, true }, { OPT_DENY_FILE, true, true },
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		struct sa_rangelist *rl = lists[i].deny ? &s->deny : &s->allow;
+		if (!opt_take_str(l, lists[i].id, &str) || !str)
+			continue;
+		int r = lists[i].file ? sa_rangelist_load(rl, str, err, sizeof err) : sa_rangelist_add(rl, str, err, sizeof err);
+		if (r < 0) {
+			sk_addr_error(op, "%s", err);
+			return -1;
+		}
 	}
 	if (opt_take_bool(l, OPT_FORK, &b))
 		s->fork = b;

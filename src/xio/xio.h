@@ -36,6 +36,9 @@ struct xio_globals {
 	void (*on_listening)(void *arg, int index, const struct sockaddr *sa, socklen_t len);
 	void (*on_open_error)(void *arg, int index, const char *call, int err, const struct sockaddr *sa,
 			      socklen_t len);
+	/* on_refused: a listener turned a peer away (range, allow/deny lists, sourceport,
+	 * lowport); why names the rule. The engine's own line is a warning. */
+	void (*on_refused)(void *arg, int index, const struct sockaddr *sa, socklen_t len, const char *why);
 	void *hook_arg;
 };
 

@@ -196,6 +196,25 @@ int main(void)
 		tap_ok(sa_range_parse("", AF_UNSPEC, &rg, err, sizeof err) < 0, "empty range refused");
 		tap_ok(sa_range_parse("[::1", AF_UNSPEC, &rg, err, sizeof err) < 0, "unbalanced bracket refused");
 	}
+	{
+		/* peer lists: several networks, spans, and the separators */
+		struct sa_rangelist rl = { 0 };
+		tap_ok(sa_rangelist_add(&rl, "10.0.0.0/8|192.168.1.5-7, [::1]", err, sizeof err) == 0 && rl.n == 5,
+		       "peer list: network, 3-address span, v6 address");
+		l.n = 0;
+		const char *probe[] = { "10.9.8.7", "192.168.1.6", "192.168.1.8", "::1", "127.0.0.1" };
+		const bool want[] = { true, true, false, true, false };
+		for (int i = 0; i < 5; i++) {
+			l.n = 0;
+			sa_resolve(probe[i], "1", AF_UNSPEC, 4, 0, 0, SA_NUMERIC, &l, err, sizeof err);
+			tap_ok(l.n && sa_rangelist_match(&rl, &l.a[0].u.sa, l.a[0].len) == want[i], "peer list %s %s", probe[i],
+			       want[i] ? "matches" : "does not match");
+			sa_list_free(&l);
+		}
+		tap_ok(sa_rangelist_add(&rl, "1.2.3.9-4", err, sizeof err) < 0, "peer list: reversed span refused");
+		tap_ok(sa_rangelist_add(&rl, " | ", err, sizeof err) < 0, "peer list: empty list refused");
+		sa_rangelist_free(&rl);
+	}
 
 	/* env text */
 	sa_resolve("[::1]", "80", AF_UNSPEC, 4, SOCK_STREAM, 0, 0, &l, err, sizeof err);
