@@ -57,10 +57,17 @@ man-update: $(BUILD)/tests/gen_man
 check: all unit
 	DUCT=$(abspath $(BUILD)/duct) UNIT_DIR=$(abspath $(BUILD)/tests) prove -j2 -f tests/*.t
 
+# Leak detection stays off for the whole suite: like socat, duct leaves what lives until exit
+# (a listener's option templates, the parsed plan) to exit(), and error paths exit without
+# unwinding; LeakSanitizer would flag each. Leaks that matter are checked where they matter:
+# every fuzz target runs with LeakSanitizer per input (make fuzz-smoke), tests/fault_sessions.t
+# checks that 1,000 more sessions grow neither fds nor RSS, and valgrind memcheck runs a
+# subset (tests/fault_valgrind.t). `make asan ASAN_RUN_OPTIONS=detect_leaks=1:...` to look.
+ASAN_RUN_OPTIONS ?= detect_leaks=0:abort_on_error=1
 asan:
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-pie -Wl,-z,relro,-z,now -fsanitize=address,undefined" HARDEN="-fstack-protector-strong -fPIE" all unit
-	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=$(ASAN_RUN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
 	    DUCT=$(abspath build-asan/duct) UNIT_DIR=$(abspath build-asan/tests) prove -j2 -f tests/*.t
 
 # ---- fuzzing (issue 8) -------------------------------------------------------------------

@@ -190,8 +190,13 @@ static int compile_host(const struct ss_filter *f, struct bc *out, int code)
 	int len = 4 + (int)sizeof(struct inet_diag_hostcond) + alen;
 	*out = bc_alloc(len);
 	put_op(out->p, code, len, len + 4);
-	struct inet_diag_hostcond hc = { .family = (unsigned char)h->family, .prefix_len = (unsigned char)h->bitlen,
-	                                 .port = (int)h->port };
+	/* memset, not an initializer: the struct has padding after prefix_len, and those bytes go
+	 * to the kernel (valgrind: "sendto(msg) points to uninitialised byte(s)") */
+	struct inet_diag_hostcond hc;
+	memset(&hc, 0, sizeof hc);
+	hc.family = (unsigned char)h->family;
+	hc.prefix_len = (unsigned char)h->bitlen;
+	hc.port = (int)h->port;
 	memcpy(out->p + 4, &hc, sizeof hc);
 	memcpy(out->p + 4 + sizeof hc, h->data, (size_t)alen);
 	return 0;

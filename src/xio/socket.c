@@ -79,6 +79,8 @@ struct sk {
 	bool in_open;
 	bool sync_failed;
 	bool path_created;         /* we bound rq.path: ours to remove */
+	dev_t path_dev;            /* ... the socket file we made there (removed only if still it) */
+	ino_t path_ino;
 	char *client_path;         /* UNIX client bound to this path (removed at close) */
 	struct guard *guards;      /* callers on the stack that must learn when s is freed */
 	bool unix_eagain;          /* UNIX connect got EAGAIN: try again on the timer */
@@ -172,6 +174,23 @@ static bool is_dgram_type(int type)
 	       type == SOCK_RDM;
 }
 
+/* Remove the socket file we bound, but only while it is still that socket: if the path now
+ * names something else (replaced by another file, a symlink), it is not ours to delete. */
+static void unlink_own_socket(struct sk *s)
+{
+	struct stat st;
+	if (lstat(s->rq.path, &st) < 0)
+		return;
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != s->path_dev || st.st_ino != s->path_ino) {
+		WARN("not removing \"%s\": it is no longer the socket file created here", s->rq.path);
+		return;
+	}
+	if (unlink(s->rq.path) < 0 && errno != ENOENT)
+		WARN("unlink(\"%s\"): %s", s->rq.path, strerror(errno));
+	else
+		INFO("unlink(\"%s\")", s->rq.path);
+}
+
 static void close_fd(struct sk *s)
 {
 	if (s->fd < 0)
@@ -238,12 +257,8 @@ static void sk_destroy(struct sk *s)
 	} else {
 		cancel_timers(s);
 		close_fd(s);
-		if (s->path_created && s->rq.unlink_close && s->rq.path && !s->rq.abstract) {
-			if (unlink(s->rq.path) < 0 && errno != ENOENT)
-				WARN("unlink(\"%s\"): %s", s->rq.path, strerror(errno));
-			else
-				INFO("unlink(\"%s\")", s->rq.path);
-		}
+		if (s->path_created && s->rq.unlink_close && s->rq.path && !s->rq.abstract)
+			unlink_own_socket(s);
 		if (s->client_path)
 			unlink(s->client_path);
 	}
@@ -1112,8 +1127,14 @@ static int server_setup(struct sk *s)
 			if (getsockname(fd, &got.u.sa, &got.len) == 0 && got.len <= sizeof got.u)
 				s->rq.local = got;
 		}
-		if (path)
+		if (path) {
+			struct stat pst;
 			s->path_created = true;
+			if (lstat(path, &pst) == 0) {
+				s->path_dev = pst.st_dev;
+				s->path_ino = pst.st_ino;
+			}
+		}
 		if (path)
 			apply(s, PH_FD, fd, path, &rc);
 		apply(s, PH_PASTBIND, fd, NULL, &rc);
@@ -1267,7 +1288,7 @@ static bool serve_conn(struct sk *s, int c, const union sockaddr_any *pa, sockle
 		}
 		close_fd(s);
 		if (s->path_created && s->rq.unlink_close && !op->is_child_session && s->rq.path) {
-			unlink(s->rq.path);
+			unlink_own_socket(s);
 			s->path_created = false;
 		}
 		hand_over(s, ep, false);
