@@ -21,7 +21,9 @@ static size_t render_text(char *dst, size_t cap, const char *text)
 	if (cap < 8)
 		return 0;
 	cap -= 3; /* keep room for "..." */
-	for (i = 0; text[i] && i < ERR_TEXT_MAX; i++) {
+	/* cppcheck follows a caller's "" and thinks text has 1 byte; the NUL test stops at it */
+	/* cppcheck-suppress arrayIndexOutOfBoundsCond */
+	for (i = 0; i < ERR_TEXT_MAX && text[i]; i++) {
 		unsigned char c = (unsigned char)text[i];
 		if (c < 0x20 || c == 0x7f) {
 			if (o + 5 >= cap)
@@ -33,6 +35,8 @@ static size_t render_text(char *dst, size_t cap, const char *text)
 			dst[o++] = (char)c;
 		}
 	}
+	/* text[i] is inside the string: the loop stopped at its NUL or before it */
+	/* cppcheck-suppress arrayIndexOutOfBounds */
 	if (text[i]) {
 		memcpy(dst + o, "...", 3);
 		o += 3;

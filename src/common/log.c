@@ -30,7 +30,7 @@ void log_set_progname(const char *name)
 		name = slash + 1;
 	snprintf(progname, sizeof progname, "%s", name);
 	size_t i;
-	for (i = 0; progname[i] && i < sizeof envprefix - 1; i++) {
+	for (i = 0; i < sizeof envprefix - 1 && progname[i]; i++) {
 		char c = progname[i];
 		envprefix[i] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : (c == '-' || c == '.') ? '_' : c;
 	}

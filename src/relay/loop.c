@@ -278,7 +278,8 @@ static void heap_remove(struct loop *lp, size_t i)
 
 struct loop_timer *loop_timer_add(struct loop *lp, double seconds, loop_timer_fn fn, void *arg)
 {
-	if (grow((void **)&lp->heap, &lp->heapcap, lp->nheap + 1, sizeof *lp->heap) < 0)
+	/* the heap is an array of pointers: its element size is a pointer's */
+	if (grow((void **)&lp->heap, &lp->heapcap, lp->nheap + 1, sizeof *lp->heap) < 0) // NOLINT(bugprone-sizeof-expression)
 		return NULL;
 	struct loop_timer *t = lp->free_timers;
 	if (t)

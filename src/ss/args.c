@@ -212,7 +212,7 @@ static long scan_state(const char *st)
 		return SS_ALL & ~((1u << SS_SYN_RECV) | (1u << SS_TIME_WAIT));
 	for (int i = 0; i < SS_MAX; i++)
 		if (!strcasecmp(st, names[i]))
-			return 1l << i;
+			return 1L << i;
 	fprintf(stderr, "ss: wrong state name: %s\n", st);
 	return -1;
 }
