@@ -40,6 +40,7 @@ for t in ts: t.join()
 print(ok[0])
 for b in bad[:5]: print(b, file=sys.stderr)
 PY
+ASAN_BUILD=$(readelf --dyn-syms -W "$DUCT" 2>/dev/null | grep -m1 -o __asan_init)
 nfd() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 zombies() { ps -o stat= --ppid "$1" 2>/dev/null | grep -c Z; }
 warm() { printf 'w\n' | timeout -k 2 10 "$DUCT" - TCP:127.0.0.1:$1 2>/dev/null; }
@@ -74,7 +75,9 @@ run_case() { # run_case DESC SESSIONS FORWARDER-OPTIONS... (the forwarder's addr
 	is "$(zombies "$P")" 0 "$desc: no zombie under the forwarder"
 	is "$(zombies "$BE")" 0 "$desc: no zombie under the echo server"
 	unlike "$(cat "$T_TMP/ef")" " E |runtime error|AddressSanitizer" "$desc: no error in the forwarder's log"
-	if [ -n "${RSS_CHECK:-}" ]; then
+	if [ -n "${RSS_CHECK:-}" ] && [ -n "$ASAN_BUILD" ]; then
+		skip "RSS over more sessions: a sanitizer build (ASan's quarantine keeps freed memory)"
+	elif [ -n "${RSS_CHECK:-}" ]; then
 		# a second batch must not grow the forwarder's memory: a leak of 1 kB per session
 		# would show as 1 MB here (the first batch set the allocator's high-water mark)
 		local r1 r2
