@@ -581,10 +581,10 @@ static ssize_t fill_buf(struct dir *d)
 	struct session *s = d->s;
 	struct endpoint *src = d->src;
 	bool from_pipe = d->pipelen > 0; /* leftovers of the splice path */
-	if ((!from_pipe && !rready(d)) || (!d->wf->w && !d->wf->nopoll)) {
-		buf_release(d); /* nothing in flight: an idle session holds no buffer */
+	if (!from_pipe && !rready(d))
 		return -1;
-	}
+	if (!d->wf->w && !d->wf->nopoll)
+		return -1;
 	if (!d->buf) {
 		d->buf = buf_get(d->bufcap);
 		if (!d->buf) {
@@ -1176,13 +1176,6 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->stream = !((d->src->flags | d->dst->flags) & EPF_DGRAM);
 		d->use_splice = !need_buffered(s, d);
 		d->direct = d->use_splice && (d->rf->is_pipe || d->wf->is_pipe);
-		if (d->direct && !s->cfg.bufsize_explicit) {
-			/* pipe -> pipe/socket: a bigger pipe means fewer wakeups per byte */
-			if (d->rf->is_pipe && fcntl(d->rf->fd, F_GETPIPE_SZ) < (int)PIPE_SIZE)
-				(void)fcntl(d->rf->fd, F_SETPIPE_SZ, (int)PIPE_SIZE);
-			if (d->wf->is_pipe && fcntl(d->wf->fd, F_GETPIPE_SZ) < (int)PIPE_SIZE)
-				(void)fcntl(d->wf->fd, F_SETPIPE_SZ, (int)PIPE_SIZE);
-		}
 		/* Through a pooled pipe a splice step costs two syscalls and pipe pages: for
 		 * small request/response traffic read/write is cheaper (keep-alive benchmark:
 		 * 15 vs 19 us of CPU a request). Such directions start buffered and switch to
