@@ -79,8 +79,7 @@ void endpoint_close(struct endpoint *ep)
 		/* a stream socket of ours: no need to ask what it is; after EOF nothing is left
 		 * to drain (4-6 syscalls less per connection) */
 		char buf[16384];
-		/* not the parent's copy of a --fork-process session: its input is the child's */
-		if (ep->rfd >= 0 && !(ep->flags & EPF_RD_EOF) && !close_shared)
+		if (ep->rfd >= 0 && !(ep->flags & EPF_RD_EOF))
 			for (int i = 0; i < 1024 && recv(ep->rfd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
 				;
 		if (ep->rfd >= 0)
