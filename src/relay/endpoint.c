@@ -75,22 +75,6 @@ void endpoint_close(struct endpoint *ep)
 		return;
 	if (ep->ops && ep->ops->close) {
 		ep->ops->close(ep);
-	} else if ((ep->flags & EPF_SOCKET) && !(ep->flags & EPF_DGRAM)) {
-		/* a stream socket of ours: no need to ask what it is; after EOF nothing is left
-		 * to drain (4-6 syscalls less per connection) */
-		char buf[16384];
-		if (ep->rfd >= 0 && !(ep->flags & EPF_RD_EOF))
-			for (int i = 0; i < 1024 && recv(ep->rfd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
-				;
-		if (ep->rfd >= 0)
-			close(ep->rfd);
-		if (ep->wfd >= 0 && ep->wfd != ep->rfd)
-			close(ep->wfd);
-	} else if (ep->flags & EPF_RD_EOF) {
-		if (ep->rfd >= 0)
-			close(ep->rfd);
-		if (ep->wfd >= 0 && ep->wfd != ep->rfd)
-			close(ep->wfd);
 	} else {
 		if (ep->rfd >= 0)
 			endpoint_close_fd(ep->rfd);

@@ -224,16 +224,6 @@ void loop_del_fd(struct loop *lp, int fd)
 	lp->nfds--;
 }
 
-void loop_forget_fd(struct loop *lp, int fd)
-{
-	if (fd < 0 || (size_t)fd >= lp->fdcap || !lp->fds[fd].used)
-		return;
-	lp->fds[fd].used = false;
-	lp->fds[fd].fn = NULL;
-	lp->fds[fd].arg = NULL;
-	lp->nfds--;
-}
-
 size_t loop_nfds(const struct loop *lp) { return lp->nfds; }
 
 /* ---- timers (binary min-heap on `when`) ---- */

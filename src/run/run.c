@@ -337,7 +337,6 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 	/* The parent keeps no part of the session: it frees its copy (ops->close does no
 	 * protocol I/O, see endpoint.h) but must not signal the child or unlink files. */
 	ep1->child = 0;
-	ep1->flags |= EPF_RD_EOF; /* the child reads the connection: don't drain our copy */
 	if (ep1->unlink_at_close) {
 		for (char **u = ep1->unlink_at_close; *u; u++)
 			free(*u);
