@@ -56,6 +56,15 @@ static void ab_esc(struct abuf *b, const char *s)
 }
 
 /* Host for an IP address parameter: IPv6 literals in brackets. */
+/* ",name=value" (value escaped) when value is set */
+static void ab_opt(struct abuf *b, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	ab_add(b, ",%s=", name);
+	ab_esc(b, value);
+}
+
 static void ab_host(struct abuf *b, const char *h)
 {
 	if (strchr(h, ':')) {
@@ -288,19 +297,10 @@ static void listen_addr(struct abuf *b, const struct nc_opts *o, const char *por
 			ab_add(b, ",bind=");
 			ab_host(b, o->host);
 		}
-		if (o->ssl_cert) {
-			ab_add(b, ",cert=");
-			ab_esc(b, o->ssl_cert);
-		}
-		if (o->ssl_key) {
-			ab_add(b, ",key=");
-			ab_esc(b, o->ssl_key);
-		}
+		ab_opt(b, "cert", o->ssl_cert);
+		ab_opt(b, "key", o->ssl_key);
 		ab_add(b, ",verify=%d", o->ssl_verify ? 1 : 0);
-		if (o->ssl_trustfile) {
-			ab_add(b, ",cafile=");
-			ab_esc(b, o->ssl_trustfile);
-		}
+		ab_opt(b, "cafile", o->ssl_trustfile);
 		if (is_v6(o))
 			ab_add(b, ",pf=ip6");
 	} else {
@@ -376,26 +376,11 @@ static void remote_addr(struct abuf *b, const struct nc_opts *o, const char *por
 	ab_add(b, ":");
 	ab_esc(b, port);
 	ab_add(b, ",verify=%d", o->ssl_verify ? 1 : 0);
-	if (o->ssl_trustfile) {
-		ab_add(b, ",cafile=");
-		ab_esc(b, o->ssl_trustfile);
-	}
-	if (o->ssl_cert) {
-		ab_add(b, ",cert=");
-		ab_esc(b, o->ssl_cert);
-	}
-	if (o->ssl_key) {
-		ab_add(b, ",key=");
-		ab_esc(b, o->ssl_key);
-	}
-	if (o->ssl_servername) {
-		ab_add(b, ",snihost=");
-		ab_esc(b, o->ssl_servername);
-	}
-	if (o->ssl_ciphers) {
-		ab_add(b, ",cipher=");
-		ab_esc(b, o->ssl_ciphers);
-	}
+	ab_opt(b, "cafile", o->ssl_trustfile);
+	ab_opt(b, "cert", o->ssl_cert);
+	ab_opt(b, "key", o->ssl_key);
+	ab_opt(b, "snihost", o->ssl_servername);
+	ab_opt(b, "cipher", o->ssl_ciphers);
 	if (o->wait > 0)
 		ab_add(b, ",connect-timeout=%g", o->wait);
 }
