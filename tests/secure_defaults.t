@@ -78,6 +78,15 @@ echo important >s1
 kill "$L"; wait_pid 5 "$L" >/dev/null
 is "$(cat s1 2>/dev/null)" important "a file put in place of the socket file is not removed at exit"
 like "$(cat "$T_TMP/s1.log")" 'not removing "s1"' "... and duct says why"
+# a datagram socket file (UNIX-RECV) belongs to the session's endpoint: the same check there
+bg "$DUCT" -u UNIX-RECV:s2 OPEN:s2.out,creat 2>"$T_TMP/s2.log"
+L=$BG_PID
+wait_for 10 test -S s2
+rm -f s2
+echo important >s2
+kill "$L"; wait_pid 5 "$L" >/dev/null
+is "$(cat s2 2>/dev/null)" important "UNIX-RECV: a file put in place of its socket file is not removed at exit"
+like "$(cat "$T_TMP/s2.log")" 'not removing "s2"' "... and duct says why"
 echo precious >victim
 ln -s victim lnk
 bg "$DUCT" UNIX-LISTEN:lnk,unlink-early,fork PIPE

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "relay/linger.h"
 
 struct endpoint *endpoint_new(void)
 {
@@ -64,10 +65,16 @@ void endpoint_close_fd(int fd)
 		char buf[16384];
 		for (int i = 0; i < 1024 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
 			;
+		/* what arrives later would still cause the RST while our bytes are queued */
+		if (linger_take(fd))
+			return;
 	}
 	if (fd >= 0)
 		close(fd);
 }
+
+struct ep_unlink;
+static void remove_files(const struct ep_unlink *u);
 
 void endpoint_close(struct endpoint *ep)
 {
@@ -88,15 +95,8 @@ void endpoint_close(struct endpoint *ep)
 		kill(ep->child, SIGTERM);
 	}
 	ep->child = 0;
-	if (ep->unlink_at_close) {
-		for (char **p = ep->unlink_at_close; *p; p++) {
-			if (unlink(*p) < 0 && errno != ENOENT)
-				logmsg(LOG_W, "unlink(\"%s\"): %s", *p, strerror(errno));
-			else if (log_enabled(LOG_I))
-				logmsg(LOG_I, "unlink(\"%s\")", *p);
-		}
-	}
-	strv_free(ep->unlink_at_close);
+	remove_files(ep->unlink_at_close);
+	endpoint_forget_unlinks(ep);
 	strv_free(ep->env);
 	free(ep);
 }
@@ -129,9 +129,52 @@ void endpoint_setenv(struct endpoint *ep, const char *name, const char *value)
 		free(s);
 }
 
+struct ep_unlink {
+	struct ep_unlink *next;
+	bool known;       /* dev/ino were read when the path was added */
+	dev_t dev;
+	ino_t ino;
+	char path[];
+};
+
 void endpoint_add_unlink(struct endpoint *ep, const char *path)
 {
-	char *s = strdup(path);
-	if (s && strv_add(&ep->unlink_at_close, s) < 0)
-		free(s);
+	size_t n = strlen(path);
+	struct ep_unlink *u = malloc(sizeof *u + n + 1);
+	if (!u)
+		return;
+	memcpy(u->path, path, n + 1);
+	struct stat st;
+	u->known = lstat(path, &st) == 0;
+	u->dev = u->known ? st.st_dev : 0;
+	u->ino = u->known ? st.st_ino : 0;
+	u->next = ep->unlink_at_close;
+	ep->unlink_at_close = u;
+}
+
+void endpoint_forget_unlinks(struct endpoint *ep)
+{
+	while (ep->unlink_at_close) {
+		struct ep_unlink *u = ep->unlink_at_close;
+		ep->unlink_at_close = u->next;
+		free(u);
+	}
+}
+
+/* Never through a replacement: whoever put another file (or a symlink) at the path owns it. */
+static void remove_files(const struct ep_unlink *u)
+{
+	for (; u; u = u->next) {
+		struct stat st;
+		if (lstat(u->path, &st) < 0)
+			continue;
+		if (u->known && (st.st_dev != u->dev || st.st_ino != u->ino)) {
+			logmsg(LOG_W, "not removing \"%s\": it is no longer the file created here", u->path);
+			continue;
+		}
+		if (unlink(u->path) < 0 && errno != ENOENT)
+			logmsg(LOG_W, "unlink(\"%s\"): %s", u->path, strerror(errno));
+		else if (log_enabled(LOG_I))
+			logmsg(LOG_I, "unlink(\"%s\")", u->path);
+	}
 }

@@ -50,6 +50,8 @@ struct endpoint_ops {
 	void (*close)(struct endpoint *ep);
 };
 
+struct ep_unlink;
+
 struct endpoint {
 	int rfd, wfd;              /* -1 when that direction is absent; may be equal */
 	unsigned flags;            /* EPF_* */
@@ -60,7 +62,7 @@ struct endpoint {
 	pid_t child;               /* EXEC/SYSTEM child or 0; engine reports its exit */
 	const struct endpoint_ops *ops;
 	void *ctx;                 /* the family's private state */
-	char **unlink_at_close;    /* NULL-terminated paths removed at close (socket files, links) */
+	struct ep_unlink *unlink_at_close; /* paths removed at close (socket files, links, FIFOs) */
 	char **env;                /* NULL-terminated "NAME=value" exported to children opened
 				      for the same session (peer/sock addresses), prefix applied */
 	char desc[48];             /* e.g. "socket", "pipe", "file" for messages */
@@ -76,6 +78,10 @@ void endpoint_close_fd(int fd);
 void endpoint_close_shared(struct endpoint *ep);
 /* Attach a "NAME=value" pair to ep->env (NAME gets the program prefix: DUCT_PEERADDR). */
 void endpoint_setenv(struct endpoint *ep, const char *name, const char *value);
+/* Remove path at close, but only if it is still the file it is now (lstat identity): a file
+ * put in its place meanwhile is left alone, with a warning. */
 void endpoint_add_unlink(struct endpoint *ep, const char *path);
+/* Drop the list without removing anything (a copy whose files belong to another process). */
+void endpoint_forget_unlinks(struct endpoint *ep);
 
 #endif

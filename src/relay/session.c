@@ -530,6 +530,8 @@ static void pass_eof(struct dir *d)
 	buf_release(d);
 	pipe_release(d);
 	if (s->cfg.dir != RELAY_BOTH) {
+		/* as socat: the write side is shut down (FIN, TLS close_notify) before the end */
+		shut_write(d);
 		finish(s, 0);
 		return;
 	}

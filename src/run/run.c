@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "relay/linger.h"
 #include "run/fdinfo.h"
 #include "run/lock.h"
 
@@ -321,6 +322,7 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 	if (pid == 0) {
 		int keep[4] = { ep1->rfd, ep1->wfd, rc->p->relay.sniff_fd[0], rc->p->relay.sniff_fd[1] };
 		loop_after_fork(rc->lp, keep, 4);
+		linger_forget();
 		rc->in_child = true;
 		rc->a1_done = true;
 		for (int k = 0; k < 2; k++)
@@ -337,12 +339,7 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 	/* The parent keeps no part of the session: it frees its copy (ops->close does no
 	 * protocol I/O, see endpoint.h) but must not signal the child or unlink files. */
 	ep1->child = 0;
-	if (ep1->unlink_at_close) {
-		for (char **u = ep1->unlink_at_close; *u; u++)
-			free(*u);
-		free(ep1->unlink_at_close);
-		ep1->unlink_at_close = NULL;
-	}
+	endpoint_forget_unlinks(ep1);
 	endpoint_close_shared(ep1);
 	return (int)pid;
 }
@@ -572,6 +569,7 @@ int relay_plan_run(struct relay_plan *p)
 		lock_release();
 		return 1;
 	}
+	linger_start(rc.lp, p->relay.inactivity_timeout > 0 ? p->relay.inactivity_timeout : 0);
 	/* -S: the terminating signals caught (and logged) are those in the mask; the others keep
 	 * their default action. SIGUSR1 (statistics) is always caught. */
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
@@ -629,6 +627,8 @@ int relay_plan_run(struct relay_plan *p)
 	/* Wait for the worker processes we started (they got the same signal). */
 	for (int i = 0; i < rc.nworkers; i++)
 		waitpid(rc.workers[i], NULL, 0);
+	/* sockets whose last bytes are still on their way: wait for them unless a signal ends us */
+	linger_finish(!rc.stopping);
 	loop_free(rc.lp);
 	if (!rc.in_child)
 		lock_release();
