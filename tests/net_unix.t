@@ -79,11 +79,11 @@ stop "$pp"
 # ------------------------------------------------------------ datagrams: RECVFROM + SENDTO with bind
 bg "$DUCT" -d -d UNIX-RECVFROM:"$S/dg.sock",fork PIPE 2>"$S/dg.log"; dg=$BG_PID
 wait_for 5 unix_bound "$S/dg.sock"
-got=$(printf 'ping\n' | timeout 5 "$DUCT" -T 1 UNIX-SENDTO:"$S/dg.sock",bind="$S/client.sock" - 2>/dev/null)
+got=$(printf 'ping\n' | timeout 8 "$DUCT" -T 3 UNIX-SENDTO:"$S/dg.sock",bind="$S/client.sock" - 2>/dev/null)
 is "$got" "ping" "UNIX-SENDTO with bind= gets the RECVFROM echo"
 like "$(cat "$S/dg.log")" "N receiving packet from AF=1 \"$S/client.sock\"" "RECVFROM names the sender"
 ok "$([ ! -e "$S/client.sock" ]; echo $?)" "the client's bound socket file is removed at close"
-got=$(printf 'tmp\n' | timeout 5 "$DUCT" -T 1 UNIX-SENDTO:"$S/dg.sock",unix-bind-tempname="$S/tXXXXXX" - 2>/dev/null)
+got=$(printf 'tmp\n' | timeout 8 "$DUCT" -T 3 UNIX-SENDTO:"$S/dg.sock",unix-bind-tempname="$S/tXXXXXX" - 2>/dev/null)
 is "$got" "tmp" "unix-bind-tempname binds a random name that gets replies"
 stop "$dg"
 
