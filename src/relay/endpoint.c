@@ -52,24 +52,33 @@ static int strv_add(char ***vp, char *s)
 /* Closing a stream socket that still has unread input makes the kernel answer with an RST
  * and throw away what is still in the send queue: the peer would lose the end of the data
  * (duct -u FILE TCP:peer with a peer that greets, TLS session tickets nobody reads). Read and
- * discard what has arrived, then close. */
+ * discard what has arrived, then close, or linger while our last bytes are still queued (what
+ * arrives later would cause the same RST). After the peer's EOF nothing more can arrive. */
 static bool close_shared; /* endpoint_close_shared: another process still serves these fds */
+
+static void close_stream_socket(int fd, bool input_done)
+{
+	if (!input_done && !close_shared) {
+		char buf[16384];
+		for (int i = 0; i < 1024 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
+			;
+		if (linger_take(fd))
+			return;
+	}
+	close(fd);
+}
 
 void endpoint_close_fd(int fd)
 {
 	struct stat st;
 	int type = 0;
 	socklen_t tl = sizeof type;
-	if (fd >= 0 && !close_shared && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
-	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_STREAM) {
-		char buf[16384];
-		for (int i = 0; i < 1024 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
-			;
-		/* what arrives later would still cause the RST while our bytes are queued */
-		if (linger_take(fd))
-			return;
-	}
-	if (fd >= 0)
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_STREAM)
+		close_stream_socket(fd, false);
+	else
 		close(fd);
 }
 
@@ -82,6 +91,17 @@ void endpoint_close(struct endpoint *ep)
 		return;
 	if (ep->ops && ep->ops->close) {
 		ep->ops->close(ep);
+	} else if ((ep->flags & EPF_SOCKET) && !(ep->flags & EPF_DGRAM)) {
+		/* a stream socket of ours: no need to ask what it is (4-6 syscalls less a connection) */
+		if (ep->rfd >= 0)
+			close_stream_socket(ep->rfd, ep->flags & EPF_RD_EOF);
+		if (ep->wfd >= 0 && ep->wfd != ep->rfd)
+			close(ep->wfd);
+	} else if (ep->flags & EPF_RD_EOF) {
+		if (ep->rfd >= 0)
+			close(ep->rfd);
+		if (ep->wfd >= 0 && ep->wfd != ep->rfd)
+			close(ep->wfd);
 	} else {
 		if (ep->rfd >= 0)
 			endpoint_close_fd(ep->rfd);

@@ -31,6 +31,10 @@ enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL,
 #define EPF_END_CLOSE  0x0200u /* end-close: close only, no shutdown, no killing the child */
 #define EPF_ISTTY      0x0400u
 #define EPF_EOF_ENDS   0x0800u /* eof-ends: EOF read here (passed on) ends the whole session */
+#define EPF_SOCKET     0x1000u /* rfd/wfd is a socket (the engine skips fstat); set by the socket
+			   family for the sockets it made or accepted */
+#define EPF_RD_EOF     0x2000u /* nothing unread to drain before close: a read on rfd returned 0
+			   (stream EOF), or another process owns the connection now */
 
 struct endpoint;
 

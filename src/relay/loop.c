@@ -192,8 +192,12 @@ int loop_add_fd(struct loop *lp, int fd, uint32_t events, loop_fd_fn fn, void *a
 	}
 	uint32_t gen = r->gen + 1;
 	struct epoll_event ev = { .events = events, .data.u64 = (uint64_t)(unsigned)fd | (uint64_t)gen << 32 };
-	if (epoll_ctl(lp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return -1; /* EPERM for regular files and /dev/null */
+	if (epoll_ctl(lp->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		/* EEXIST: still registered from before a loop_forget_fd whose close was put off
+		 * (a lingering socket); take the registration over */
+		if (errno != EEXIST || epoll_ctl(lp->epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
+			return -1; /* EPERM for regular files and /dev/null */
+	}
 	r->gen = gen;
 	r->fn = fn;
 	r->arg = arg;
@@ -218,6 +222,16 @@ void loop_del_fd(struct loop *lp, int fd)
 	if (fd < 0 || (size_t)fd >= lp->fdcap || !lp->fds[fd].used)
 		return;
 	epoll_ctl(lp->epfd, EPOLL_CTL_DEL, fd, NULL);
+	lp->fds[fd].used = false;
+	lp->fds[fd].fn = NULL;
+	lp->fds[fd].arg = NULL;
+	lp->nfds--;
+}
+
+void loop_forget_fd(struct loop *lp, int fd)
+{
+	if (fd < 0 || (size_t)fd >= lp->fdcap || !lp->fds[fd].used)
+		return;
 	lp->fds[fd].used = false;
 	lp->fds[fd].fn = NULL;
 	lp->fds[fd].arg = NULL;

@@ -25,6 +25,10 @@ void loop_free(struct loop *lp);
 int loop_add_fd(struct loop *lp, int fd, uint32_t events, loop_fd_fn fn, void *arg);
 int loop_mod_fd(struct loop *lp, int fd, uint32_t events);
 void loop_del_fd(struct loop *lp, int fd);
+/* Like loop_del_fd without the epoll_ctl call, for an fd the caller closes right away and
+ * holds the only reference to (closing it removes it from the epoll set; events still queued
+ * for it are dropped by the generation check). Saves a syscall per fd on session teardown. */
+void loop_forget_fd(struct loop *lp, int fd);
 
 /* One-shot timers, in seconds (fractions allowed). Once a timer has fired its handle is
  * invalid (the callback should forget it); cancel only timers that have not fired. */

@@ -339,6 +339,7 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 	/* The parent keeps no part of the session: it frees its copy (ops->close does no
 	 * protocol I/O, see endpoint.h) but must not signal the child or unlink files. */
 	ep1->child = 0;
+	ep1->flags |= EPF_RD_EOF; /* the child reads the connection: don't drain our copy */
 	endpoint_forget_unlinks(ep1);
 	endpoint_close_shared(ep1);
 	return (int)pid;
