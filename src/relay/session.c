@@ -526,6 +526,14 @@ static void shut_write(struct dir *d)
 	}
 }
 
+/* Closing ep's fd says "end of data" to the peer as shutdown(SHUT_WR) would: a plain stream
+ * socket of our own (nobody else holds it), one fd for both directions, default shutdown. */
+static bool close_says_it(const struct endpoint *ep)
+{
+	return (ep->flags & EPF_SOCKET) && !(ep->flags & EPF_DGRAM) && !ep->ops &&
+	       ep->shut == EP_SHUT_DEFAULT && ep->wfd == ep->rfd;
+}
+
 /* d has reached EOF and flushed everything. */
 static void pass_eof(struct dir *d)
 {
@@ -549,12 +557,16 @@ static void pass_eof(struct dir *d)
 		finish(s, 0);
 		return;
 	}
-	shut_write(d);
 	struct dir *o = &s->d[!d->n];
 	if (!o->active || o->shut) {
+		/* the session ends now: a socket of ours is closed right away, and close() sends
+		 * the same FIN (one syscall less a connection) */
+		if (!close_says_it(d->dst))
+			shut_write(d);
 		finish(s, 0);
 		return;
 	}
+	shut_write(d);
 	start_closing(s);
 }
 
@@ -1154,7 +1166,8 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 	/* Register fds, make them nonblocking (restored at the end). */
 	for (int i = 0; i < s->nfds; i++) {
 		struct fdst *f = &s->fds[i];
-		int fl = fcntl(f->fd, F_GETFL);
+		/* the socket family makes and accepts its sockets nonblocking */
+		int fl = f->own_sock ? O_NONBLOCK : fcntl(f->fd, F_GETFL);
 		if (fl >= 0 && !(fl & O_NONBLOCK)) {
 			f->oflags = fl;
 			fcntl(f->fd, F_SETFL, fl | O_NONBLOCK);

@@ -549,6 +549,8 @@ int relay_plan_resolve(struct relay_plan *p)
 			return -1;
 		}
 	}
+	/* peer and local addresses are exported only for a program the second address starts */
+	p->xg.peer_env = xio_bi_starts_program(&p->bi[1]);
 	return 0;
 }
 

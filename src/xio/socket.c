@@ -543,10 +543,13 @@ struct endpoint *sk_make_endpoint(struct xio_open *op, int fd, const char *desc,
 	return new_ep(op, fd, dgram, desc);
 }
 
-static void export_env(struct endpoint *ep, int fd, const struct sockaddr *peer, socklen_t peerlen)
+static void export_env(const struct xio_open *op, struct endpoint *ep, int fd, const struct sockaddr *peer,
+		       socklen_t peerlen)
 {
 	union sockaddr_any la;
 	socklen_t ll = sizeof la;
+	if (op->g && !op->g->peer_env)
+		return;
 	if (peer && peerlen)
 		sa_export_env(ep, "PEER", peer, peerlen);
 	if (fd >= 0 && getsockname(fd, &la.sa, &ll) == 0)
@@ -1016,7 +1019,7 @@ static void client_done(struct sk *s)
 		free(s->client_path);
 		s->client_path = NULL;
 	}
-	export_env(ep, s->fd, &p->u.sa, p->len);
+	export_env(s->op, ep, s->fd, &p->u.sa, p->len);
 	s->fd = -1;
 	if (!hand_over(s, ep, s->fork))
 		return;
@@ -1304,7 +1307,7 @@ static bool serve_conn(struct sk *s, int c, const union sockaddr_any *pa, sockle
 		}
 		return true;
 	}
-	export_env(ep, c, &pa->sa, pl);
+	export_env(op, ep, c, &pa->sa, pl);
 	if (!s->fork) {
 		/* one connection: the listener closes now, its socket file goes with it */
 		if (s->rq.role == SK_DG_LISTEN) {
@@ -1560,7 +1563,7 @@ static bool dgram_recvfrom_one(struct sk *s)
 	d->pkt_ready = d->pkt != NULL;
 	d->raw_ip = s->rq.raw_ip;
 	NOTE("received packet with %zd bytes from %s", n, b);
-	export_env(ep, dfd, &pa.sa, pl);
+	export_env(op, ep, dfd, &pa.sa, pl);
 	export_cmsg_env(ep, &mh);
 	if (!s->fork) {
 		if (s->polling)
@@ -1635,7 +1638,7 @@ static void recv_deliver(struct sk *s)
 		endpoint_add_unlink(ep, s->rq.path);
 		s->path_created = false;
 	}
-	export_env(ep, s->fd, NULL, 0);
+	export_env(op, ep, s->fd, NULL, 0);
 	s->fd = -1;
 	hand_over(s, ep, false);
 }

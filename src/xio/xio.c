@@ -135,6 +135,14 @@ int xio_resolve(const struct addr_spec *spec, const struct xio_globals *g, struc
 	return 0;
 }
 
+bool xio_bi_starts_program(const struct xio_bi *bi)
+{
+	for (int k = 0; k < 2; k++)
+		if (bi->half[k].h && (bi->half[k].h->groups & G(EXEC)))
+			return true;
+	return false;
+}
+
 void xio_bi_free(struct xio_bi *bi)
 {
 	if (!bi)

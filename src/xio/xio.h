@@ -28,6 +28,9 @@ struct xio_globals {
 	bool nogroupcheck;      /* -g */
 	bool classic_fork;      /* --fork-process: a process per connection, as socat */
 	int workers;            /* --workers N: SO_REUSEPORT listener processes */
+	bool peer_env;          /* the other address starts a program: export peer and local
+				   addresses (<PREFIX>_PEERADDR ...) for it; else skip (a
+				   getsockname per connection) */
 	/* Front-end notifications (the runner fills them from the plan's hooks; NULL: none).
 	 * on_listening: a server address (index 1 or 2) is bound (and listening), once, before
 	 * its first accept or datagram. on_open_error: a system call (call = "bind", "listen",
@@ -125,6 +128,8 @@ const struct xio_handler *xio_suggest(const char *keyword); /* closest name, or 
 int xio_resolve(const struct addr_spec *spec, const struct xio_globals *g, struct xio_bi *out,
 		char *err, size_t errlen);
 void xio_bi_free(struct xio_bi *bi);
+/* The address runs a program (EXEC, SYSTEM, SHELL): it gets the other address's peer info. */
+bool xio_bi_starts_program(const struct xio_bi *bi);
 
 /* Start opening one single address (copying its option template). */
 int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index,
