@@ -366,4 +366,44 @@ else
 	skip "SYSTEM address not available in this build"
 fi
 
+# ------------------------------------------------------------ TCP_NODELAY by default (a relay
+# writes what it has read: Nagle would hold a second small write for the peer's delayed ACK).
+# The relay's connected sockets are looked at from outside with pidfd_getfd(2).
+cat >"$T_TMP/nodelay.py" <<'PY'
+import ctypes, os, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+pid = int(sys.argv[1])
+pidfd = os.pidfd_open(pid)
+out = []
+for name in sorted(os.listdir("/proc/%d/fd" % pid), key=int):
+    if not os.readlink("/proc/%d/fd/%s" % (pid, name)).startswith("socket:"):
+        continue
+    fd = libc.syscall(438, pidfd, int(name), 0)  # pidfd_getfd
+    if fd < 0:
+        print("cannot"); sys.exit(0)
+    s = socket.socket(fileno=fd)
+    try:
+        if s.type == socket.SOCK_STREAM and s.family == socket.AF_INET and \
+           not s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+            out.append(str(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0))
+    finally:
+        s.close()
+print(" ".join(out))
+PY
+if have python3 && python3 -c 'import os; os.pidfd_open' 2>/dev/null; then
+	for o in "" ",nodelay=0"; do
+		start_server "$T_TMP/ndb.log" "$DUCT" -d -d TCP4-LISTEN:0,bind=127.0.0.1 PIPE; ndb=$BG_PID; ndbport=$PORT
+		start_server "$T_TMP/nd.log" "$DUCT" -d -d TCP4-LISTEN:0,bind=127.0.0.1$o TCP4:127.0.0.1:$ndbport$o; nd=$BG_PID
+		bg bash -c "(echo hi; sleep 10) | \"$DUCT\" - TCP:127.0.0.1:$PORT"; ndc=$BG_PID
+		wait_for 5 log_has "$T_TMP/ndb.log" 'starting data transfer'
+		got=$(python3 "$T_TMP/nodelay.py" "$nd" 2>&1)
+		kill_group "$ndc"; stop "$nd"; stop "$ndb"
+		want="True True"; [ -n "$o" ] && want="False False"
+		if [ "$got" = cannot ]; then skip "pidfd_getfd not permitted here"; continue; fi
+		is "$got" "$want" "TCP_NODELAY on both legs of a relay${o:- by default}: $want"
+	done
+else
+	skip "python3 with os.pidfd_open needed"; skip "python3 with os.pidfd_open needed"
+fi
+
 done_testing

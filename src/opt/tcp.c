@@ -54,7 +54,7 @@ const struct opt_def opt_rows_tcp[] = {
 	  .help = "setsockopt IPPROTO_TCP/TCP_MD5SIG" },
 	{ .name = "tcp-nodelay", .aliases = al_tcp_nodelay, .type = OT_INT, .groups = G(TCP),
 	  .phase = PH_PASTSOCKET, .how = OH_SOCKOPT, .a1 = IPPROTO_TCP, .a2 = TCP_NODELAY, .a3 = 0, .id = OPT_NONE,
-	  .help = "setsockopt IPPROTO_TCP/TCP_NODELAY" },
+	  .help = "setsockopt IPPROTO_TCP/TCP_NODELAY (duct sets 1 by default; 0 turns Nagle back on)" },
 	{ .name = "tcp-quickack", .aliases = al_tcp_quickack, .type = OT_INT, .groups = G(TCP),
 	  .phase = PH_PASTSOCKET, .how = OH_SOCKOPT, .a1 = IPPROTO_TCP, .a2 = TCP_QUICKACK, .a3 = 0, .id = OPT_NONE,
 	  .help = "setsockopt IPPROTO_TCP/TCP_QUICKACK" },
