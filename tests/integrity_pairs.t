@@ -275,8 +275,23 @@ PY
 		"a peer that never reads: duct warns how much was not delivered"
 	[ "$rc" -eq 0 ] && [ "$el" -lt 10000 ]
 	ok $? "... and ends after -T without progress (rc $rc, $el ms)"
+	# while it waits for such a peer (no -T: up to 10 s), SIGTERM ends it at once
+	bg python3 "$T_TMP/mute.py" >"$T_TMP/mute.out"
+	G=$BG_PID
+	wait_for 10 test -s "$T_TMP/mute.out"
+	bg "$DUCT" -d -d -d -u OPEN:"$T_TMP/one" TCP:127.0.0.1:$(head -1 "$T_TMP/mute.out") 2>"$T_TMP/linger.err"
+	L=$BG_PID
+	wait_for 10 grep -q "closes once the peer has its last" "$T_TMP/linger.err"
+	t1=$(now_ms)
+	kill -TERM "$L"
+	wait_pid 5 "$L"
+	rc=$?
+	el=$(( $(now_ms) - t1 ))
+	kill_group "$G"
+	[ "$rc" = 143 ] && [ "$el" -lt 3000 ]
+	ok $? "SIGTERM during the final wait for a peer that reads nothing: exit 143 at once (rc $rc, $el ms)"
 else
-	skip "python3 needed"; skip "python3 needed"
+	skip "python3 needed"; skip "python3 needed"; skip "python3 needed"
 fi
 
 done_testing

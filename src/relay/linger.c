@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <linux/sockios.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -162,12 +163,24 @@ bool linger_take(int fd)
 	return true;
 }
 
+/* The loop's signals are blocked (it reads them from a signalfd) and the loop has stopped: a
+ * C-c or SIGTERM during the final wait shows only as pending. It ends the wait; the runner
+ * then sees it pending and exits as on that signal. */
+static bool terminating(void)
+{
+	sigset_t pend;
+	if (sigpending(&pend) < 0)
+		return false;
+	return sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM) || sigismember(&pend, SIGHUP) ||
+	       sigismember(&pend, SIGQUIT);
+}
+
 void linger_finish(bool wait)
 {
 	if (linger_timer && linger_loop)
 		loop_timer_cancel(linger_loop, linger_timer);
 	linger_timer = NULL;
-	while (wait && lingering) {
+	while (wait && lingering && !terminating()) {
 		/* one poll over all of them; the tick bounds how long a queue goes unchecked */
 		size_t n = 0;
 		for (struct lingering *l = lingering; l; l = l->next)

@@ -487,6 +487,7 @@ static void on_signal(struct loop *lp, int signo, void *arg)
 				xio_open_stop(&rc->a1.op[k]);
 		rc->a1_done = true;
 	}
+	linger_finish(false); /* ending now: lingering sockets close, and so do the aborted ones */
 	session_foreach(abort_one, &st);
 	rc->status = st;
 	loop_stop(lp);
@@ -610,6 +611,10 @@ int relay_plan_run(struct relay_plan *p)
 	if (!(rc.a1_done && rc.sessions == 0 && rc.children == 0 && rc.opening == 0))
 		loop_run(rc.lp);
 
+	/* Sockets whose last bytes are still on their way: wait for them, unless a signal ends
+	 * us (one that arrives during the wait ends it and is handled just below). */
+	linger_finish(!rc.stopping);
+
 	/* A terminating signal that arrived while the last session ended (a C-c that also ended
 	 * the child) is still pending in the signalfd: it decides the exit status all the same. */
 	if (!rc.stopping) {
@@ -630,8 +635,6 @@ int relay_plan_run(struct relay_plan *p)
 	/* Wait for the worker processes we started (they got the same signal). */
 	for (int i = 0; i < rc.nworkers; i++)
 		waitpid(rc.workers[i], NULL, 0);
-	/* sockets whose last bytes are still on their way: wait for them unless a signal ends us */
-	linger_finish(!rc.stopping);
 	loop_free(rc.lp);
 	if (!rc.in_child)
 		lock_release();
