@@ -223,6 +223,34 @@ static int parse_port(struct parser *p, const char *port, long *out)
 	return 0;
 }
 
+/* netlink and vsock: "ADDR[:PORT]", both numbers or '*' (any); port_zero_name is a word that
+ * stands for port 0 (netlink's "kernel") or NULL. addr is modified (split at the colon). */
+static int parse_numeric_host(struct parser *p, char *addr, const char *port_zero_name, struct ss_hostcond *h)
+{
+	char *port = strchr(addr, ':');
+	long v;
+	if (port) {
+		*port++ = 0;
+		if (*port && strcmp(port, "*")) {
+			if (port_zero_name && !strcmp(port, port_zero_name))
+				v = 0;
+			else if (parse_int(port, &v))
+				goto bad;
+			h->port = v;
+		}
+	}
+	if (*addr && strcmp(addr, "*")) {
+		if (parse_int(addr, &v))
+			goto bad;
+		h->bitlen = 32;
+		h->data[0] = (uint32_t)v;
+	}
+	return 0;
+bad:
+	perr(p, "Cannot parse dst/src address.");
+	return -1;
+}
+
 static int parse_host(struct parser *p, const char *word, bool is_port, struct ss_hostcond *h)
 {
 	char buf[512];
@@ -289,61 +317,15 @@ static int parse_host(struct parser *p, const char *word, bool is_port, struct s
 		goto out;
 	}
 	if (fam == AF_NETLINK || !strncmp(addr, "netlink:", 8)) {
-		if (!strncmp(addr, "netlink:", 8))
-			addr += 8;
-		h->family = AF_NETLINK;
-		port = strchr(addr, ':');
-		if (port) {
-			*port++ = 0;
-			if (*port && strcmp(port, "*")) {
-				long v;
-				if (!strcmp(port, "kernel"))
-					v = 0;
-				else if (parse_int(port, &v)) {
-					perr(p, "Cannot parse dst/src address.");
-					return -1;
-				}
-				h->port = v;
-			}
-		}
-		if (*addr && strcmp(addr, "*")) {
-			long v;
-			if (parse_int(addr, &v)) {
-				perr(p, "Cannot parse dst/src address.");
-				return -1;
-			}
-			h->bitlen = 32;
-			h->data[0] = (uint32_t)v;
-		}
-		fam = AF_NETLINK;
+		if (parse_numeric_host(p, addr + (strncmp(addr, "netlink:", 8) ? 0 : 8), "kernel", h) < 0)
+			return -1;
+		h->family = fam = AF_NETLINK;
 		goto out;
 	}
 	if (fam == AF_VSOCK || !strncmp(addr, "vsock:", 6)) {
-		if (!strncmp(addr, "vsock:", 6))
-			addr += 6;
-		h->family = AF_VSOCK;
-		port = strchr(addr, ':');
-		if (port) {
-			*port++ = 0;
-			if (*port && strcmp(port, "*")) {
-				long v;
-				if (parse_int(port, &v)) {
-					perr(p, "Cannot parse dst/src address.");
-					return -1;
-				}
-				h->port = v;
-			}
-		}
-		if (*addr && strcmp(addr, "*")) {
-			long v;
-			if (parse_int(addr, &v)) {
-				perr(p, "Cannot parse dst/src address.");
-				return -1;
-			}
-			h->bitlen = 32;
-			h->data[0] = (uint32_t)v;
-		}
-		fam = AF_VSOCK;
+		if (parse_numeric_host(p, addr + (strncmp(addr, "vsock:", 6) ? 0 : 6), NULL, h) < 0)
+			return -1;
+		h->family = fam = AF_VSOCK;
 		goto out;
 	}
 

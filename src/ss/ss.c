@@ -384,6 +384,28 @@ static void diag_dump(const struct ss_opts *o, const void *r, size_t rlen, ss_ms
 	close(fd);
 }
 
+/* The tail the per-kind dump callbacks share: the kind's table (db; -1: none of ours), with
+ * KEEP_DB checked against -A; the state filter (KEEP_STATE, kinds that have states); the
+ * filter expression; then the row (KEEP_OWNERS: counted for the -p footer). */
+enum { KEEP_DB = 1, KEEP_STATE = 2, KEEP_OWNERS = 4 };
+static int keep_row(struct dumpctx *c, struct ss_sock *s, int db, unsigned how)
+{
+	if (db < 0 || ((how & KEEP_DB) && !(c->o->dbs & (1u << db))))
+		return 0;
+	s->db = db;
+	if ((how & KEEP_STATE) && !(c->o->states & (1u << s->state)))
+		return 0;
+	if (c->o->filter && !ss_filter_run(c->o->filter, s))
+		return 0;
+	if (how & KEEP_OWNERS)
+		emit(c->o, s);
+	else if (c->o->json)
+		ss_json_sock(c->o, s);
+	else
+		ss_text_sock(c->o, s);
+	return 0;
+}
+
 static int unix_cb(const void *body, size_t len, void *arg)
 {
 	struct dumpctx *c = arg;
@@ -393,15 +415,7 @@ static int unix_cb(const void *body, size_t len, void *arg)
 		return 0;
 	int db = s.type == SOCK_STREAM ? UNIX_ST_DB : s.type == SOCK_DGRAM ? UNIX_DG_DB
 	       : s.type == SOCK_SEQPACKET ? UNIX_SQ_DB : -1;
-	if (db < 0 || !(c->o->dbs & (1u << db)))
-		return 0;
-	s.db = db;
-	if (!(c->o->states & (1u << s.state)))
-		return 0;
-	if (c->o->filter && !ss_filter_run(c->o->filter, &s))
-		return 0;
-	emit(c->o, &s);
-	return 0;
+	return keep_row(c, &s, db, KEEP_DB | KEEP_STATE | KEEP_OWNERS);
 }
 
 static void unix_show(const struct ss_opts *o)
@@ -423,14 +437,7 @@ static int packet_cb(const void *body, size_t len, void *arg)
 	struct ss_sock s;
 	if (ss_parse_packet(body, len, &s))
 		return 0;
-	int db = s.type == SOCK_RAW ? PACKET_R_DB : PACKET_DG_DB;
-	if (!(c->o->dbs & (1u << db)))
-		return 0;
-	s.db = db;
-	if (c->o->filter && !ss_filter_run(c->o->filter, &s))
-		return 0;
-	emit(c->o, &s);
-	return 0;
+	return keep_row(c, &s, s.type == SOCK_RAW ? PACKET_R_DB : PACKET_DG_DB, KEEP_DB | KEEP_OWNERS);
 }
 
 static void packet_show(const struct ss_opts *o)
@@ -449,14 +456,7 @@ static int netlink_cb(const void *body, size_t len, void *arg)
 	struct ss_sock s;
 	if (ss_parse_netlink(body, len, &s))
 		return 0;
-	s.db = NETLINK_DB;
-	if (c->o->filter && !ss_filter_run(c->o->filter, &s))
-		return 0;
-	if (c->o->json)
-		ss_json_sock(c->o, &s);
-	else
-		ss_text_sock(c->o, &s);
-	return 0;
+	return keep_row(c, &s, NETLINK_DB, 0);
 }
 
 static void netlink_show(const struct ss_opts *o)
@@ -474,16 +474,7 @@ static int vsock_cb(const void *body, size_t len, void *arg)
 	struct ss_sock s;
 	if (ss_parse_vsock(body, len, &s))
 		return 0;
-	int db = s.type == SOCK_STREAM ? VSOCK_ST_DB : VSOCK_DG_DB;
-	if (!(c->o->dbs & (1u << db)))
-		return 0;
-	s.db = db;
-	if (!(c->o->states & (1u << s.state)))
-		return 0;
-	if (c->o->filter && !ss_filter_run(c->o->filter, &s))
-		return 0;
-	emit(c->o, &s);
-	return 0;
+	return keep_row(c, &s, s.type == SOCK_STREAM ? VSOCK_ST_DB : VSOCK_DG_DB, KEEP_DB | KEEP_STATE | KEEP_OWNERS);
 }
 
 static void vsock_show(const struct ss_opts *o)
@@ -500,11 +491,7 @@ static int xdp_cb(const void *body, size_t len, void *arg)
 	struct ss_sock s;
 	if (ss_parse_xdp(body, len, &s))
 		return 0;
-	s.db = XDP_DB;
-	if (c->o->filter && !ss_filter_run(c->o->filter, &s))
-		return 0;
-	emit(c->o, &s);
-	return 0;
+	return keep_row(c, &s, XDP_DB, KEEP_OWNERS);
 }
 
 static void xdp_show(const struct ss_opts *o)
