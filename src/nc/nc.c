@@ -13,6 +13,27 @@
 #include "nc/plan.h"
 #include "nc/scan.h"
 
+/* Flags duct parses but cannot honour yet: refused with one line, never silently ignored.
+ * Returns the message, or NULL when every flag given is supported. */
+static const char *unsupported(const struct nc_opts *o)
+{
+	if (o->chat)
+		return "--chat is not supported by duct nc yet (no chat server)";
+	if (o->broker)
+		return "--broker is not supported by duct nc yet (no connection brokering)";
+	if (o->delay > 0)
+		return "-d/--delay is not supported by duct nc yet (no delay between reads and writes)";
+	if (o->interval > 0 && !o->zero)
+		return "-i interval is not supported by duct nc for data transfer yet (it only paces port scans, -z)";
+	if (o->recvlimit > 0 && !o->zero)
+		return "-W recvlimit is not supported by duct nc yet; for a byte limit use the relay's readbytes option "
+		       "(duct - TCP:host:port,readbytes=N)";
+	if (o->keep_open && o->listen && !o->exec_prog && !o->sh_cmd)
+		return "--keep-open without -e/-c/--sh-exec is not supported by duct nc yet (stdin is not broadcast to the "
+		       "clients); add --sh-exec, or use -l without --keep-open for one client";
+	return NULL;
+}
+
 int nc_main(int argc, char **argv, enum nc_dialect dialect)
 {
 	struct nc_opts o;
@@ -52,6 +73,11 @@ int nc_main(int argc, char **argv, enum nc_dialect dialect)
 		return ncat ? 2 : 1;
 	case NC_PARSE_OK:
 		break;
+	}
+	const char *no = unsupported(&o);
+	if (no) {
+		nc_err(&o, "%s", no);
+		return 1;
 	}
 	if (o.md5sig) {
 		nc_err(&o, "Unable to read TCP MD5SIG password");
