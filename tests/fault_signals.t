@@ -23,7 +23,7 @@ for sig in TERM INT HUP; do
 	# 1: socket file (a forking listener), lock file, output file
 	bg "$DUCT" -L "$d/lock" UNIX-LISTEN:"$d/sock",fork CREATE:"$d/out"
 	L=$BG_PID
-	wait_for 10 test -S "$d/sock"
+	wait_for 10 unix_listening "$d/sock"
 	ok $? "SIG$sig: socket file created"
 	test -e "$d/lock"
 	ok $? "SIG$sig: lock file created"

@@ -58,7 +58,7 @@ ok $? "valgrind: listener: nothing reported" || vg_show
 rm -f "$T_TMP"/vg.*
 bg $V "$DUCT" UNIX-LISTEN:"$T_TMP/sock" CREATE:"$T_TMP/usock.out"
 L=$BG_PID
-wait_for 30 test -S "$T_TMP/sock"
+wait_for 30 unix_listening "$T_TMP/sock"
 timeout -k 2 20 "$DUCT" -u OPEN:"$T_TMP/data" UNIX-CONNECT:"$T_TMP/sock"
 wait_pid 30 "$L"
 is "$?" 0 "valgrind: UNIX listener, one session, exit 0"

@@ -55,7 +55,7 @@ src_setup() {
 		SRC="TCP:127.0.0.1:$p$o" ;;
 	UNIX)
 		bg "$DUCT" -u OPEN:"$data" UNIX-LISTEN:"$T_TMP/s$N"$o
-		wait_for 10 test -S "$T_TMP/s$N"
+		wait_for 10 unix_listening "$T_TMP/s$N"
 		SRC="UNIX-CONNECT:$T_TMP/s$N$o" ;;
 	PIPE)
 		mkfifo "$T_TMP/f$N"
@@ -87,7 +87,7 @@ dst_setup() {
 	UNIX)
 		bg bash -c "\"$DUCT\" -u UNIX-LISTEN:\"$T_TMP/s$N\"$o STDOUT | sha256_stdin >\"$HF\""
 		DRAIN=$BG_PID
-		wait_for 10 test -S "$T_TMP/s$N"
+		wait_for 10 unix_listening "$T_TMP/s$N"
 		DST="UNIX-CONNECT:$T_TMP/s$N$o" ;;
 	PIPE)
 		mkfifo "$T_TMP/f$N"

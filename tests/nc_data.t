@@ -111,7 +111,7 @@ kill_group "$R"; kill_group "$E"
 # 8. unix stream and datagram data
 S=$T_TMP/data.sock
 bg $NC -lU "$S" >"$T_TMP/u.out"; L=$BG_PID
-wait_for 5 test -S "$S"
+wait_for 5 unix_listening "$S"
 printf 'unix' | run_to 5 $NC -NU "$S"
 wait_pid 10 "$L"
 is "$(cat "$T_TMP/u.out")" "unix" "-U stream transfer"

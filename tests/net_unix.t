@@ -8,7 +8,6 @@
 need_duct
 S=$T_TMP
 
-unix_listening() { ss -Hxl | awk '{print $5}' | grep -qx "$1"; }
 unix_bound() { ss -Hxa | awk '{print $5}' | grep -qx "$1"; }
 ss_x() { ss -Hxa | awk -v p="$1" '$5 == p {print $1, $2, $5}' | sort; }
 

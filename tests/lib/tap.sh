@@ -93,6 +93,9 @@ PY
 }
 # tcp_listening PORT: is something listening on 127.0.0.1:PORT (readiness check)
 tcp_listening() { ss -Htln "sport = :$1" | grep -q .; }
+# a UNIX stream socket listens at PATH (the file exists from bind() on, before listen(): a
+# connect in between is refused, so `test -S` is no readiness check)
+unix_listening() { ss -Hxl | awk '{print $5}' | grep -qxF -- "$1"; }
 udp_bound() { ss -Hauln "sport = :$1" | grep -q .; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
