@@ -30,6 +30,8 @@ head -c 16M "$T_TMP/big" >"$T_TMP/mid"
 H_MID=$(sha256_stdin <"$T_TMP/mid")
 head -c 64K "$T_TMP/big" >"$T_TMP/small"
 H_SMALL=$(sha256_stdin <"$T_TMP/small")
+head -c 1M "$T_TMP/big" >"$T_TMP/one"
+H_ONE=$(sha256_stdin <"$T_TMP/one")
 diag "data made in $(( $(now_ms) - t0 )) ms"
 # hashto FILE: the EXEC destination's program (stdin -> sha256 hex into FILE)
 cat >"$T_TMP/hashto" <<'SH'
@@ -225,8 +227,6 @@ except OSError as e:
     print("error", e)
 print(h.hexdigest(), flush=True)
 PY
-	head -c 1M "$T_TMP/mid" >"$T_TMP/one"
-	H_ONE=$(sha256_stdin <"$T_TMP/one")
 	bg python3 "$T_TMP/late.py" >"$T_TMP/late.out"
 	G=$BG_PID
 	wait_for 10 test -s "$T_TMP/late.out"
@@ -241,8 +241,6 @@ fi
 # TLS 1.3 servers send their session tickets after the handshake; arriving after duct had
 # closed, they reset the connection (the crnl round trip above lost its tail 1 run in 4).
 # 10 one-way sends of 1 MiB into an OPENSSL-LISTEN that starts reading late.
-head -c 1M "$T_TMP/mid" >"$T_TMP/one"
-H_ONE=$(sha256_stdin <"$T_TMP/one")
 bad=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	dst_setup TLS

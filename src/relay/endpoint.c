@@ -82,8 +82,31 @@ void endpoint_close_fd(int fd)
 		close(fd);
 }
 
-struct ep_unlink;
-static void remove_files(const struct ep_unlink *u);
+struct ep_unlink {
+	struct ep_unlink *next;
+	bool known;       /* dev/ino were read when the path was added */
+	dev_t dev;
+	ino_t ino;
+	char path[];
+};
+
+/* Never through a replacement: whoever put another file (or a symlink) at the path owns it. */
+static void remove_files(const struct ep_unlink *u)
+{
+	for (; u; u = u->next) {
+		struct stat st;
+		if (lstat(u->path, &st) < 0)
+			continue;
+		if (u->known && (st.st_dev != u->dev || st.st_ino != u->ino)) {
+			logmsg(LOG_W, "not removing \"%s\": it is no longer the file created here", u->path);
+			continue;
+		}
+		if (unlink(u->path) < 0 && errno != ENOENT)
+			logmsg(LOG_W, "unlink(\"%s\"): %s", u->path, strerror(errno));
+		else if (log_enabled(LOG_I))
+			logmsg(LOG_I, "unlink(\"%s\")", u->path);
+	}
+}
 
 void endpoint_close(struct endpoint *ep)
 {
@@ -149,14 +172,6 @@ void endpoint_setenv(struct endpoint *ep, const char *name, const char *value)
 		free(s);
 }
 
-struct ep_unlink {
-	struct ep_unlink *next;
-	bool known;       /* dev/ino were read when the path was added */
-	dev_t dev;
-	ino_t ino;
-	char path[];
-};
-
 void endpoint_add_unlink(struct endpoint *ep, const char *path)
 {
 	size_t n = strlen(path);
@@ -181,20 +196,3 @@ void endpoint_forget_unlinks(struct endpoint *ep)
 	}
 }
 
-/* Never through a replacement: whoever put another file (or a symlink) at the path owns it. */
-static void remove_files(const struct ep_unlink *u)
-{
-	for (; u; u = u->next) {
-		struct stat st;
-		if (lstat(u->path, &st) < 0)
-			continue;
-		if (u->known && (st.st_dev != u->dev || st.st_ino != u->ino)) {
-			logmsg(LOG_W, "not removing \"%s\": it is no longer the file created here", u->path);
-			continue;
-		}
-		if (unlink(u->path) < 0 && errno != ENOENT)
-			logmsg(LOG_W, "unlink(\"%s\"): %s", u->path, strerror(errno));
-		else if (log_enabled(LOG_I))
-			logmsg(LOG_I, "unlink(\"%s\")", u->path);
-	}
-}

@@ -18,7 +18,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -138,7 +137,8 @@ void linger_start(struct loop *lp, double stall_seconds)
 
 bool linger_take(int fd)
 {
-	if (!linger_loop || send_queue(fd) == 0)
+	int queued = linger_loop ? send_queue(fd) : 0;
+	if (queued == 0)
 		return false;
 	struct lingering *l = calloc(1, sizeof *l);
 	if (!l)
@@ -148,7 +148,7 @@ bool linger_take(int fd)
 		return false;
 	}
 	l->fd = fd;
-	l->queued = send_queue(fd);
+	l->queued = queued;
 	l->progress = loop_now();
 	if (loop_add_fd(linger_loop, fd, EPOLLIN | EPOLLRDHUP | EPOLLET, readable, l) < 0) {
 		free(l);
@@ -163,24 +163,33 @@ bool linger_take(int fd)
 	return true;
 }
 
-/* The loop's signals are blocked (it reads them from a signalfd) and the loop has stopped: a
- * C-c or SIGTERM during the final wait shows only as pending. It ends the wait; the runner
- * then sees it pending and exits as on that signal. */
-static bool terminating(void)
+static bool stop_pending(const sigset_t *stop_on)
 {
-	sigset_t pend;
-	if (sigpending(&pend) < 0)
+	sigset_t pend, both;
+	if (!stop_on || sigpending(&pend) < 0)
 		return false;
-	return sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM) || sigismember(&pend, SIGHUP) ||
-	       sigismember(&pend, SIGQUIT);
+	sigandset(&both, &pend, stop_on);
+	return !sigisemptyset(&both);
 }
 
-void linger_finish(bool wait)
+static void drop_all(bool close_them)
+{
+	while (lingering) {
+		struct lingering *l = lingering;
+		lingering = l->next;
+		if (close_them)
+			drop(l);
+		else
+			free(l);
+	}
+}
+
+void linger_finish(bool wait, const sigset_t *stop_on)
 {
 	if (linger_timer && linger_loop)
 		loop_timer_cancel(linger_loop, linger_timer);
 	linger_timer = NULL;
-	while (wait && lingering && !terminating()) {
+	while (wait && lingering && !stop_pending(stop_on)) {
 		/* one poll over all of them; the tick bounds how long a queue goes unchecked */
 		size_t n = 0;
 		for (struct lingering *l = lingering; l; l = l->next)
@@ -195,21 +204,13 @@ void linger_finish(bool wait)
 		free(pf);
 		sweep(loop_now());
 	}
-	while (lingering) {
-		struct lingering *l = lingering;
-		lingering = l->next;
-		drop(l);
-	}
+	drop_all(true);
 	linger_loop = NULL;
 }
 
 void linger_forget(void)
 {
 	/* a forked child: the fds were closed with the parent's loop registrations */
-	while (lingering) {
-		struct lingering *l = lingering;
-		lingering = l->next;
-		free(l);
-	}
+	drop_all(false);
 	linger_timer = NULL;
 }

@@ -453,6 +453,9 @@ static void maybe_finish(struct run_ctx *rc)
 
 /* ---- signals ---- */
 
+/* The signals that end a run (each caught and logged when -S has its bit, the default). */
+static const int term_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+
 static void abort_one(struct session *s, void *arg)
 {
 	session_abort(s, *(int *)arg);
@@ -487,7 +490,7 @@ static void on_signal(struct loop *lp, int signo, void *arg)
 				xio_open_stop(&rc->a1.op[k]);
 		rc->a1_done = true;
 	}
-	linger_finish(false); /* ending now: lingering sockets close, and so do the aborted ones */
+	linger_finish(false, NULL); /* ending now: lingering sockets close, and so do the aborted ones */
 	session_foreach(abort_one, &st);
 	rc->status = st;
 	loop_stop(lp);
@@ -576,10 +579,13 @@ int relay_plan_run(struct relay_plan *p)
 	linger_start(rc.lp, p->relay.inactivity_timeout > 0 ? p->relay.inactivity_timeout : 0);
 	/* -S: the terminating signals caught (and logged) are those in the mask; the others keep
 	 * their default action. SIGUSR1 (statistics) is always caught. */
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		if (p->catch_mask & (1ul << sigs[i]))
-			loop_on_signal(rc.lp, sigs[i], on_signal, &rc);
+	sigset_t caught;
+	sigemptyset(&caught);
+	for (size_t i = 0; i < sizeof term_signals / sizeof term_signals[0]; i++)
+		if (p->catch_mask & (1ul << term_signals[i])) {
+			loop_on_signal(rc.lp, term_signals[i], on_signal, &rc);
+			sigaddset(&caught, term_signals[i]);
+		}
 	loop_on_signal(rc.lp, SIGUSR1, on_signal, &rc);
 	for (int i = 0; i < rc.nworkers; i++)
 		loop_watch_child(rc.lp, rc.workers[i], worker_exited, &rc);
@@ -613,20 +619,17 @@ int relay_plan_run(struct relay_plan *p)
 
 	/* Sockets whose last bytes are still on their way: wait for them, unless a signal ends
 	 * us (one that arrives during the wait ends it and is handled just below). */
-	linger_finish(!rc.stopping);
+	linger_finish(!rc.stopping, &caught);
 
 	/* A terminating signal that arrived while the last session ended (a C-c that also ended
 	 * the child) is still pending in the signalfd: it decides the exit status all the same. */
-	if (!rc.stopping) {
-		sigset_t pend;
-		static const int term[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
-		if (sigpending(&pend) == 0)
-			for (size_t i = 0; i < sizeof term / sizeof term[0]; i++)
-				if ((p->catch_mask & (1ul << term[i])) && sigismember(&pend, term[i])) {
-					on_signal(rc.lp, term[i], &rc);
-					break;
-				}
-	}
+	sigset_t pend;
+	if (!rc.stopping && sigpending(&pend) == 0)
+		for (size_t i = 0; i < sizeof term_signals / sizeof term_signals[0]; i++)
+			if (sigismember(&caught, term_signals[i]) && sigismember(&pend, term_signals[i])) {
+				on_signal(rc.lp, term_signals[i], &rc);
+				break;
+			}
 
 	if (!rc.in_child && !rc.a1_done)
 		for (int k = 0; k < 2; k++)

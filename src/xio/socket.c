@@ -1350,7 +1350,8 @@ static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 	(void)lp;
 	(void)events;
 	struct rlimit rl;
-	fd_lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 0;
+	if (!fd_lim && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		fd_lim = rl.rlim_cur; /* duct never changes it: read once, not per wakeup */
 	for (int i = 0; i < ACCEPT_BATCH; i++) {
 		if (s->fork && children_full(s)) {
 			pause_children(s);
