@@ -876,8 +876,12 @@ static ssize_t splice_fill(struct dir *d)
 		set_eof(d);
 		return 0;
 	}
-	if ((size_t)n < want && !d->rf->hup && !d->rf->nopoll)
-		d->rf->r = false;
+	/* A short splice does not mean the socket is drained (a short read would): the pipe runs
+	 * out of slots first when the data sits in many small fragments. Waiting for an EPOLLIN
+	 * edge then can wait for ever: if what is left fills the receive window, the sender stops,
+	 * and the little we took may not reopen the window; nothing new arrives, no edge comes
+	 * (1 GiB TCP -> UNIX stalled until the sender's zero-window probes, minutes under ASan).
+	 * Only EAGAIN says the socket is empty. */
 	activity(s);
 	d->pipelen = (size_t)n;
 	splice_got(d, (size_t)n);
