@@ -177,4 +177,38 @@ is "$r" 143 "SIGTERM with an EXEC child: exit 143"
 ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with an EXEC child: the child ($cpid) is killed too (socat does)"
 [ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
 
+# ------------------------------------- a reply, then the peer's close: FIN rides on the data
+# The server's FIN is in before duct reads the last bytes (EPOLLRDHUP): duct doesn't read again
+# for the EOF and sends the tail with MSG_MORE, its FIN right behind. A slow reader with small
+# buffers makes those writes partial: every byte must still arrive, and promptly.
+head -c 100000 /dev/urandom >"$T_TMP/reply"
+H_REPLY=$(sha256_stdin <"$T_TMP/reply")
+P1=$(free_port); P2=$(free_port)
+bg "$DUCT" -u OPEN:"$T_TMP/reply" TCP4-LISTEN:"$P1",bind=127.0.0.1,reuseaddr
+srv=$BG_PID
+bg "$DUCT" -d -d -d TCP4-LISTEN:"$P2",bind=127.0.0.1,reuseaddr,sndbuf=4096 TCP4:127.0.0.1:"$P1" 2>"$T_TMP/fwd.err"
+fwd=$BG_PID
+wait_for 5 tcp_listening "$P1" && wait_for 5 tcp_listening "$P2"
+got=$(timeout 10 python3 -c '
+import hashlib, socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+time.sleep(0.3)
+h = hashlib.sha256()
+t = time.monotonic()
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    h.update(b)
+print(h.hexdigest(), "slow" if time.monotonic() - t > 2 else "prompt")
+' "$P2")
+is "$got" "$H_REPLY prompt" "reply + close through the forwarder to a slow reader: every byte, then EOF, without delay"
+wait_pid 5 "$fwd"; r=$?
+is "$r" 0 "the forwarder exits 0 after the reply"
+wait_pid 5 "$srv"
+ok "$(awk '/transferred [0-9]+ bytes/ { t = NR } /is at EOF/ && !e { e = NR } END { exit !(t && e > t) }' \
+	"$T_TMP/fwd.err"; echo $?)" "the last transfer is logged before the first EOF"
+
 done_testing

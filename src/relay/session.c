@@ -147,6 +147,7 @@ struct fdst {
 	int fd;
 	bool r, w;       /* cached readiness */
 	bool hup;        /* RDHUP/HUP seen: don't trust short reads as "drained" */
+	bool rdhup;      /* EPOLLRDHUP without an error: the peer's FIN is in, behind the data */
 	bool nopoll;
 	bool registered;
 	bool is_sock, is_pipe;
@@ -163,6 +164,7 @@ struct dir {
 	struct fdst *rf, *wf;
 	int srcno;             /* socket number of the source in messages (1 or 2) */
 	bool eof;              /* no more input */
+	bool eof_next;         /* the input is known to end after the bytes read so far */
 	bool shut;             /* EOF handed on to dst */
 	bool ign_wait;         /* ignoreeof: waiting for the 1 s re-poll */
 	struct loop_timer *ign_timer;
@@ -667,6 +669,13 @@ static ssize_t fill_buf(struct dir *d)
 	}
 	if (d->stream && (size_t)n < want && !d->rf->hup && !d->rf->nopoll && !src->ops)
 		d->rf->r = false; /* drained; the next arrival raises a new edge */
+	/* The peer's FIN had arrived before this read (EPOLLRDHUP), and a short read empties a
+	 * stream socket's queue: the next read could only return 0. Saving it also lets the
+	 * last write carry our FIN along (MSG_MORE in flush_buf): on a connection that ends
+	 * with a reply and a close, one system call and one packet less. */
+	if (d->stream && (size_t)n < want && d->rf->rdhup && d->rf->is_sock && !src->ops &&
+	    !(src->flags & EPF_IGNOREEOF))
+		d->eof_next = true;
 	d->last_full = d->promote && (size_t)n == want;
 	activity(s);
 	size_t len = (size_t)n;
@@ -720,6 +729,9 @@ static int flush_buf(struct dir *d)
 		ssize_t n;
 		if (dst->ops && dst->ops->write)
 			n = dst->ops->write(dst, d->buf + d->off, want);
+		else if (d->eof_next && d->wf->own_sock && !(dst->flags & EPF_DGRAM) && dst->shut == EP_SHUT_DEFAULT)
+			/* the FIN follows at once (pump -> pass_eof): let it ride on these bytes */
+			n = send(d->wf->fd, d->buf + d->off, want, MSG_MORE);
 		else
 			n = write(d->wf->fd, d->buf + d->off, want);
 		if (n < 0) {
@@ -954,6 +966,10 @@ static void pump(struct dir *d)
 			d->promote = false;
 			budget = SPLICE_BUDGET;
 		}
+		if (d->eof_next && !d->eof && d->off >= d->len) {
+			d->src->flags |= EPF_RD_EOF;
+			set_eof(d);
+		}
 		if (d->eof) {
 			if (d->pipelen == 0) {
 				pass_eof(d);
@@ -993,6 +1009,8 @@ static void fd_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
 		f->w = true;
 	if (ev & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
 		f->hup = true;
+	if ((ev & (EPOLLRDHUP | EPOLLERR)) == EPOLLRDHUP)
+		f->rdhup = true;
 	enter(s);
 	for (int i = 0; i < 2; i++) {
 		struct dir *d = &s->d[i];
@@ -1089,6 +1107,9 @@ static struct fdst *fd_state(struct session *s, int fd, bool nopoll, bool sock)
 	struct stat st;
 	if (sock) {
 		f->is_sock = f->own_sock = true;
+		/* registering it (EPOLL_CTL_ADD/MOD) reports input already there; a socket we just
+		 * connected has none yet, so trying would cost a read that says EAGAIN */
+		f->r = nopoll;
 	} else if (fstat(fd, &st) == 0) {
 		f->is_sock = S_ISSOCK(st.st_mode);
 		f->is_pipe = S_ISFIFO(st.st_mode);
