@@ -77,11 +77,18 @@ struct loop {
 static sigset_t orig_mask;
 static bool orig_mask_saved;
 
+static double woke_at; /* loop_now() when epoll_wait last returned, 0 before */
+
 double loop_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double loop_woke_at(void)
+{
+	return woke_at > 0 ? woke_at : loop_now();
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elsize)
@@ -488,6 +495,7 @@ int loop_run(struct loop *lp)
 				timeout = (int)(d * 1000.0) + 1;
 		}
 		int n = epoll_wait(lp->epfd, evs, 64, timeout);
+		woke_at = loop_now();
 		if (n < 0) {
 			if (errno == EINTR)
 				n = 0;

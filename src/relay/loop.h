@@ -54,6 +54,9 @@ int loop_on_signal(struct loop *lp, int signo, loop_signal_fn fn, void *arg);
 
 /* Monotonic time in seconds. */
 double loop_now(void);
+/* loop_now() as of the current wakeup (one clock read per epoll_wait, not one per read and
+ * write): for activity stamps, whose timeouts count in seconds */
+double loop_woke_at(void);
 
 /* Run until loop_stop() or until nothing is registered (no fds, timers, deferred work or
  * watched children). Returns 0. */

@@ -244,7 +244,12 @@ static inline void leave(struct session *s)
 		finalize(s);
 }
 
-static inline void activity(struct session *s) { s->last = loop_now(); }
+static inline void activity(struct session *s)
+{
+	double t = loop_woke_at(); /* older than s->last if the session started after the wakeup */
+	if (t > s->last)
+		s->last = t;
+}
 
 /* ---- helpers ---- */
 
