@@ -35,6 +35,8 @@ enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL,
 			   family for the sockets it made or accepted */
 #define EPF_RD_EOF     0x2000u /* nothing unread to drain before close: a read on rfd returned 0
 			   (stream EOF), or another process owns the connection now */
+#define EPF_RD_LATER   0x4000u /* rfd is a socket this process has just connected: no input can be
+			   there yet that registering it with epoll won't report (skip the trial read) */
 
 struct endpoint;
 

@@ -1093,7 +1093,7 @@ static void child_cb(struct loop *lp, pid_t pid, int st, void *arg)
 
 /* ---- start / end ---- */
 
-static struct fdst *fd_state(struct session *s, int fd, bool nopoll, bool sock)
+static struct fdst *fd_state(struct session *s, int fd, bool nopoll, bool sock, bool rd_later)
 {
 	for (int i = 0; i < s->nfds; i++) {
 		if (s->fds[i].fd == fd) {
@@ -1113,8 +1113,10 @@ static struct fdst *fd_state(struct session *s, int fd, bool nopoll, bool sock)
 	if (sock) {
 		f->is_sock = f->own_sock = true;
 		/* registering it (EPOLL_CTL_ADD/MOD) reports input already there; a socket we just
-		 * connected has none yet, so trying would cost a read that says EAGAIN */
-		f->r = nopoll;
+		 * connected has none yet, so trying would cost a read that says EAGAIN (an accepted
+		 * one usually has its client's first bytes: reading them now saves a loop round) */
+		if (rd_later)
+			f->r = nopoll;
 	} else if (fstat(fd, &st) == 0) {
 		f->is_sock = S_ISSOCK(st.st_mode);
 		f->is_pipe = S_ISFIFO(st.st_mode);
@@ -1190,8 +1192,10 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->active = want && ep_can_read(d->src) && ep_can_write(d->dst);
 		if (!d->active)
 			continue;
-		d->rf = fd_state(s, d->src->rfd, d->src->flags & EPF_RNOPOLL, d->src->flags & EPF_SOCKET);
-		d->wf = fd_state(s, d->dst->wfd, d->dst->flags & EPF_WNOPOLL, d->dst->flags & EPF_SOCKET);
+		d->rf = fd_state(s, d->src->rfd, d->src->flags & EPF_RNOPOLL, d->src->flags & EPF_SOCKET,
+				 d->src->flags & EPF_RD_LATER);
+		d->wf = fd_state(s, d->dst->wfd, d->dst->flags & EPF_WNOPOLL, d->dst->flags & EPF_SOCKET,
+				 d->dst->flags & EPF_RD_LATER);
 	}
 	/* Register fds, make them nonblocking (restored at the end). */
 	for (int i = 0; i < s->nfds; i++) {

@@ -1005,6 +1005,8 @@ static void client_done(struct sk *s)
 		sk_fail(s, false, "out of memory");
 		return;
 	}
+	if (connected && !is_dgram_type(type))
+		ep->flags |= EPF_RD_LATER;
 	if (s->rq.role == SK_DG_SENDTO || s->rq.role == SK_DG_DATAGRAM) {
 		struct dg_ctx *d = dg_attach(ep, DGF_SENDTO | (s->rq.role == SK_DG_SENDTO ? DGF_PEERONLY : 0) |
 							 (s->rq.role == SK_DG_DATAGRAM &&
