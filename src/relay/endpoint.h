@@ -64,6 +64,8 @@ struct endpoint {
 	enum ep_shut shut;
 	enum ep_lineterm lineterm;
 	unsigned long long readbytes; /* 0: unlimited */
+	unsigned long long readpackets; /* reads that returned data before this side is at EOF
+					   (nc -W), 0: unlimited */
 	int escape;                /* byte that acts as EOF on input, -1: none */
 	pid_t child;               /* EXEC/SYSTEM child or 0; engine reports its exit */
 	const struct endpoint_ops *ops;

@@ -168,6 +168,8 @@ struct dir {
 	bool shut;             /* EOF handed on to dst */
 	bool ign_wait;         /* ignoreeof: waiting for the 1 s re-poll */
 	struct loop_timer *ign_timer;
+	struct loop_timer *pause_timer; /* pacing (pause_before/after_write): nothing moves until it fires */
+	double pause_before_write, pause_after_write; /* this direction's share of the config */
 	bool deferred;
 	bool use_splice, direct, stream;
 	bool promote;          /* socket->socket: starts buffered, splices once a read fills
@@ -180,6 +182,7 @@ struct dir {
 	size_t pipelen;
 	int lastc;             /* crnl-out: last byte written on, -1 at the start */
 	unsigned long long nread, dumpoff, packets, bytes;
+	unsigned long long data_reads; /* reads that returned data, for readpackets */
 };
 
 struct childw {
@@ -363,11 +366,20 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 
 /* ---- timers ---- */
 
+/* A direction waiting out a pacing pause is busy, not idle: neither -t nor -T may end the
+ * session meanwhile (OpenBSD nc's -w counts only after its -i sleep). */
+static bool pausing(const struct session *s)
+{
+	return s->d[0].pause_timer || s->d[1].pause_timer;
+}
+
 static void closing_timer_cb(struct loop *lp, void *arg)
 {
 	struct session *s = arg;
 	s->close_timer = NULL;
 	enter(s);
+	if (pausing(s))
+		activity(s);
 	double idle = loop_now() - s->last;
 	if (idle + 1e-4 >= s->cfg.closing_timeout) {
 		if (log_enabled(LOG_I))
@@ -395,6 +407,8 @@ static void inact_timer_cb(struct loop *lp, void *arg)
 	struct session *s = arg;
 	s->inact_timer = NULL;
 	enter(s);
+	if (pausing(s))
+		activity(s);
 	double idle = loop_now() - s->last;
 	if (idle + 1e-4 >= s->cfg.inactivity_timeout) {
 		logmsg(LOG_N, "inactivity timeout triggered");
@@ -405,28 +419,46 @@ static void inact_timer_cb(struct loop *lp, void *arg)
 	leave(s);
 }
 
+/* From a timer or deferred call: pump d, finalizing the session if that ended it. */
+static void pump_now(struct dir *d)
+{
+	struct session *s = d->s;
+	enter(s);
+	pump(d);
+	leave(s);
+}
+
 static void ign_timer_cb(struct loop *lp, void *arg)
 {
 	(void)lp;
 	struct dir *d = arg;
-	struct session *s = d->s;
 	d->ign_timer = NULL;
 	d->ign_wait = false;
 	d->rf->r = true;
-	enter(s);
-	pump(d);
-	leave(s);
+	pump_now(d);
+}
+
+/* The pause is over; what follows it counts as new activity (-T, -t). */
+static void pause_timer_cb(struct loop *lp, void *arg)
+{
+	(void)lp;
+	struct dir *d = arg;
+	d->pause_timer = NULL;
+	activity(d->s);
+	pump_now(d);
+}
+
+static void start_pause(struct dir *d, double seconds)
+{
+	d->pause_timer = loop_timer_add(d->s->lp, seconds, pause_timer_cb, d);
 }
 
 static void defer_cb(struct loop *lp, void *arg)
 {
 	(void)lp;
 	struct dir *d = arg;
-	struct session *s = d->s;
 	d->deferred = false;
-	enter(s);
-	pump(d);
-	leave(s);
+	pump_now(d);
 }
 
 static void schedule(struct dir *d)
@@ -584,6 +616,8 @@ static bool need_buffered(const struct session *s, const struct dir *d)
 	const struct endpoint *src = d->src, *dst = d->dst;
 	if (s->cfg.nosplice || s->cfg.dump_text || s->cfg.dump_hex || s->cfg.sniff_fd[d->n] >= 0)
 		return true;
+	if (d->pause_before_write > 0 || d->pause_after_write > 0)
+		return true; /* a pause needs a block between its read and its write */
 	if ((src->ops && src->ops->read) || (dst->ops && dst->ops->write))
 		return true;
 	if ((src->flags | dst->flags) & (EPF_DGRAM | EPF_NOSPLICE))
@@ -694,6 +728,8 @@ static ssize_t fill_buf(struct dir *d)
 	d->nread += (size_t)n;
 	if (src->readbytes && d->nread >= src->readbytes)
 		set_eof(d);
+	if (src->readpackets && ++d->data_reads >= src->readpackets)
+		set_eof(d);
 	if (src->flags & EPF_ONESHOT)
 		set_eof(d);
 	if (d->dst->lineterm == EP_LT_CRNL_OUT) {
@@ -790,6 +826,8 @@ static void splice_got(struct dir *d, size_t n)
 {
 	d->nread += n;
 	if (d->src->readbytes && d->nread >= d->src->readbytes)
+		set_eof(d);
+	if (d->src->readpackets && ++d->data_reads >= d->src->readpackets)
 		set_eof(d);
 }
 
@@ -953,6 +991,8 @@ static void pump(struct dir *d)
 	size_t bytes = 0;
 	size_t budget = d->use_splice ? SPLICE_BUDGET : BUDGET_BYTES;
 	while (!s->finished) {
+		if (d->pause_timer)
+			return; /* pacing: the timer pumps again */
 		/* 1. pending bytes first (back-pressure: no reading while they wait) */
 		if (d->use_splice && d->pipelen > 0) {
 			int r = splice_flush(d);
@@ -963,6 +1003,8 @@ static void pump(struct dir *d)
 		if (!d->use_splice && d->off < d->len) {
 			if (flush_buf(d) < 0)
 				return;
+			if (d->pause_after_write > 0)
+				start_pause(d, d->pause_after_write);
 			continue;
 		}
 		if (d->promote && d->last_full && !d->use_splice) {
@@ -996,6 +1038,8 @@ static void pump(struct dir *d)
 			n = splice_fill(d);
 		if (n == -1)
 			return;
+		if (n > 0 && d->pause_before_write > 0)
+			start_pause(d, d->pause_before_write);
 		steps++;
 		if (n > 0)
 			bytes += (size_t)n;
@@ -1187,6 +1231,8 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->srcno = i + 1;
 		d->pipe[0] = d->pipe[1] = -1;
 		d->lastc = -1;
+		d->pause_before_write = cfg->pause_before_write[i];
+		d->pause_after_write = cfg->pause_after_write[i];
 		bool want = cfg->dir == RELAY_BOTH || (cfg->dir == RELAY_LEFT_TO_RIGHT && i == 0) ||
 			    (cfg->dir == RELAY_RIGHT_TO_LEFT && i == 1);
 		d->active = want && ep_can_read(d->src) && ep_can_write(d->dst);
@@ -1318,6 +1364,8 @@ static void finalize(struct session *s)
 		loop_defer_cancel(lp, defer_cb, d);
 		if (d->ign_timer)
 			loop_timer_cancel(lp, d->ign_timer);
+		if (d->pause_timer)
+			loop_timer_cancel(lp, d->pause_timer);
 		if (d->buf) {
 			d->off = d->len;
 			buf_release(d);

@@ -25,6 +25,12 @@ struct relay_config {
 	bool statistics;           /* --statistics */
 	bool sloppy;               /* -s */
 	bool nosplice;             /* debugging/benchmark switch: force the buffered path */
+	/* Pacing, per direction ([0]: address 1 -> 2, [1]: 2 -> 1, as sniff_fd), in seconds,
+	 * 0: none. A block read waits pause_before_write before it is written (ncat -d); after
+	 * a block is written the direction reads nothing for pause_after_write (OpenBSD nc -i).
+	 * Paced directions take the buffered path; the loop's timers wait, nothing blocks. */
+	double pause_before_write[2];
+	double pause_after_write[2];
 };
 void relay_config_defaults(struct relay_config *c);
 

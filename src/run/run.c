@@ -153,6 +153,7 @@ static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
 	/* the read half's terminator for input, the write half's for output */
 	ep->lineterm = r->lineterm != EP_LT_RAW && r->lineterm != EP_LT_CRNL_OUT ? r->lineterm : w->lineterm;
 	ep->readbytes = r->readbytes;
+	ep->readpackets = r->readpackets;
 	ep->escape = r->escape;
 	/* The engine watches one child per endpoint; the other half's child is still signalled
 	 * and closed by its own endpoint_close. */

@@ -54,6 +54,13 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
 		}
 		ep->readbytes = (unsigned long long)n; /* 0: no limit, as in socat */
 	}
+	if (opt_take_int(l, OPT_READPACKETS, &n)) {
+		if (n < 0) {
+			ERR("%s: readpackets=%lld: must be a number of reads (0: no limit)", op->typed, n);
+			return -1;
+		}
+		ep->readpackets = (unsigned long long)n;
+	}
 	if (opt_take_int(l, OPT_ESCAPE, &n)) {
 		if (n < 0 || n > 255) {
 			ERR("%s: escape=%lld: must be a byte value (0..255, e.g. 0x1d)", op->typed, n);

@@ -139,8 +139,8 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 void xio_open_stop(struct xio_open *op);
 
 /* Shared helpers for families (src/xio/common.c). */
-/* Apply the data-layer options (cr, crnl, ignoreeof, readbytes, escape, shut-*, end-close,
- * null-eof) from op->opts onto ep. */
+/* Apply the data-layer options (cr, crnl, ignoreeof, readbytes, readpackets, escape, shut-*,
+ * end-close, null-eof) from op->opts onto ep. */
 int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep);
 /* Finish an open: apply LATE/LATE2 phases, check for unused options, deliver. */
 void xio_finish(struct xio_open *op, struct endpoint *ep);
