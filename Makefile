@@ -6,7 +6,7 @@ WERROR   ?=
 ifeq ($(CI),true)
 WERROR   := -Werror
 endif
-CSTD     := -std=c17 -D_GNU_SOURCE
+CSTD     := -std=c17 -D_GNU_SOURCE -pthread
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fPIE
 OPT      ?= -O2 -g

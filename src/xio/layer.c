@@ -375,8 +375,9 @@ int layer_tcp_connect(struct xio_open *inner, const char *host, const char *port
 	sk_req_init(&rq, SK_CONNECT, fam, SOCK_STREAM, IPPROTO_TCP);
 	rq.proto_name = "tcp";
 	char err[600];
-	if (sa_resolve(host, port, fam, inner->g ? inner->g->ipv : 4, SOCK_STREAM, IPPROTO_TCP, flags, &rq.peers,
-		       err, sizeof err) < 0) {
+	const struct resolve_query q = { host, port, fam, inner->g ? inner->g->ipv : 4, SOCK_STREAM, IPPROTO_TCP,
+					 flags };
+	if (sk_req_set_peers(inner, &rq, &q, err, sizeof err) < 0) {
 		ERR("%s", err);
 		sk_req_free(&rq);
 		return -1;

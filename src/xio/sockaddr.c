@@ -174,6 +174,14 @@ static void sort_pref(struct sa_list *l, int pref_ipv)
 	free(tmp);
 }
 
+bool sa_needs_resolver(const char *host)
+{
+	char hb[512];
+	const char *h = unbracket(host ? host : "", hb, sizeof hb);
+	unsigned char a[16];
+	return *h && inet_pton(AF_INET, h, a) != 1 && inet_pton(AF_INET6, h, a) != 1;
+}
+
 int sa_resolve(const char *host, const char *port, int family, int pref_ipv, int socktype,
 	       int protocol, int flags, struct sa_list *out, char *err, size_t errlen)
 {

@@ -52,6 +52,8 @@ int sa_parse_pf(const char *text, char *err, size_t errlen);
 #define SA_ADDRCONFIG 0x08
 #define SA_ALL       0x10
 
+/* host is a name, not empty and not an IP literal: sa_resolve() would ask the resolver */
+bool sa_needs_resolver(const char *host);
 /* Resolve host + port (port may be NULL/"": 0). family: AF_INET, AF_INET6 or AF_UNSPEC;
  * pref_ipv: 4, 6 or 0 (order of the results when family is AF_UNSPEC: preferred first,
  * getaddrinfo order for 0). Host "[v6]" brackets are stripped. socktype/protocol select the

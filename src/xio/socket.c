@@ -90,6 +90,7 @@ struct sk {
 	double unix_deadline;
 	unsigned char *dgbuf;
 	bool announced;            /* on_listening was called */
+	struct resolve_job *resolving; /* rq.name being looked up */
 	/* the failed call behind the next sk_fail, for on_open_error (err 0: none) */
 	const char *fail_call;
 	int fail_err;
@@ -97,6 +98,7 @@ struct sk {
 };
 
 static void attempt(struct sk *s);
+static void attempt_client(struct sk *s);
 static void update_polling(struct sk *s);
 
 /* ---------- small helpers ---------- */
@@ -118,6 +120,31 @@ void sk_req_free(struct sk_req *rq)
 	sa_list_free(&rq->peers);
 	free(rq->path);
 	rq->path = NULL;
+	free((char *)rq->name.host);
+	free((char *)rq->name.port);
+	rq->name.host = rq->name.port = NULL;
+}
+
+int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolve_query *q, char *err,
+		     size_t errlen)
+{
+	if (!op->loop || op->is_child_session || !sa_needs_resolver(q->host))
+		return sa_resolve(q->host, q->port, q->family, q->pref_ipv, q->socktype, q->protocol, q->flags,
+				  &rq->peers, err, errlen);
+	/* a bad port is reported now, as without the thread */
+	struct sa_list none;
+	if (sa_resolve("", q->port, AF_INET, 4, q->socktype, q->protocol, SA_PASSIVE, &none, err, errlen) < 0)
+		return -1;
+	sa_list_free(&none);
+	rq->name = *q;
+	rq->name.host = strdup(q->host);
+	rq->name.port = q->port ? strdup(q->port) : NULL;
+	if (!rq->name.host || (q->port && !rq->name.port)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rq->resolve_later = true;
+	return 0;
 }
 
 void sk_addr_error(struct xio_open *op, const char *fmt, ...)
@@ -232,6 +259,7 @@ static void sk_free(struct sk *s)
 {
 	for (struct guard *g = s->guards; g; g = g->prev)
 		g->alive = false;
+	resolve_cancel(s->resolving);
 	sk_req_free(&s->rq);
 	opt_list_free(&s->tmpl);
 	if (s->have_conn_tmpl)
@@ -908,9 +936,50 @@ static int client_type(struct sk *s)
 	return s->rq.type;
 }
 
+static void resolved_cb(void *arg, struct sa_list *peers, const char *err)
+{
+	struct sk *s = arg;
+	s->resolving = NULL;
+	s->rq.resolve_later = false;
+	if (!peers) {
+		ERR("%s", err);
+		finish_fail(s, 1);
+		return;
+	}
+	s->rq.peers = *peers;
+	s->cand = 0;
+	attempt_client(s);
+}
+
+/* The name is looked up first (once; retries reuse the addresses). Returns true when the
+ * attempt goes on now, false when it continues from resolved_cb or has failed. */
+static bool have_peers(struct sk *s)
+{
+	if (!s->rq.resolve_later)
+		return true;
+	if (s->resolving)
+		return false;
+	const struct resolve_query *q = &s->rq.name;
+	s->resolving = resolve_start(s->op->loop, q, resolved_cb, s);
+	if (s->resolving)
+		return false;
+	/* no thread to be had: look it up here */
+	char err[600];
+	s->rq.resolve_later = false;
+	if (sa_resolve(q->host, q->port, q->family, q->pref_ipv, q->socktype, q->protocol, q->flags, &s->rq.peers,
+		       err, sizeof err) < 0) {
+		ERR("%s", err);
+		finish_fail(s, 1);
+		return false;
+	}
+	return true;
+}
+
 static void attempt_client(struct sk *s)
 {
 	struct xio_open *op = s->op;
+	if (!have_peers(s))
+		return;
 	if (reset_opts(s) < 0) {
 		finish_fail(s, 1);
 		return;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "xio/resolver.h"
 #include "xio/sockaddr.h"
 #include "xio/xio.h"
 
@@ -36,7 +37,10 @@ struct sk_req {
 	struct sa_list peers;        /* connect/send targets, tried in order (owned) */
 	struct sa_addr local;        /* LISTEN/RECV*: the address to bind */
 	bool has_local;
-	/* For connect to a name: resolve again at each retry (host/port kept). */
+	/* connect to a name looked up off the loop (sk_req_set_peers): peers are empty until
+	 * the lookup is done; name's strings are owned */
+	bool resolve_later;
+	struct resolve_query name;
 	const char *proto_name;      /* "tcp", "udp", "sctp", "dccp": for service names */
 	const char *listen_word;     /* "UDP " in "listening on UDP AF=2 ..." ("" by default) */
 	char *path;                  /* NAMED: the socket file this address binds (owned) */
@@ -51,6 +55,11 @@ struct sk_req {
 
 void sk_req_init(struct sk_req *rq, enum sk_role role, int domain, int type, int protocol);
 void sk_req_free(struct sk_req *rq);
+/* Fill rq->peers for a connect to q: a name is looked up when the open starts, in a thread
+ * (see resolver.h) if op runs in a loop of many sessions; literals and per-connection
+ * processes resolve here. Returns 0 or -1 with err. */
+int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolve_query *q, char *err,
+		     size_t errlen);
 
 /* The family for an IP address: the handler's (AF_INET/AF_INET6), else pf=, else AF_UNSPEC.
  * Takes pf. Returns -1 (logged) on a bad pf value. */

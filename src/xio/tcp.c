@@ -17,8 +17,9 @@ int ipstream_connect_open(struct xio_open *op, int type, int protocol, const cha
 	sk_req_init(&rq, SK_CONNECT, fam, type, protocol);
 	rq.proto_name = pname;
 	char err[600];
-	if (sa_resolve(op->spec->params[0], op->spec->params[1], fam, op->g ? op->g->ipv : 4, type, protocol,
-		       flags, &rq.peers, err, sizeof err) < 0) {
+	const struct resolve_query q = { op->spec->params[0], op->spec->params[1], fam, op->g ? op->g->ipv : 4,
+					 type, protocol, flags };
+	if (sk_req_set_peers(op, &rq, &q, err, sizeof err) < 0) {
 		ERR("%s", err);
 		sk_req_free(&rq);
 		return -1;

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Name resolution off the loop: a fork listener whose target is a name keeps serving while
+# one connection's DNS lookup hangs (socat, forking per connection, does too). Runs in a
+# network + mount namespace the test creates, with its own /etc/resolv.conf pointing at a
+# fake DNS server on 127.0.0.1:53 that answers the first query for slow.duct.test after 2 s.
+# Skipped when not root.
+. "$(dirname "$0")/lib/tap.sh"
+need_duct
+export DUCT T_TMP
+
+if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! have python3 || ! unshare -mn true 2>/dev/null; then
+	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal"; do
+		skip "$w: needs root, python3 and unshare -mn"
+	done
+	done_testing
+	exit 0
+fi
+
+cat >"$T_TMP/dns.py" <<'PY'
+# A DNS server for the test: A 127.0.0.1 for *.duct.test (the first query for slow.duct.test
+# after 2 s), NXDOMAIN for nx.duct.test, an empty answer for anything else (AAAA).
+import socket, struct, sys, threading, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 53))
+print("ready", flush=True)
+slow_seen = False
+def answer(q, peer, delay):
+    time.sleep(delay)
+    tid, = struct.unpack("!H", q[:2])
+    i, labels = 12, []
+    while q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode()); i += 1 + q[i]
+    qtype, = struct.unpack("!H", q[i + 1:i + 3])
+    question = q[12:i + 5]
+    name = ".".join(labels).lower()
+    rcode, ans = 0, b""
+    if name == "nx.duct.test":
+        rcode = 3
+    elif qtype == 1 and name.endswith(".duct.test"):
+        ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("127.0.0.1")
+    hdr = struct.pack("!HHHHHH", tid, 0x8180 | rcode, 1, 1 if ans else 0, 0, 0)
+    s.sendto(hdr + question + ans, peer)
+while True:
+    q, peer = s.recvfrom(512)
+    delay = 0
+    if b"\x04slow\x04duct\x04test" in q and q[-4:-2] == b"\x00\x01" and not slow_seen:
+        slow_seen, delay = True, 2
+    threading.Thread(target=answer, args=(q, peer, delay), daemon=True).start()
+PY
+
+cat >"$T_TMP/client.py" <<'PY'
+# connect, send a line, wait for its echo; print "<tag> <seconds> <echo>"
+import socket, sys, time
+t = time.monotonic()
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+c.sendall(b"hi " + sys.argv[2].encode() + b"\n")
+got = b""
+while not got.endswith(b"\n"):
+    b = c.recv(100)
+    if not b:
+        break
+    got += b
+print(sys.argv[2], "%.2f" % (time.monotonic() - t), got.decode().strip(), flush=True)
+PY
+
+cat >"$T_TMP/ns.sh" <<'SH'
+set -u
+poll() { for _ in $(seq 1 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done; return 1; }
+ip link set lo up
+printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:1\n' >"$T_TMP/resolv.conf"
+printf 'hosts: files dns\n' >"$T_TMP/nsswitch.conf"
+printf '127.0.0.1 localhost\n' >"$T_TMP/hosts"
+mount --bind "$T_TMP/resolv.conf" /etc/resolv.conf
+mount --bind "$T_TMP/nsswitch.conf" /etc/nsswitch.conf
+mount --bind "$T_TMP/hosts" /etc/hosts
+python3 "$T_TMP/dns.py" >"$T_TMP/dns.out" 2>&1 & dns=$!
+poll grep -q ready "$T_TMP/dns.out"
+"$DUCT" TCP4-LISTEN:7001,reuseaddr,fork EXEC:cat 2>"$T_TMP/echo.err" & echo_pid=$!
+"$DUCT" TCP4-LISTEN:7002,reuseaddr,fork TCP4:slow.duct.test:7001 2>"$T_TMP/fwd.err" & fwd=$!
+poll sh -c 'ss -Htln | grep -q ":7001 "' && poll sh -c 'ss -Htln | grep -q ":7002 "'
+# A's lookup hangs 2 s; B, 0.3 s later, must not wait for it
+timeout 10 python3 "$T_TMP/client.py" 7002 A >"$T_TMP/a.out" 2>&1 & a=$!
+sleep 0.3
+timeout 10 python3 "$T_TMP/client.py" 7002 B >"$T_TMP/b.out" 2>&1
+echo "B: $(cat "$T_TMP/b.out")"
+wait $a
+echo "A: $(cat "$T_TMP/a.out")"
+kill $fwd; wait $fwd 2>/dev/null
+# a name that doesn't exist: one line naming it, exit 1
+echo x | timeout 10 "$DUCT" - TCP4:nx.duct.test:7001 2>"$T_TMP/nx.err"
+echo "nx: rc=$? $(head -1 "$T_TMP/nx.err")"
+# SIGTERM while the lookup hangs: exits at once
+"$DUCT" TCP4-LISTEN:7003,reuseaddr,fork TCP4:slow2.duct.test:7001 2>"$T_TMP/term.err" & t=$!
+poll sh -c 'ss -Htln | grep -q ":7003 "'
+kill -STOP $dns
+timeout 10 python3 "$T_TMP/client.py" 7003 C >/dev/null 2>&1 & c=$!
+sleep 0.3
+start=$(date +%s%N)
+kill -TERM $t; wait $t; rc=$?
+echo "term: rc=$rc ms=$(( ($(date +%s%N) - start) / 1000000 ))"
+kill -CONT $dns
+kill $c 2>/dev/null; wait $c 2>/dev/null
+# a literal target never involves the resolver (works with the DNS server stopped)
+kill -STOP $dns
+echo "literal: $(echo lit | timeout 5 "$DUCT" - TCP4:127.0.0.1:7001)"
+kill -CONT $dns
+kill $echo_pid $dns; wait 2>/dev/null
+SH
+out=$(timeout 60 unshare -mn bash "$T_TMP/ns.sh" 2>&1)
+b=$(printf '%s\n' "$out" | sed -n 's/^B: B \([0-9.]*\) \(.*\)/\1 \2/p')
+a=$(printf '%s\n' "$out" | sed -n 's/^A: A \([0-9.]*\) \(.*\)/\1 \2/p')
+ok "$(awk -v v="${b%% *}" 'BEGIN { exit !(v != "" && v < 1.0) }'; echo $?)" \
+	"fork listener: a second client is served while the first one's lookup hangs (B took ${b%% *} s)"
+ok "$(awk -v v="${a%% *}" -v e="${a#* }" 'BEGIN { exit !(v >= 1.5 && e == "hi A") }'; echo $?)" \
+	"the hanging lookup completes and its client is relayed (A: $a)"
+like "$out" 'nx: rc=1 .*E getaddrinfo\("nx\.duct\.test", "7001".*Name or service not known' \
+	"a name that does not exist: exit 1, one line with getaddrinfo's answer"
+like "$out" 'term: rc=143 ms=[0-9]{1,3}$' "SIGTERM during a hanging lookup: exit 143 at once"
+like "$out" 'literal: lit' "an IP literal never asks the resolver"
+[ -n "$out" ] && diag "$(printf '%s\n' "$out" | head -8)"
+done_testing
