@@ -9,7 +9,7 @@ need_duct
 export DUCT T_TMP
 
 if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! have python3 || ! unshare -mn true 2>/dev/null; then
-	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal"; do
+	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal" "res-nsaddr"; do
 		skip "$w: needs root, python3 and unshare -mn"
 	done
 	done_testing
@@ -20,8 +20,10 @@ cat >"$T_TMP/dns.py" <<'PY'
 # A DNS server for the test: A 127.0.0.1 for *.duct.test (the first query for slow.duct.test
 # after 2 s), NXDOMAIN for nx.duct.test, an empty answer for anything else (AAAA).
 import socket, struct, sys, threading, time
+# With "alt" (on another port, for res-nsaddr=): alt.duct.test exists only here.
+alt = len(sys.argv) > 2 and sys.argv[2] == "alt"
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 53))
+s.bind(("127.0.0.1", int(sys.argv[1])))
 print("ready", flush=True)
 slow_seen = False
 def answer(q, peer, delay):
@@ -34,7 +36,7 @@ def answer(q, peer, delay):
     question = q[12:i + 5]
     name = ".".join(labels).lower()
     rcode, ans = 0, b""
-    if name == "nx.duct.test":
+    if name == "nx.duct.test" or (name == "alt.duct.test" and not alt):
         rcode = 3
     elif qtype == 1 and name.endswith(".duct.test"):
         ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("127.0.0.1")
@@ -73,8 +75,9 @@ printf '127.0.0.1 localhost\n' >"$T_TMP/hosts"
 mount --bind "$T_TMP/resolv.conf" /etc/resolv.conf
 mount --bind "$T_TMP/nsswitch.conf" /etc/nsswitch.conf
 mount --bind "$T_TMP/hosts" /etc/hosts
-python3 "$T_TMP/dns.py" >"$T_TMP/dns.out" 2>&1 & dns=$!
-poll grep -q ready "$T_TMP/dns.out"
+python3 "$T_TMP/dns.py" 53 >"$T_TMP/dns.out" 2>&1 & dns=$!
+python3 "$T_TMP/dns.py" 5353 alt >"$T_TMP/dns2.out" 2>&1 & dns2=$!
+poll grep -q ready "$T_TMP/dns.out" && poll grep -q ready "$T_TMP/dns2.out"
 "$DUCT" TCP4-LISTEN:7001,reuseaddr,fork EXEC:cat 2>"$T_TMP/echo.err" & echo_pid=$!
 "$DUCT" TCP4-LISTEN:7002,reuseaddr,fork TCP4:slow.duct.test:7001 2>"$T_TMP/fwd.err" & fwd=$!
 poll sh -c 'ss -Htln | grep -q ":7001 "' && poll sh -c 'ss -Htln | grep -q ":7002 "'
@@ -104,7 +107,9 @@ kill $c 2>/dev/null; wait $c 2>/dev/null
 kill -STOP $dns
 echo "literal: $(echo lit | timeout 5 "$DUCT" - TCP4:127.0.0.1:7001)"
 kill -CONT $dns
-kill $echo_pid $dns; wait 2>/dev/null
+# res-nsaddr= changes the resolver of the thread that looks the name up
+echo "nsaddr: $(echo ns | timeout 5 "$DUCT" - TCP4:alt.duct.test:7001,res-nsaddr=127.0.0.1:5353 2>&1)"
+kill $echo_pid $dns $dns2; wait 2>/dev/null
 SH
 out=$(timeout 60 unshare -mn bash "$T_TMP/ns.sh" 2>&1)
 b=$(printf '%s\n' "$out" | sed -n 's/^B: B \([0-9.]*\) \(.*\)/\1 \2/p')
@@ -117,5 +122,6 @@ like "$out" 'nx: rc=1 .*E getaddrinfo\("nx\.duct\.test", "7001".*Name or service
 	"a name that does not exist: exit 1, one line with getaddrinfo's answer"
 like "$out" 'term: rc=143 ms=[0-9]{1,3}$' "SIGTERM during a hanging lookup: exit 143 at once"
 like "$out" 'literal: lit' "an IP literal never asks the resolver"
+like "$out" 'nsaddr: ns$' "res-nsaddr= is honoured (the lookup stays in the thread whose resolver it set)"
 [ -n "$out" ] && diag "$(printf '%s\n' "$out" | head -8)"
 done_testing

@@ -51,6 +51,8 @@ int sa_parse_pf(const char *text, char *err, size_t errlen);
 #define SA_V4MAPPED  0x04
 #define SA_ADDRCONFIG 0x08
 #define SA_ALL       0x10
+#define SA_THIS_THREAD 0x20 /* res-* options set this thread's resolver state (_res is per thread):
+				 resolve here, not in a lookup thread */
 
 /* host is a name, not empty and not an IP literal: sa_resolve() would ask the resolver */
 bool sa_needs_resolver(const char *host);

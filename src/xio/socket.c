@@ -128,7 +128,7 @@ void sk_req_free(struct sk_req *rq)
 int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolve_query *q, char *err,
 		     size_t errlen)
 {
-	if (!op->loop || op->is_child_session || !sa_needs_resolver(q->host))
+	if (!op->loop || op->is_child_session || (q->flags & SA_THIS_THREAD) || !sa_needs_resolver(q->host))
 		return sa_resolve(q->host, q->port, q->family, q->pref_ipv, q->socktype, q->protocol, q->flags,
 				  &rq->peers, err, errlen);
 	/* a bad port is reported now, as without the thread */
@@ -1783,11 +1783,12 @@ int sk_resolve_flags(struct xio_open *op, bool passive)
 		flags |= SA_V4MAPPED;
 	if (opt_take_bool(&op->opts, OPT_AI_ALL, &b) && b)
 		flags |= SA_ALL;
-	sk_take_resolver_opts(op);
+	if (sk_take_resolver_opts(op))
+		flags |= SA_THIS_THREAD;
 	return flags;
 }
 
-void sk_take_resolver_opts(struct xio_open *op)
+bool sk_take_resolver_opts(struct xio_open *op)
 {
 	static const struct { enum opt_id id; unsigned long bit; } flags[] = {
 		{ OPT_RES_DEBUG, RES_DEBUG }, { OPT_RES_DEFNAMES, RES_DEFNAMES }, { OPT_RES_DNSRCH, RES_DNSRCH },
@@ -1812,11 +1813,13 @@ void sk_take_resolver_opts(struct xio_open *op)
 		if (!(_res.options & RES_INIT))
 			res_init();
 		_res.retrans = (int)v;
+		touched = true;
 	}
 	if (opt_take_int(&op->opts, OPT_RES_RETRY, &v)) {
 		if (!(_res.options & RES_INIT))
 			res_init();
 		_res.retry = (int)v;
+		touched = true;
 	}
 	struct opt_value *ns = opt_take(&op->opts, OPT_RES_NSADDR);
 	if (ns && ns->s) {
@@ -1833,7 +1836,9 @@ void sk_take_resolver_opts(struct xio_open *op)
 			WARN("%s: res-nsaddr=%s: %s", op->typed, ns->s, err);
 		}
 		sa_list_free(&l);
+		touched = true;
 	}
+	return touched;
 }
 
 void sk_check_process_opts(struct xio_open *op)

@@ -66,8 +66,9 @@ int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolv
 int sk_ip_family(struct xio_open *op, int handler_family);
 /* Resolution flags from ai-* options and the role (takes them). */
 int sk_resolve_flags(struct xio_open *op, bool passive);
-/* Take and apply the res-* resolver options. */
-void sk_take_resolver_opts(struct xio_open *op);
+/* Take and apply the res-* resolver options; true when one was given (they change this
+ * thread's resolver state only: the lookup must stay in this thread). */
+bool sk_take_resolver_opts(struct xio_open *op);
 
 /* Run the open; takes ownership of rq's allocations (rq itself may be on the stack).
  * Returns 0 when an endpoint was or will be delivered, -1 (logged) on failure. */
