@@ -9,7 +9,7 @@ need_duct
 export DUCT T_TMP
 
 if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! have python3 || ! unshare -mn true 2>/dev/null; then
-	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal" "res-nsaddr"; do
+	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal" "UDP to a name" "res-nsaddr"; do
 		skip "$w: needs root, python3 and unshare -mn"
 	done
 	done_testing
@@ -107,6 +107,13 @@ kill $c 2>/dev/null; wait $c 2>/dev/null
 kill -STOP $dns
 echo "literal: $(echo lit | timeout 5 "$DUCT" - TCP4:127.0.0.1:7001)"
 kill -CONT $dns
+# UDP to a name: the datagram arrives (the lookup runs before the first send)
+"$DUCT" -u UDP4-RECV:7004 OPEN:"$T_TMP/udp.out",creat 2>/dev/null & u=$!
+poll sh -c 'ss -Huln | grep -q ":7004 "'
+printf 'dgram' | timeout 5 "$DUCT" -u - UDP4-SENDTO:fast.duct.test:7004
+poll grep -q dgram "$T_TMP/udp.out"
+echo "udp: $(cat "$T_TMP/udp.out")"
+kill $u; wait $u 2>/dev/null
 # res-nsaddr= changes the resolver of the thread that looks the name up
 echo "nsaddr: $(echo ns | timeout 5 "$DUCT" - TCP4:alt.duct.test:7001,res-nsaddr=127.0.0.1:5353 2>&1)"
 kill $echo_pid $dns $dns2; wait 2>/dev/null
@@ -122,6 +129,7 @@ like "$out" 'nx: rc=1 .*E getaddrinfo\("nx\.duct\.test", "7001".*Name or service
 	"a name that does not exist: exit 1, one line with getaddrinfo's answer"
 like "$out" 'term: rc=143 ms=[0-9]{1,3}$' "SIGTERM during a hanging lookup: exit 143 at once"
 like "$out" 'literal: lit' "an IP literal never asks the resolver"
+like "$out" 'udp: dgram' "UDP4-SENDTO to a name: the datagram arrives"
 like "$out" 'nsaddr: ns$' "res-nsaddr= is honoured (the lookup stays in the thread whose resolver it set)"
 [ -n "$out" ] && diag "$(printf '%s\n' "$out" | head -8)"
 done_testing

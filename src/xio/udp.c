@@ -43,8 +43,9 @@ static int udp_open(struct xio_open *op)
 	} else {
 		char err[600];
 		int flags = sk_resolve_flags(op, false);
-		if (sa_resolve(op->spec->params[0], op->spec->params[1], fam, op->g ? op->g->ipv : 4, SOCK_DGRAM,
-			       proto, flags, &rq.peers, err, sizeof err) < 0) {
+		const struct resolve_query q = { op->spec->params[0], op->spec->params[1], fam, op->g ? op->g->ipv : 4,
+						 SOCK_DGRAM, proto, flags };
+		if (sk_req_set_peers(op, &rq, &q, err, sizeof err) < 0) {
 			ERR("%s", err);
 			sk_req_free(&rq);
 			return -1;
