@@ -25,19 +25,17 @@ refused '^nc: --broker is not supported by duct nc yet' nc --broker -l 127.0.0.1
 refused '^Ncat: --broker is not supported by duct nc yet .* QUITTING\.$' ncat --broker -l 127.0.0.1 "$P"
 refused '^nc: --chat is not supported by duct nc yet' nc --chat -l 127.0.0.1 "$P"
 refused '^Ncat: --chat is not supported by duct nc yet' ncat --chat -l "$P"
-refused '^Ncat: -d/--delay is not supported by duct nc yet' ncat -d 1 127.0.0.1 "$P"
-refused '^Ncat: -d/--delay is not supported by duct nc yet' ncat --delay 500ms -l "$P"
-refused '^nc: -d/--delay is not supported by duct nc yet' nc --delay 1 127.0.0.1 "$P"
-refused '^nc: -i interval is not supported by duct nc for data transfer yet' nc -i 1 127.0.0.1 "$P"
-refused '^nc: -i interval is not supported by duct nc for data transfer yet' nc -l -i 1 127.0.0.1 "$P"
-refused '^nc: -W recvlimit is not supported by duct nc yet; .*readbytes=N' nc -W 3 127.0.0.1 "$P"
-refused '^nc: -W recvlimit is not supported by duct nc yet' nc -u -l -W 1 127.0.0.1 "$P"
 refused '^Ncat: --keep-open without -e/-c/--sh-exec is not supported by duct nc yet' ncat -lk "$P"
 refused '^Ncat: --keep-open without -e/-c/--sh-exec is not supported by duct nc yet' ncat --keep-open -l 127.0.0.1 "$P"
 refused '^Ncat: --keep-open without -e/-c/--sh-exec is not supported by duct nc yet' ncat -u --keep-open -l "$P"
 ! tcp_listening "$P"; ok $? "nothing was left listening on the refused ports"
 
-# Not refused: OpenBSD -d (no stdin) and -i with -z (paces the scan); -k with a program.
+# Not refused: OpenBSD -d (no stdin) and -i with -z (paces the scan); -k with a program;
+# -i, -d/--delay and -W in data mode (tests/nc_pacing.t checks what they do).
+for args in "nc -i 1" "ncat -d 1" "nc --delay 500ms" "nc -W 3" "nc -u -W 1"; do
+	run_to 5 $DUCT $args 127.0.0.1 "$(free_port)" </dev/null >"$T_TMP/a.out" 2>"$T_TMP/a.err"
+	! grep -q 'not supported' "$T_TMP/a.err"; ok $? "$args is accepted in data mode"
+done
 run_to 5 $DUCT nc -z -i 0 127.0.0.1 "$P" >"$T_TMP/z.out" 2>"$T_TMP/z.err"
 ! grep -q 'not supported' "$T_TMP/z.err"; ok $? "-i with -z is accepted (paces the scan)"
 run_to 5 $DUCT nc -d -z 127.0.0.1 "$P" >"$T_TMP/d.out" 2>"$T_TMP/d.err"

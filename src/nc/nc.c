@@ -21,13 +21,6 @@ static const char *unsupported(const struct nc_opts *o)
 		return "--chat is not supported by duct nc yet (no chat server)";
 	if (o->broker)
 		return "--broker is not supported by duct nc yet (no connection brokering)";
-	if (o->delay > 0)
-		return "-d/--delay is not supported by duct nc yet (no delay between reads and writes)";
-	if (o->interval > 0 && !o->zero)
-		return "-i interval is not supported by duct nc for data transfer yet (it only paces port scans, -z)";
-	if (o->recvlimit > 0 && !o->zero)
-		return "-W recvlimit is not supported by duct nc yet; for a byte limit use the relay's readbytes option "
-		       "(duct - TCP:host:port,readbytes=N)";
 	if (o->keep_open && o->listen && !o->exec_prog && !o->sh_cmd)
 		return "--keep-open without -e/-c/--sh-exec is not supported by duct nc yet (stdin is not broadcast to the "
 		       "clients); add --sh-exec, or use -l without --keep-open for one client";

@@ -423,6 +423,27 @@ static void eof_rules(const struct nc_opts *o, struct relay_config *rc, bool *ig
 		rc->inactivity_timeout = o->timeout;
 }
 
+/* -i (OpenBSD) and -d/--delay (ncat), as the real programs pace data (measured against
+ * nc.openbsd 1.219 and ncat 7.93): nc.openbsd sleeps after each block it sent to the network,
+ * the received data is not held up; ncat holds every block it read, either way, for the delay
+ * before writing it. Index 0 of the pauses is address 1 -> 2. */
+static void pacing(const struct nc_opts *o, struct relay_config *rc, bool local_is_1)
+{
+	const int to_net = local_is_1 ? 0 : 1;
+	if (o->interval > 0)
+		rc->pause_after_write[to_net] = o->interval;
+	if (o->delay > 0)
+		rc->pause_before_write[0] = rc->pause_before_write[1] = o->delay;
+}
+
+/* -W recvlimit: after that many reads from the network nc stops reading both sides and ends,
+ * as nc.openbsd (exit 0 once what was read is written). */
+static void recv_limit(struct abuf *b, const struct nc_opts *o)
+{
+	if (o->recvlimit > 0)
+		ab_add(b, ",readpackets=%d,eof-ends", o->recvlimit);
+}
+
 /* Optional dump file (-o traditional, ncat -o/-x). */
 static struct nc_dumper *start_dump(const struct nc_opts *o, struct relay_plan *p, bool local_is_1)
 {
@@ -463,6 +484,7 @@ static int run_one(const struct nc_opts *o, struct nc_run *r, const char *a1, co
 	eof_rules(o, &p.relay, &ignoreeof, &shut_none);
 	if (o->send_only)
 		p.relay.dir = local_is_1 ? RELAY_LEFT_TO_RIGHT : RELAY_RIGHT_TO_LEFT;
+	pacing(o, &p.relay, local_is_1);
 	if (relay_plan_resolve(&p) < 0) {
 		if (what)
 			nc_err(o, "%s is not available in this build of duct yet (address: %s)", what, local_is_1 ? a2 : a1);
@@ -509,8 +531,9 @@ int nc_run(const struct nc_opts *o)
 			ab_add(&net, ",crnl-out");
 		/* nc.openbsd -l and ncat -l end when the client has gone, even with stdin (a
 		 * terminal) still open; a program (-e/-c) decides for itself */
-		if (!o->exec_prog && !o->sh_cmd)
+		if (!o->exec_prog && !o->sh_cmd && o->recvlimit <= 0)
 			ab_add(&net, ",eof-ends");
+		recv_limit(&net, o);
 		if (!o->unix_sock)
 			ab_peer_lists(&net, o);
 		if (net.overflow || loc.overflow) {
@@ -527,6 +550,7 @@ int nc_run(const struct nc_opts *o)
 			return 1;
 		}
 		remote_addr(&net, o, o->ports[0]);
+		recv_limit(&net, o);
 		if (shut_none)
 			ab_add(&net, ",shut-none");
 		if (o->crlf)
@@ -568,6 +592,7 @@ int nc_run(const struct nc_opts *o)
 				ab_add(&fdaddr, ",crnl-out");
 			if (o->udp)
 				ab_add(&fdaddr, ",null-eof"); /* nc.openbsd: recv() == 0 is EOF */
+			recv_limit(&fdaddr, o);
 			int st = run_one(o, &r, loc.s, fdaddr.s, true, NULL);
 			/* FD:n belongs to the engine now (closed with the session). */
 			if (o->quit > 0 && !o->udp)
