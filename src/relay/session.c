@@ -770,8 +770,10 @@ static int flush_buf(struct dir *d)
 		ssize_t n;
 		if (dst->ops && dst->ops->write)
 			n = dst->ops->write(dst, d->buf + d->off, want);
-		else if (d->eof_next && d->wf->own_sock && !(dst->flags & EPF_DGRAM) && dst->shut == EP_SHUT_DEFAULT)
-			/* the FIN follows at once (pump -> pass_eof): let it ride on these bytes */
+		else if (d->eof_next && d->wf->own_sock && !(dst->flags & EPF_DGRAM) && dst->shut == EP_SHUT_DEFAULT &&
+			 !(d->pause_after_write > 0))
+			/* the FIN follows at once (pump -> pass_eof; not after a pacing pause): let it
+			 * ride on these bytes */
 			n = send(d->wf->fd, d->buf + d->off, want, MSG_MORE);
 		else
 			n = write(d->wf->fd, d->buf + d->off, want);
