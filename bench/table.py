@@ -83,7 +83,9 @@ for k in order:
         if t != subj and subj in med:
             r = ratio(f, med[subj], med[t])
             if r is not None:
-                c += " (%.2fx)" % r
+                # a ratio that would print as 1.00x on the losing side of a target gets a
+                # third decimal, so "1.00x MISSED" never appears
+                c += " (%.3fx)" % r if "%.2f" % r == "1.00" and r < 1 else " (%.2fx)" % r
         return c
 
     first = cell(subj) if subj == "duct" else ("%s %s" % (subj, cell(subj)) if subj in med else "")
