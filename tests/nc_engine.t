@@ -176,5 +176,53 @@ kill_group "$K"
 cap 5 $DUCT TCP4-LISTEN:0,deny=300.1.2.3/8 STDIO
 like "$ERR" "E .*300\.1\.2\.3" "deny= with a bad network: an error naming it"
 
+# 8. the server goes away while nc still sends (its unread bytes make the close a reset):
+# nc.openbsd and nc.traditional end quietly with 0, ncat says why and exits 1
+cat >"$T_TMP/gone.py" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    time.sleep(0.2)
+    if sys.argv[1] == "bye":
+        c.sendall(b"bye\n")
+    c.close()
+PY
+for mode in bye quiet; do
+	python3 "$T_TMP/gone.py" "$mode" >"$T_TMP/gone.port" 2>/dev/null &
+	G=$!
+	wait_for 5 test -s "$T_TMP/gone.port"
+	P=$(cat "$T_TMP/gone.port")
+	for face in "nc:nc.openbsd" "ncat:ncat" "netcat:nc.traditional"; do
+		f=${face%%:*}
+		real=${face#*:}
+		out=$( (echo first; sleep 0.5; echo second; sleep 0.5; echo third) | run_to 10 $DUCT "$f" 127.0.0.1 "$P" 2>"$T_TMP/gone.err")
+		rc=$?
+		err=$(cat "$T_TMP/gone.err")
+		want_out=""
+		[ "$mode" = bye ] && want_out=bye
+		if [ "$f" = ncat ]; then
+			is "$rc|$out|$err" "1|$want_out|Ncat: Connection reset by peer." \
+				"duct ncat, server gone ($mode): ncat's line, exit 1"
+		else
+			is "$rc|$out|$err" "0|$want_out|" "duct $f, server gone ($mode): what arrived, no message, exit 0"
+		fi
+		if have "$real"; then
+			( (echo first; sleep 0.5; echo second; sleep 0.5; echo third) | run_to 10 "$real" 127.0.0.1 "$P" \
+				>/dev/null 2>"$T_TMP/gone.real.err")
+			rrc=$?
+			is "$rc|$err" "$rrc|$(cat "$T_TMP/gone.real.err")" "... same exit status and stderr as $real"
+		else
+			skip "$real not installed"
+		fi
+	done
+	kill "$G" 2>/dev/null
+	wait "$G" 2>/dev/null
+	rm -f "$T_TMP/gone.port"
+done
+
 exec 7>&-
 done_testing

@@ -102,6 +102,7 @@ struct nc_run {
 	const char *port;         /* listen mode: the port as given, for "Listening on" */
 	bool open_error;          /* a bind/listen/connect failure was reported (ncat: exit 2) */
 	bool announced;           /* "Listening on" printed */
+	int net_idx;              /* the network's address in the plan (1 or 2) */
 };
 
 static void listen_message(const struct nc_opts *o, const char *port);
@@ -183,6 +184,26 @@ static void hook_refused(void *arg, int idx, const struct sockaddr *sa, socklen_
 		nc_note(r->o, "New connection denied: not allowed");
 		r->denied++;
 	}
+}
+
+/* A network connection that fails mid-transfer (reset, broken pipe): nc.openbsd and
+ * nc.traditional take it as the end of that direction and exit 0, quietly; ncat says
+ * "Ncat: Connection reset by peer." and exits 1. Errors on the local side (stdin, stdout, a
+ * program) and UDP's stay the engine's. */
+static enum relay_io_verdict nc_io_error(void *arg, int idx, bool writing, int err)
+{
+	const struct nc_run *r = arg;
+	const struct nc_opts *o = r->o;
+	(void)writing;
+	if (idx != r->net_idx || o->udp)
+		return RELAY_IO_DEFAULT;
+	if (o->dialect == NC_NCAT) {
+		nc_note(o, "%s.", strerror(err));
+		return RELAY_IO_REPORTED;
+	}
+	if (err == ECONNRESET || err == EPIPE || err == ECONNABORTED || err == ETIMEDOUT)
+		return RELAY_IO_EOF;
+	return RELAY_IO_DEFAULT;
 }
 
 static const struct plan_hooks nc_hooks = {
@@ -485,6 +506,9 @@ static int run_one(const struct nc_opts *o, struct nc_run *r, const char *a1, co
 	if (o->send_only)
 		p.relay.dir = local_is_1 ? RELAY_LEFT_TO_RIGHT : RELAY_RIGHT_TO_LEFT;
 	pacing(o, &p.relay, local_is_1);
+	r->net_idx = local_is_1 ? 2 : 1;
+	p.relay.io_error = nc_io_error;
+	p.relay.io_error_arg = r;
 	if (relay_plan_resolve(&p) < 0) {
 		if (what)
 			nc_err(o, "%s is not available in this build of duct yet (address: %s)", what, local_is_1 ? a2 : a1);

@@ -331,14 +331,32 @@ static void do_dump(struct dir *d, const unsigned char *p, size_t n)
 	write_all(2, s->dumpbuf, len);
 }
 
+/* What the front end makes of an I/O error on address idx's side (relay_config.io_error). */
+static enum relay_io_verdict io_verdict(const struct session *s, int idx, bool writing, int err)
+{
+	return s->cfg.io_error ? s->cfg.io_error(s->cfg.io_error_arg, idx, writing, err) : RELAY_IO_DEFAULT;
+}
+
 /* A read-side error: logged as socat does; under -s it's EOF instead. */
 static void read_error(struct dir *d, int err, const void *bufp, size_t len)
 {
 	struct session *s = d->s;
+	enum relay_io_verdict v = io_verdict(s, d->srcno, false, err);
+	if (v == RELAY_IO_EOF) {
+		d->src->flags |= EPF_RD_EOF;
+		d->eof = true;
+		schedule(d); /* the caller stops here; no new edge will come to pass the EOF on */
+		return;
+	}
+	if (v == RELAY_IO_REPORTED) {
+		finish(s, 1);
+		return;
+	}
 	logmsg(LOG_E, "read(%d, %p, %zu): %s", d->rf->fd, bufp, len, strerror(err));
 	if (s->cfg.sloppy) {
 		logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
 		d->eof = true;
+		schedule(d);
 		return;
 	}
 	finish(s, 1);
@@ -347,9 +365,16 @@ static void read_error(struct dir *d, int err, const void *bufp, size_t len)
 static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 {
 	struct session *s = d->s;
-	logmsg(LOG_E, "write(%d, %p, %zu): %s", d->wf->fd, bufp, len, strerror(err));
-	if (s->cfg.sloppy) {
-		logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
+	enum relay_io_verdict v = io_verdict(s, 3 - d->srcno, true, err);
+	if (v == RELAY_IO_REPORTED) {
+		finish(s, 1);
+		return;
+	}
+	if (v == RELAY_IO_DEFAULT)
+		logmsg(LOG_E, "write(%d, %p, %zu): %s", d->wf->fd, bufp, len, strerror(err));
+	if (s->cfg.sloppy || v == RELAY_IO_EOF) {
+		if (v == RELAY_IO_DEFAULT)
+			logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
 		/* nothing more can be delivered: drop what's pending and stop this direction */
 		d->off = d->len;
 		d->pipelen = 0;
@@ -359,6 +384,7 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 			d->pipe[0] = d->pipe[1] = -1;
 		}
 		d->eof = true;
+		schedule(d);
 		return;
 	}
 	finish(s, 1);

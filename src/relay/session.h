@@ -13,6 +13,8 @@
 
 enum relay_dir { RELAY_BOTH = 0, RELAY_LEFT_TO_RIGHT = 1 /* -u */, RELAY_RIGHT_TO_LEFT = 2 /* -U */ };
 
+enum relay_io_verdict { RELAY_IO_DEFAULT, RELAY_IO_EOF, RELAY_IO_REPORTED };
+
 struct relay_config {
 	size_t bufsize;            /* -b; 0 = engine's default */
 	bool bufsize_explicit;     /* -b given: every read/write/splice step at most bufsize */
@@ -31,6 +33,12 @@ struct relay_config {
 	 * Paced directions take the buffered path; the loop's timers wait, nothing blocks. */
 	double pause_before_write[2];
 	double pause_after_write[2];
+	/* A read from (writing false) or a write to (writing true) address idx (1 or 2) failed
+	 * with err. NULL, or RELAY_IO_DEFAULT: socat's error line and the end (exit 1). A front
+	 * end with its own rules answers RELAY_IO_EOF (no more data that way, quietly: nc.openbsd
+	 * on a reset connection) or RELAY_IO_REPORTED (it printed the message; end with 1). */
+	enum relay_io_verdict (*io_error)(void *arg, int idx, bool writing, int err);
+	void *io_error_arg;
 };
 void relay_config_defaults(struct relay_config *c);
 
