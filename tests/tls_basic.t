@@ -189,4 +189,57 @@ DP=$(port_of "$T_TMP/dsrv.log")
 capsh 10 "(printf 'x\n'; sleep 1) | openssl s_client -dtls -connect 127.0.0.1:$DP -CAfile $C/ca.pem -verify_return_error -quiet 2>/dev/null"
 like "$OUT" "dtls-server" "openssl s_client -dtls <-> duct OPENSSL-DTLS-SERVER"
 
+# ---- retry= covers a failed handshake (socat opens again too): a front that drops its
+# first N connections, then relays to the TLS server
+cat >"$T_TMP/flaky.py" <<'PY'
+import socket, sys, threading
+drop, target = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+        b.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+n = 0
+while True:
+    c, _ = s.accept()
+    n += 1
+    with open(sys.argv[3], "a") as f:
+        f.write("accept\n")
+    if n <= drop:
+        c.close()
+        continue
+    u = socket.create_connection(("127.0.0.1", target))
+    threading.Thread(target=pump, args=(c, u), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c), daemon=True).start()
+PY
+flaky() { # flaky DROP -> sets FP, FPID
+	rm -f "$T_TMP/flaky.port" "$T_TMP/flaky.log"
+	python3 "$T_TMP/flaky.py" "$1" "$SP" "$T_TMP/flaky.log" >"$T_TMP/flaky.port" 2>/dev/null &
+	FPID=$!
+	wait_for 5 test -s "$T_TMP/flaky.port"
+	FP=$(cat "$T_TMP/flaky.port")
+}
+flaky 1
+CAP_IN=<(printf again) cap 10 "$DUCT" -d -d OPENSSL:localhost:$FP,cert=$C/client.pem,cafile=$C/ca.pem,retry=2,interval=0.2 -
+is "$RC:$OUT:$(grep -c accept "$T_TMP/flaky.log")" "0:again:2" "retry=2: the first handshake fails (dropped), the second try relays"
+like "$ERR" "N OPENSSL: trying again in 0.2 s" "... and says it is trying again"
+kill "$FPID"; wait "$FPID" 2>/dev/null
+flaky 1
+CAP_IN=<(printf x) cap 10 "$DUCT" OPENSSL:localhost:$FP,cert=$C/client.pem,cafile=$C/ca.pem -
+is "$RC:$(grep -c accept "$T_TMP/flaky.log")" "1:1" "without retry=: one handshake, exit 1"
+kill "$FPID"; wait "$FPID" 2>/dev/null
+flaky 99
+CAP_IN=<(printf x) cap 10 "$DUCT" OPENSSL:localhost:$FP,cert=$C/client.pem,cafile=$C/ca.pem,retry=2,interval=0.1 -
+is "$RC:$(grep -c accept "$T_TMP/flaky.log")" "1:3" "retry=2 and every handshake failing: 3 tries, exit 1"
+kill "$FPID"; wait "$FPID" 2>/dev/null
+
 done_testing

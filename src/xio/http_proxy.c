@@ -243,6 +243,7 @@ static int proxy_open(struct xio_open *op)
 	struct layer *L = layer_new(op, &http_vt, cfg);
 	if (!L)
 		return -1;
+	layer_retry_failed_handshakes(L);
 	return layer_run(L, http_inner, cfg);
 }
 

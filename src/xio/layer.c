@@ -68,6 +68,9 @@ static void layer_free(struct layer *L)
 			endpoint_close(c->ep);
 		free(c);
 	}
+	if (L->retry_timer && !child)
+		loop_timer_cancel(op->loop, L->retry_timer);
+	opt_list_free(&L->saved_opts);
 	opt_list_free(&L->inner.opts);
 	if (L->vt->free_cfg && L->cfg)
 		L->vt->free_cfg(L->cfg);
@@ -86,11 +89,37 @@ static void sync_active(struct layer *L)
 	L->inner.active = L->op->active + L->inflight;
 }
 
+void layer_retry_failed_handshakes(struct layer *L)
+{
+	L->client = true;
+}
+
+/* The option value of id in l (not taken), or NULL. */
+static struct opt_value *opt_find(struct opt_list *l, enum opt_id id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].def && l->v[i].def->id == id)
+			return &l->v[i];
+	return NULL;
+}
+
 int layer_run(struct layer *L, int (*inner_open)(struct xio_open *inner, void *arg), void *arg)
 {
 	struct xio_open *op = L->op;
 	op->priv = L;
 	sync_active(L);
+	L->inner_open = inner_open;
+	L->inner_arg = arg;
+	L->interval = 1.0;
+	if (opt_list_copy(&L->inner.opts, &L->saved_opts) == 0) {
+		const struct opt_value *v;
+		if ((v = opt_find(&L->saved_opts, OPT_RETRY)))
+			L->retries = v->i;
+		if ((v = opt_find(&L->saved_opts, OPT_FOREVER)))
+			L->forever = v->has_value ? v->i != 0 : true;
+		if ((v = opt_find(&L->saved_opts, OPT_INTERVAL)))
+			L->interval = v->d;
+	}
 	int rc = inner_open(&L->inner, arg);
 	if (rc < 0) {
 		layer_free(L);
@@ -141,6 +170,44 @@ static void maybe_done(struct layer *L)
 	op->deliver(op, NULL, 0);
 }
 
+static void retry_cb(struct loop *lp, void *arg)
+{
+	(void)lp;
+	struct layer *L = arg;
+	struct xio_open *op = L->op;
+	L->retry_timer = NULL;
+	opt_list_free(&L->inner.opts);
+	if (opt_list_copy(&L->saved_opts, &L->inner.opts) < 0) {
+		ERR("out of memory");
+		layer_free(L);
+		op->deliver(op, NULL, 1);
+		return;
+	}
+	/* the transport's own connect retries come out of what is left */
+	struct opt_value *v = opt_find(&L->inner.opts, OPT_RETRY);
+	if (v)
+		v->i = L->retries;
+	L->inner_done = false;
+	if (L->inner_open(&L->inner, L->inner_arg) < 0) {
+		layer_free(L);
+		op->deliver(op, NULL, 1);
+	}
+}
+
+/* A client's handshake failed (logged): open again after interval while retry=/forever
+ * allow it. Returns false when the failure is final. */
+static bool retry_later(struct layer *L)
+{
+	if (!L->client || L->inner.multi || L->dead || L->op->is_child_session || (!L->forever && L->retries <= 0))
+		return false;
+	if (!L->forever)
+		L->retries--;
+	logmsg(LOG_N, "%s: trying again in %g s%s", L->op->typed ? L->op->typed : L->op->h->name, L->interval,
+	       L->forever ? "" : L->retries == 0 ? " (last try)" : "");
+	L->retry_timer = loop_timer_add(L->op->loop, L->interval, retry_cb, L);
+	return L->retry_timer != NULL;
+}
+
 static void conn_fail(struct lconn *c)
 {
 	struct layer *L = c->L;
@@ -150,6 +217,8 @@ static void conn_fail(struct lconn *c)
 	if (c->ep)
 		endpoint_close(c->ep);
 	free(c);
+	if (!L->inner.multi && retry_later(L))
+		return;
 	if (!L->inner.multi) {
 		struct xio_open *op = L->op;
 		layer_free(L);

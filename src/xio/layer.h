@@ -68,6 +68,16 @@ struct layer {
 	bool inner_done;        /* the transport delivers no more */
 	int depth;              /* calls out to the runner in progress */
 	bool dead;              /* stopped while depth > 0: free on the way out */
+	/* A client whose handshake fails is opened again, as socat does, under its retry=,
+	 * forever and interval: the transport open and a copy of its options are kept. */
+	int (*inner_open)(struct xio_open *inner, void *arg);
+	void *inner_arg;
+	bool client;                   /* layer_retry_failed_handshakes() */
+	struct opt_list saved_opts;
+	long long retries;
+	bool forever;
+	double interval;
+	struct loop_timer *retry_timer;
 };
 
 /* Create a layer for op: takes handshake-timeout from op->opts (so take every option of your
@@ -76,6 +86,9 @@ struct layer *layer_new(struct xio_open *op, const struct layer_vt *vt, void *cf
 /* Run the transport open (e.g. ipstream_connect_open(&L->inner, ...)). On failure the layer
  * is freed (cfg with it) and -1 returned. */
 int layer_run(struct layer *L, int (*inner_open)(struct xio_open *inner, void *arg), void *arg);
+/* A client: a failed handshake opens the transport again under retry=/forever/interval
+ * (call before layer_run). */
+void layer_retry_failed_handshakes(struct layer *L);
 /* Free a layer that was never run. */
 void layer_discard(struct layer *L);
 

@@ -317,6 +317,7 @@ static int socks_open_kind(struct xio_open *op, enum socks_kind kind)
 	struct layer *L = layer_new(op, &socks_vt, cfg);
 	if (!L)
 		return -1;
+	layer_retry_failed_handshakes(L);
 	return layer_run(L, socks_inner, cfg);
 }
 

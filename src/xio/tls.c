@@ -355,6 +355,8 @@ static int tls_open_common(struct xio_open *op, bool server, bool dtls)
 		return -1;
 	if (dtls)
 		return layer_run(L, server ? inner_dtls_listen : inner_dtls_connect, NULL);
+	if (!server)
+		layer_retry_failed_handshakes(L);
 	return layer_run(L, server ? inner_listen : inner_connect, NULL);
 }
 
