@@ -46,6 +46,6 @@ const struct opt_def opt_rows_listen[] = {
 	  .help = "accept only peers in this network (a.b.c.d/bits, [v6]/bits)" },
 	{ .name = "retry", .aliases = NULL, .type = OT_UINT, .groups = G(RETRY),
 	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_RETRY,
-	  .help = "number of extra attempts after a connect/listen/bind failure" },
+	  .help = "number of extra attempts after a connect/listen/bind failure (or a TLS/SOCKS/PROXY client handshake failure)" },
 	{ .name = NULL }
 };
