@@ -76,13 +76,15 @@ is "$(stat -c %a "$S/perm.sock")" 600 "perm=0600 sets the socket file's mode"
 stop "$pp"
 
 # ------------------------------------------------------------ datagrams: RECVFROM + SENDTO with bind
-bg "$DUCT" -d -d UNIX-RECVFROM:"$S/dg.sock",fork PIPE 2>"$S/dg.log"; dg=$BG_PID
+bg "$DUCT" -d -d -t 5 UNIX-RECVFROM:"$S/dg.sock",fork PIPE 2>"$S/dg.log"; dg=$BG_PID
 wait_for 5 unix_bound "$S/dg.sock"
-got=$(printf 'ping\n' | timeout 8 "$DUCT" -T 3 UNIX-SENDTO:"$S/dg.sock",bind="$S/client.sock" - 2>/dev/null)
+# -t 5 and readbytes: after stdin's EOF wait up to 5 s for the echo (the default -t of 0.5 s
+# was too short under a loaded make check), and end as soon as it is in
+got=$(printf 'ping\n' | timeout 8 "$DUCT" -t 5 -T 5 UNIX-SENDTO:"$S/dg.sock",bind="$S/client.sock",readbytes=5 - 2>/dev/null)
 is "$got" "ping" "UNIX-SENDTO with bind= gets the RECVFROM echo"
 like "$(cat "$S/dg.log")" "N receiving packet from AF=1 \"$S/client.sock\"" "RECVFROM names the sender"
 ok "$([ ! -e "$S/client.sock" ]; echo $?)" "the client's bound socket file is removed at close"
-got=$(printf 'tmp\n' | timeout 8 "$DUCT" -T 3 UNIX-SENDTO:"$S/dg.sock",unix-bind-tempname="$S/tXXXXXX" - 2>/dev/null)
+got=$(printf 'tmp\n' | timeout 8 "$DUCT" -t 5 -T 5 UNIX-SENDTO:"$S/dg.sock",unix-bind-tempname="$S/tXXXXXX",readbytes=4 - 2>/dev/null)
 is "$got" "tmp" "unix-bind-tempname binds a random name that gets replies"
 stop "$dg"
 
@@ -108,9 +110,9 @@ if have socat; then
 fi
 ok "$([ ! -e "$name" ]; echo $?)" "no file for an abstract socket"
 stop "$ab"
-bg "$DUCT" ABSTRACT-RECVFROM:"$name-d",fork PIPE 2>/dev/null; ad=$BG_PID
+bg "$DUCT" -t 5 ABSTRACT-RECVFROM:"$name-d",fork PIPE 2>/dev/null; ad=$BG_PID
 wait_for 5 unix_bound "@$name-d"
-got=$(printf 'adg\n' | timeout 5 "$DUCT" -T 1 ABSTRACT-SENDTO:"$name-d",bind="$name-c" - 2>/dev/null)
+got=$(printf 'adg\n' | timeout 8 "$DUCT" -t 5 -T 5 ABSTRACT-SENDTO:"$name-d",bind="$name-c",readbytes=4 - 2>/dev/null)
 is "$got" "adg" "ABSTRACT-SENDTO/ABSTRACT-RECVFROM with an abstract bind"
 stop "$ad"
 
