@@ -47,6 +47,7 @@ while True:
     delay = 0
     if b"\x04slow\x04duct\x04test" in q and q[-4:-2] == b"\x00\x01" and not slow_seen:
         slow_seen, delay = True, 2
+        print("slow query", flush=True)
     threading.Thread(target=answer, args=(q, peer, delay), daemon=True).start()
 PY
 
@@ -65,6 +66,7 @@ while not got.endswith(b"\n"):
 print(sys.argv[2], "%.2f" % (time.monotonic() - t), got.decode().strip(), flush=True)
 PY
 
+# Fixed ports (53 for the resolver, 7001-7004) are safe here: the namespace is the test's own.
 cat >"$T_TMP/ns.sh" <<'SH'
 set -u
 poll() { for _ in $(seq 1 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done; return 1; }
@@ -83,7 +85,7 @@ poll grep -q ready "$T_TMP/dns.out" && poll grep -q ready "$T_TMP/dns2.out"
 poll sh -c 'ss -Htln | grep -q ":7001 "' && poll sh -c 'ss -Htln | grep -q ":7002 "'
 # A's lookup hangs 2 s; B, 0.3 s later, must not wait for it
 timeout 10 python3 "$T_TMP/client.py" 7002 A >"$T_TMP/a.out" 2>&1 & a=$!
-sleep 0.3
+poll grep -q "slow query" "$T_TMP/dns.out"
 timeout 10 python3 "$T_TMP/client.py" 7002 B >"$T_TMP/b.out" 2>&1
 echo "B: $(cat "$T_TMP/b.out")"
 wait $a
@@ -93,11 +95,11 @@ kill $fwd; wait $fwd 2>/dev/null
 echo x | timeout 10 "$DUCT" - TCP4:nx.duct.test:7001 2>"$T_TMP/nx.err"
 echo "nx: rc=$? $(head -1 "$T_TMP/nx.err")"
 # SIGTERM while the lookup hangs: exits at once
-"$DUCT" TCP4-LISTEN:7003,reuseaddr,fork TCP4:slow2.duct.test:7001 2>"$T_TMP/term.err" & t=$!
+"$DUCT" -d -d TCP4-LISTEN:7003,reuseaddr,fork TCP4:slow2.duct.test:7001 2>"$T_TMP/term.err" & t=$!
 poll sh -c 'ss -Htln | grep -q ":7003 "'
 kill -STOP $dns
 timeout 10 python3 "$T_TMP/client.py" 7003 C >/dev/null 2>&1 & c=$!
-sleep 0.3
+poll grep -q "accepting connection" "$T_TMP/term.err"  # the lookup starts right after
 start=$(date +%s%N)
 kill -TERM $t; wait $t; rc=$?
 echo "term: rc=$rc ms=$(( ($(date +%s%N) - start) / 1000000 ))"

@@ -65,14 +65,19 @@ bool opt_take_time(struct opt_list *l, enum opt_id id, double *seconds)
 	return v != NULL;
 }
 
-bool opt_present(const struct opt_list *l, enum opt_id id)
+struct opt_value *opt_peek(const struct opt_list *l, enum opt_id id)
 {
 	if (!l || id == OPT_NONE)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].def && l->v[i].def->id == id)
-			return true;
-	return false;
+			return &l->v[i];
+	return NULL;
+}
+
+bool opt_present(const struct opt_list *l, enum opt_id id)
+{
+	return opt_peek(l, id) != NULL;
 }
 
 /* ---- helpers for appliers ---- */

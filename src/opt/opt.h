@@ -154,6 +154,7 @@ bool opt_take_int(struct opt_list *l, enum opt_id id, long long *out);
 bool opt_take_str(struct opt_list *l, enum opt_id id, const char **out);
 bool opt_take_time(struct opt_list *l, enum opt_id id, double *seconds);
 bool opt_present(const struct opt_list *l, enum opt_id id); /* does not consume */
+struct opt_value *opt_peek(const struct opt_list *l, enum opt_id id); /* its value, not consumed; or NULL */
 
 /* What the generic applier needs to know about the object being opened. */
 struct opt_apply_ctx {

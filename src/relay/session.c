@@ -125,6 +125,13 @@ static int pipe_get(int p[2])
 	return 0;
 }
 
+/* A pipe at an end of a direct splice: up to PIPE_SIZE (best effort, never shrunk). */
+static void grow_pipe(int fd)
+{
+	if (fcntl(fd, F_GETPIPE_SZ) < (int)PIPE_SIZE)
+		(void)fcntl(fd, F_SETPIPE_SZ, (int)PIPE_SIZE);
+}
+
 /* Only empty pipes go back to the pool. */
 static void pipe_put(int p[2])
 {
@@ -289,6 +296,24 @@ static void set_eof(struct dir *d)
 		return;
 	d->eof = true;
 	logmsg(LOG_N, "socket %d (fd %d) is at EOF", d->srcno, d->rf->fd);
+}
+
+/* The source has nothing more to read (a read said 0, or it is known to): nothing is left to
+ * drain from it at close either. */
+static void set_stream_eof(struct dir *d)
+{
+	d->src->flags |= EPF_RD_EOF;
+	set_eof(d);
+}
+
+/* n bytes read in one call: the readbytes= and readpackets= limits (buffered and spliced). */
+static void count_read(struct dir *d, size_t n)
+{
+	d->nread += n;
+	if (d->src->readbytes && d->nread >= d->src->readbytes)
+		set_eof(d);
+	if (d->src->readpackets && ++d->data_reads >= d->src->readpackets)
+		set_eof(d);
 }
 
 static void write_all(int fd, const void *p, size_t n)
@@ -728,19 +753,19 @@ static ssize_t fill_buf(struct dir *d)
 			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
 			return -1;
 		}
-		d->src->flags |= EPF_RD_EOF;
-		set_eof(d);
+		set_stream_eof(d);
 		return 0;
 	}
-	if (d->stream && (size_t)n < want && !d->rf->hup && !d->rf->nopoll && !src->ops)
-		d->rf->r = false; /* drained; the next arrival raises a new edge */
-	/* The peer's FIN had arrived before this read (EPOLLRDHUP), and a short read empties a
-	 * stream socket's queue: the next read could only return 0. Saving it also lets the
-	 * last write carry our FIN along (MSG_MORE in flush_buf): on a connection that ends
-	 * with a reply and a close, one system call and one packet less. */
-	if (d->stream && (size_t)n < want && d->rf->rdhup && d->rf->is_sock && !src->ops &&
-	    !(src->flags & EPF_IGNOREEOF))
-		d->eof_next = true;
+	if (d->stream && (size_t)n < want && !src->ops) {
+		if (!d->rf->hup && !d->rf->nopoll)
+			d->rf->r = false; /* drained; the next arrival raises a new edge */
+		/* The peer's FIN had arrived before this read (EPOLLRDHUP), and a short read empties
+		 * a stream socket's queue: the next read could only return 0. Saving it also lets
+		 * the last write carry our FIN along (MSG_MORE in flush_buf): on a connection that
+		 * ends with a reply and a close, one system call and one packet less. */
+		if (d->rf->rdhup && d->rf->is_sock && !(src->flags & EPF_IGNOREEOF))
+			d->eof_next = true;
+	}
 	d->last_full = d->promote && (size_t)n == want;
 	activity(s);
 	size_t len = (size_t)n;
@@ -751,11 +776,7 @@ static ssize_t fill_buf(struct dir *d)
 			set_eof(d);
 		}
 	}
-	d->nread += (size_t)n;
-	if (src->readbytes && d->nread >= src->readbytes)
-		set_eof(d);
-	if (src->readpackets && ++d->data_reads >= src->readpackets)
-		set_eof(d);
+	count_read(d, (size_t)n);
 	if (src->flags & EPF_ONESHOT)
 		set_eof(d);
 	if (d->dst->lineterm == EP_LT_CRNL_OUT) {
@@ -777,7 +798,6 @@ static ssize_t fill_buf(struct dir *d)
 	return (ssize_t)len;
 }
 
-/* 1: all written; -1: blocked or error. */
 /* socat's info line per block moved (-d -d -d); nothing on the hot path otherwise. */
 static inline void log_transferred(const struct dir *d, size_t n)
 {
@@ -785,6 +805,16 @@ static inline void log_transferred(const struct dir *d, size_t n)
 		logmsg(LOG_I, "transferred %zu bytes from %d to %d", n, d->rf->fd, d->wf->fd);
 }
 
+/* The source ends after these bytes and our FIN goes out right after them (pump -> pass_eof
+ * -> shutdown or close; not after a pacing pause): let it ride on them (MSG_MORE). */
+static bool fin_follows(const struct dir *d)
+{
+	const struct endpoint *dst = d->dst;
+	return d->eof_next && d->wf->own_sock && !(dst->flags & EPF_DGRAM) && dst->shut == EP_SHUT_DEFAULT &&
+	       d->pause_after_write <= 0;
+}
+
+/* 1: all written; -1: blocked or error. */
 static int flush_buf(struct dir *d)
 {
 	struct session *s = d->s;
@@ -796,10 +826,7 @@ static int flush_buf(struct dir *d)
 		ssize_t n;
 		if (dst->ops && dst->ops->write)
 			n = dst->ops->write(dst, d->buf + d->off, want);
-		else if (d->eof_next && d->wf->own_sock && !(dst->flags & EPF_DGRAM) && dst->shut == EP_SHUT_DEFAULT &&
-			 !(d->pause_after_write > 0))
-			/* the FIN follows at once (pump -> pass_eof; not after a pacing pause): let it
-			 * ride on these bytes */
+		else if (fin_follows(d))
 			n = send(d->wf->fd, d->buf + d->off, want, MSG_MORE);
 		else
 			n = write(d->wf->fd, d->buf + d->off, want);
@@ -850,15 +877,6 @@ static size_t splice_want(struct dir *d)
 	return want;
 }
 
-static void splice_got(struct dir *d, size_t n)
-{
-	d->nread += n;
-	if (d->src->readbytes && d->nread >= d->src->readbytes)
-		set_eof(d);
-	if (d->src->readpackets && ++d->data_reads >= d->src->readpackets)
-		set_eof(d);
-}
-
 /* Direct: one end is a pipe. Returns bytes moved, 0 on EOF, -1 stop, -2 again. */
 static ssize_t splice_direct(struct dir *d)
 {
@@ -907,15 +925,14 @@ static ssize_t splice_direct(struct dir *d)
 			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
 			return -1;
 		}
-		d->src->flags |= EPF_RD_EOF;
-		set_eof(d);
+		set_stream_eof(d);
 		return 0;
 	}
 	activity(s);
 	d->bytes += (size_t)n;
 	d->packets++;
 	log_transferred(d, (size_t)n);
-	splice_got(d, (size_t)n);
+	count_read(d, (size_t)n);
 	return n;
 }
 
@@ -955,8 +972,7 @@ static ssize_t splice_fill(struct dir *d)
 			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
 			return -1;
 		}
-		d->src->flags |= EPF_RD_EOF;
-		set_eof(d);
+		set_stream_eof(d);
 		return 0;
 	}
 	/* A short splice does not mean the socket is drained (a short read would): the pipe runs
@@ -967,7 +983,7 @@ static ssize_t splice_fill(struct dir *d)
 	 * Only EAGAIN says the socket is empty. */
 	activity(s);
 	d->pipelen = (size_t)n;
-	splice_got(d, (size_t)n);
+	count_read(d, (size_t)n);
 	return n;
 }
 
@@ -1041,10 +1057,8 @@ static void pump(struct dir *d)
 			d->promote = false;
 			budget = SPLICE_BUDGET;
 		}
-		if (d->eof_next && !d->eof && d->off >= d->len) {
-			d->src->flags |= EPF_RD_EOF;
-			set_eof(d);
-		}
+		if (d->eof_next && !d->eof && d->off >= d->len)
+			set_stream_eof(d);
 		if (d->eof) {
 			if (d->pipelen == 0) {
 				pass_eof(d);
@@ -1165,7 +1179,8 @@ static void child_cb(struct loop *lp, pid_t pid, int st, void *arg)
 
 /* ---- start / end ---- */
 
-static struct fdst *fd_state(struct session *s, int fd, bool nopoll, bool sock, bool rd_later)
+/* ep_flags: the EPF_* of the endpoint fd belongs to (EPF_SOCKET, EPF_RD_LATER) */
+static struct fdst *fd_state(struct session *s, int fd, bool nopoll, unsigned ep_flags)
 {
 	for (int i = 0; i < s->nfds; i++) {
 		if (s->fds[i].fd == fd) {
@@ -1182,12 +1197,12 @@ static struct fdst *fd_state(struct session *s, int fd, bool nopoll, bool sock, 
 	f->oflags = -1;
 	f->r = f->w = true; /* find out by trying */
 	struct stat st;
-	if (sock) {
+	if (ep_flags & EPF_SOCKET) {
 		f->is_sock = f->own_sock = true;
 		/* registering it (EPOLL_CTL_ADD/MOD) reports input already there; a socket we just
 		 * connected has none yet, so trying would cost a read that says EAGAIN (an accepted
 		 * one usually has its client's first bytes: reading them now saves a loop round) */
-		if (rd_later)
+		if (ep_flags & EPF_RD_LATER)
 			f->r = nopoll;
 	} else if (fstat(fd, &st) == 0) {
 		f->is_sock = S_ISSOCK(st.st_mode);
@@ -1266,10 +1281,8 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->active = want && ep_can_read(d->src) && ep_can_write(d->dst);
 		if (!d->active)
 			continue;
-		d->rf = fd_state(s, d->src->rfd, d->src->flags & EPF_RNOPOLL, d->src->flags & EPF_SOCKET,
-				 d->src->flags & EPF_RD_LATER);
-		d->wf = fd_state(s, d->dst->wfd, d->dst->flags & EPF_WNOPOLL, d->dst->flags & EPF_SOCKET,
-				 d->dst->flags & EPF_RD_LATER);
+		d->rf = fd_state(s, d->src->rfd, d->src->flags & EPF_RNOPOLL, d->src->flags);
+		d->wf = fd_state(s, d->dst->wfd, d->dst->flags & EPF_WNOPOLL, d->dst->flags);
 	}
 	/* Register fds, make them nonblocking (restored at the end). */
 	for (int i = 0; i < s->nfds; i++) {
@@ -1301,10 +1314,10 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->direct = d->use_splice && (d->rf->is_pipe || d->wf->is_pipe);
 		if (d->direct && !s->cfg.bufsize_explicit) {
 			/* pipe -> pipe/socket: a bigger pipe means fewer wakeups per byte */
-			if (d->rf->is_pipe && fcntl(d->rf->fd, F_GETPIPE_SZ) < (int)PIPE_SIZE)
-				(void)fcntl(d->rf->fd, F_SETPIPE_SZ, (int)PIPE_SIZE);
-			if (d->wf->is_pipe && fcntl(d->wf->fd, F_GETPIPE_SZ) < (int)PIPE_SIZE)
-				(void)fcntl(d->wf->fd, F_SETPIPE_SZ, (int)PIPE_SIZE);
+			if (d->rf->is_pipe)
+				grow_pipe(d->rf->fd);
+			if (d->wf->is_pipe)
+				grow_pipe(d->wf->fd);
 		}
 		/* Through a pooled pipe a splice step costs two syscalls and pipe pages: for
 		 * small request/response traffic read/write is cheaper (keep-alive benchmark:

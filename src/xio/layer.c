@@ -94,15 +94,6 @@ void layer_retry_failed_handshakes(struct layer *L)
 	L->client = true;
 }
 
-/* The option value of id in l (not taken), or NULL. */
-static struct opt_value *opt_find(struct opt_list *l, enum opt_id id)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].def && l->v[i].def->id == id)
-			return &l->v[i];
-	return NULL;
-}
-
 int layer_run(struct layer *L, int (*inner_open)(struct xio_open *inner, void *arg), void *arg)
 {
 	struct xio_open *op = L->op;
@@ -113,11 +104,11 @@ int layer_run(struct layer *L, int (*inner_open)(struct xio_open *inner, void *a
 	L->interval = 1.0;
 	if (opt_list_copy(&L->inner.opts, &L->saved_opts) == 0) {
 		const struct opt_value *v;
-		if ((v = opt_find(&L->saved_opts, OPT_RETRY)))
+		if ((v = opt_peek(&L->saved_opts, OPT_RETRY)))
 			L->retries = v->i;
-		if ((v = opt_find(&L->saved_opts, OPT_FOREVER)))
+		if ((v = opt_peek(&L->saved_opts, OPT_FOREVER)))
 			L->forever = v->has_value ? v->i != 0 : true;
-		if ((v = opt_find(&L->saved_opts, OPT_INTERVAL)))
+		if ((v = opt_peek(&L->saved_opts, OPT_INTERVAL)))
 			L->interval = v->d;
 	}
 	int rc = inner_open(&L->inner, arg);
@@ -131,9 +122,14 @@ int layer_run(struct layer *L, int (*inner_open)(struct xio_open *inner, void *a
 	return 0;
 }
 
+static const char *op_name(const struct layer *L)
+{
+	return L->op->typed ? L->op->typed : L->op->h->name;
+}
+
 const char *layer_name(const struct lconn *c)
 {
-	return c->L->op->typed ? c->L->op->typed : c->L->op->h->name;
+	return op_name(c->L);
 }
 
 /* ---- per connection ---- */
@@ -184,7 +180,7 @@ static void retry_cb(struct loop *lp, void *arg)
 		return;
 	}
 	/* the transport's own connect retries come out of what is left */
-	struct opt_value *v = opt_find(&L->inner.opts, OPT_RETRY);
+	struct opt_value *v = opt_peek(&L->inner.opts, OPT_RETRY);
 	if (v)
 		v->i = L->retries;
 	L->inner_done = false;
@@ -202,7 +198,7 @@ static bool retry_later(struct layer *L)
 		return false;
 	if (!L->forever)
 		L->retries--;
-	logmsg(LOG_N, "%s: trying again in %g s%s", L->op->typed ? L->op->typed : L->op->h->name, L->interval,
+	logmsg(LOG_N, "%s: trying again in %g s%s", op_name(L), L->interval,
 	       L->forever ? "" : L->retries == 0 ? " (last try)" : "");
 	L->retry_timer = loop_timer_add(L->op->loop, L->interval, retry_cb, L);
 	return L->retry_timer != NULL;

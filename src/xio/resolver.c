@@ -48,11 +48,16 @@ static void job_unref(struct resolve_job *j)
 	free(j);
 }
 
+int resolve_now(const struct resolve_query *q, struct sa_list *out, char *err, size_t errlen)
+{
+	return sa_resolve(q->host, q->port, q->family, q->pref_ipv, q->socktype, q->protocol, q->flags, out, err,
+			  errlen);
+}
+
 static void *resolve_thread(void *p)
 {
 	struct resolve_job *j = p;
-	j->rc = sa_resolve(j->q.host, j->q.port, j->q.family, j->q.pref_ipv, j->q.socktype, j->q.protocol,
-			   j->q.flags, &j->out, j->err, sizeof j->err);
+	j->rc = resolve_now(&j->q, &j->out, j->err, sizeof j->err);
 	uint64_t one = 1;
 	while (write(j->efd, &one, sizeof one) < 0 && errno == EINTR)
 		;
@@ -93,27 +98,22 @@ struct resolve_job *resolve_start(struct loop *lp, const struct resolve_query *q
 	struct resolve_job *j = calloc(1, sizeof *j);
 	if (!j)
 		return NULL;
+	atomic_init(&j->refs, 1); /* the loop's; the thread gets its own below */
 	j->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	j->host = strdup(q->host ? q->host : "");
 	j->port = q->port ? strdup(q->port) : NULL;
-	if (j->efd < 0 || !j->host || (q->port && !j->port)) {
-		if (j->efd >= 0)
-			close(j->efd);
-		free(j->host);
-		free(j->port);
-		free(j);
-		return NULL;
-	}
+	if (j->efd < 0 || !j->host || (q->port && !j->port))
+		goto fail;
 	j->q = *q;
 	j->q.host = j->host;
 	j->q.port = j->port;
 	j->lp = lp;
 	j->done = done;
 	j->arg = arg;
-	atomic_init(&j->refs, 2); /* the loop's and the thread's */
 	if (loop_add_fd(lp, j->efd, EPOLLIN, job_ready, j) < 0)
 		goto fail;
 	j->registered = true;
+	atomic_store(&j->refs, 2);
 
 	/* The thread takes no signals: they belong to the loop (signalfd). */
 	sigset_t all, old;
@@ -131,8 +131,8 @@ struct resolve_job *resolve_start(struct loop *lp, const struct resolve_query *q
 	if (rc == 0)
 		return j;
 	loop_del_fd(lp, j->efd);
-fail:
 	atomic_store(&j->refs, 1);
+fail:
 	job_unref(j);
 	return NULL;
 }

@@ -19,6 +19,9 @@ struct resolve_query {
 	int family, pref_ipv, socktype, protocol, flags;
 };
 
+/* sa_resolve(q) here and now. */
+int resolve_now(const struct resolve_query *q, struct sa_list *out, char *err, size_t errlen);
+
 /* Start resolving q in a thread; done is called later from lp's loop (never from inside this
  * call). Returns NULL when no thread could be started (the caller resolves synchronously). */
 struct resolve_job *resolve_start(struct loop *lp, const struct resolve_query *q, resolve_done_fn done,

@@ -129,8 +129,7 @@ int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolv
 		     size_t errlen)
 {
 	if (!op->loop || op->is_child_session || (q->flags & SA_THIS_THREAD) || !sa_needs_resolver(q->host))
-		return sa_resolve(q->host, q->port, q->family, q->pref_ipv, q->socktype, q->protocol, q->flags,
-				  &rq->peers, err, errlen);
+		return resolve_now(q, &rq->peers, err, errlen);
 	/* a bad port is reported now, as without the thread */
 	struct sa_list none;
 	if (sa_resolve("", q->port, AF_INET, 4, q->socktype, q->protocol, SA_PASSIVE, &none, err, errlen) < 0)
@@ -966,8 +965,7 @@ static bool have_peers(struct sk *s)
 	/* no thread to be had: look it up here */
 	char err[600];
 	s->rq.resolve_later = false;
-	if (sa_resolve(q->host, q->port, q->family, q->pref_ipv, q->socktype, q->protocol, q->flags, &s->rq.peers,
-		       err, sizeof err) < 0) {
+	if (resolve_now(q, &s->rq.peers, err, sizeof err) < 0) {
 		ERR("%s", err);
 		finish_fail(s, 1);
 		return false;
