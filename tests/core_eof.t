@@ -211,4 +211,54 @@ wait_pid 5 "$srv"
 ok "$(awk '/transferred [0-9]+ bytes/ { t = NR } /is at EOF/ && !e { e = NR } END { exit !(t && e > t) }' \
 	"$T_TMP/fwd.err"; echo $?)" "the last transfer is logged before the first EOF"
 
+# ------------------------------------- bytes already read are delivered, or the log says not
+# eof-ends (nc -W's readpackets) ends the session at socket 1's EOF; what the other direction
+# has read by then still goes out. The server lets duct fill its buffers, then sends one
+# packet (the end) and reads everything: all duct read from the file, nothing dropped.
+head -c 4000000 /dev/urandom >"$T_TMP/big"
+got=$(timeout 20 python3 -c '
+import fcntl, hashlib, socket, struct, subprocess, sys, termios, time
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+ls.bind(("127.0.0.1", 0)); ls.listen(1)
+port = ls.getsockname()[1]
+err = open(sys.argv[3], "w")
+d = subprocess.Popen([sys.argv[1], "-d", "-d", "-d", "TCP4:127.0.0.1:%d,readpackets=1,eof-ends,sndbuf=8192" % port,
+                      "OPEN:%s,rdonly!!OPEN:/dev/null,wronly" % sys.argv[2]], stderr=err)
+c, _ = ls.accept()
+last, still, t = -1, 0, time.monotonic()
+while still < 5 and time.monotonic() - t < 5:   # until duct is blocked: our queue stops growing
+    q = struct.unpack("i", fcntl.ioctl(c, termios.FIONREAD, b"\0\0\0\0"))[0]
+    still = still + 1 if q == last and q > 0 else 0
+    last = q
+    time.sleep(0.02)
+c.sendall(b"x")
+n, h = 0, hashlib.sha256()
+while True:
+    b = c.recv(65536)
+    if not b:
+        break
+    n += len(b); h.update(b)
+with open(sys.argv[2], "rb") as f:
+    want = hashlib.sha256(f.read(n)).hexdigest()
+print("prefix" if h.hexdigest() == want else "corrupt", "cut" if n < 4000000 else "all", d.wait(timeout=10))
+' "$DUCT" "$T_TMP/big" "$T_TMP/eofends.err")
+is "$got" "prefix cut 0" "eof-ends with bytes in flight the other way: they arrive intact, the session ends, exit 0"
+like "$(cat "$T_TMP/eofends.err")" 'ends the session \(eof-ends\)' "the session ended by eof-ends"
+unlike "$(cat "$T_TMP/eofends.err")" 'not written' "nothing read was left unwritten"
+
+# A peer that reads nothing until the inactivity timeout: the bytes duct holds are named.
+got=$(timeout 20 python3 -c '
+import socket, subprocess, sys
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(1)
+d = subprocess.Popen([sys.argv[1], "-T", "0.3", "-u", "OPEN:/dev/zero", "TCP4:127.0.0.1:%d" % ls.getsockname()[1]],
+                     stderr=subprocess.PIPE, text=True)
+c, _ = ls.accept()
+err = d.stderr.read()
+print(d.wait(timeout=10)); print(err)
+' "$DUCT")
+like "$got" '^0
+.* W [0-9]+ bytes read from socket 1 were not written to socket 2: the session ended first' \
+	"-T with a peer that reads nothing: a warning says how many bytes read were not written"
+
 done_testing

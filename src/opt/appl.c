@@ -19,7 +19,7 @@ const struct opt_def opt_rows_appl[] = {
 	  .help = "write LF as CRLF (an existing CRLF stays), leave input alone (duct; nc -C)" },
 	{ .name = "eof-ends", .aliases = NULL, .type = OT_BOOL, .groups = G(APPL),
 	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_EOF_ENDS,
-	  .help = "EOF read on this side ends the whole session at once (duct; nc -l)" },
+	  .help = "EOF read on this side ends the whole session (bytes already read the other way are written first; duct; nc -l, -W)" },
 	{ .name = "escape", .aliases = NULL, .type = OT_INT, .groups = G(APPL),
 	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_ESCAPE,
 	  .help = "byte value that acts as EOF on input (e.g. 0x1d)" },

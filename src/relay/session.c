@@ -282,6 +282,12 @@ static void buf_release(struct dir *d)
 	}
 }
 
+/* Bytes read from d's source and not yet written to its destination. */
+static size_t bytes_held(const struct dir *d)
+{
+	return (d->len > d->off ? d->len - d->off : 0) + d->pipelen;
+}
+
 static void pipe_release(struct dir *d)
 {
 	if (d->pipe[0] >= 0 && d->pipelen == 0)
@@ -639,15 +645,24 @@ static void pass_eof(struct dir *d)
 		finish(s, 0);
 		return;
 	}
+	struct dir *o = &s->d[!d->n];
 	if (d->src->flags & EPF_EOF_ENDS) {
 		/* eof-ends (a duct extension): this side's end is the session's end, whatever
-		 * the other direction is doing (nc -l: the client left) */
+		 * the other direction is doing (nc -l: the client left; nc -W: enough was read).
+		 * Bytes the other direction has already read are still delivered (nc.openbsd -W
+		 * sends them too): it reads nothing more, and ends the session once they are out
+		 * or the closing timeout (-t) expires. */
 		if (log_enabled(LOG_I))
 			logmsg(LOG_I, "EOF on socket %d ends the session (eof-ends)", d->srcno);
+		if (o->active && !o->shut && bytes_held(o) > 0) {
+			set_eof(o);
+			start_closing(s);
+			schedule(o);
+			return;
+		}
 		finish(s, 0);
 		return;
 	}
-	struct dir *o = &s->d[!d->n];
 	if (!o->active || o->shut) {
 		/* the session ends now: a socket of ours is closed right away, and close() sends
 		 * the same FIN (one syscall less a connection) */
@@ -1407,6 +1422,10 @@ static void finalize(struct session *s)
 			loop_timer_cancel(lp, d->ign_timer);
 		if (d->pause_timer)
 			loop_timer_cancel(lp, d->pause_timer);
+		size_t held = bytes_held(d);
+		if (held > 0)
+			logmsg(LOG_W, "%zu byte%s read from socket %d %s not written to socket %d: the session ended first",
+			       held, held == 1 ? "" : "s", d->srcno, held == 1 ? "was" : "were", 3 - d->srcno);
 		if (d->buf) {
 			d->off = d->len;
 			buf_release(d);
