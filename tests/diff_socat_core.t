@@ -166,8 +166,10 @@ both_sh '"$X" -u STDIN STDERR 2>&1'; same_rc_out "-u STDIN STDERR"
 both_sh 'rm -f "$T_TMP/sys.out"; printf abc | "$X" -u STDIN SYSTEM:"cat >$T_TMP/sys.out"; cat "$T_TMP/sys.out"'
 is "$(cat "$T_TMP/s.out")" "abc" "socat: printf abc | socat -u STDIN SYSTEM:'cat >file' writes the file (sanity)"
 same_file "$T_TMP/d.out" "$T_TMP/s.out" "printf abc | X -u STDIN SYSTEM:'cat >file'; cat file: as socat's"
-both_sh 'date | "$X" - GOPEN:"$T_TMP/cap.$(basename "$X")",append; date | "$X" - GOPEN:"$T_TMP/cap.$(basename "$X")",append; wc -l <"$T_TMP/cap.$(basename "$X")"'
-same_rc_out "date | X - GOPEN:capture,append twice"
+# (stdout discarded: whether the file's first line is read back before stdin's EOF ends the
+# session is a race, in socat as in duct)
+both_sh 'date | "$X" - GOPEN:"$T_TMP/cap.$(basename "$X")",append >/dev/null; date | "$X" - GOPEN:"$T_TMP/cap.$(basename "$X")",append >/dev/null; wc -l <"$T_TMP/cap.$(basename "$X")"'
+same_rc_out "date | X - GOPEN:capture,append twice: the file has 2 lines"
 
 both_sh 'printf "a\nb" | "$X" -r "$T_TMP/rr.$(basename "$X")" -u STDIN STDOUT,crnl >/dev/null; od -c "$T_TMP/rr.$(basename "$X")"'
 same_rc_out "-r copy is taken after the crnl conversion"

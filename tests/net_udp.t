@@ -150,7 +150,7 @@ is "$got" "reply" "UDP4-SENDTO takes replies only from its peer"
 wait_pid 5 "$pp" >/dev/null
 python3 "$T_TMP/peer.py" >"$T_TMP/peer.port" & pp=$!; T_BG_PIDS="$T_BG_PIDS $pp"
 wait_for 5 test -s "$T_TMP/peer.port"
-got=$(printf 'hello\n' | timeout 5 "$DUCT" -T 1 UDP4-DATAGRAM:127.0.0.1:"$(cat "$T_TMP/peer.port")",range=127.0.0.0/8 - 2>/dev/null)
+got=$(printf 'hello\n' | timeout 8 "$DUCT" -t 5 -T 5 UDP4-DATAGRAM:127.0.0.1:"$(cat "$T_TMP/peer.port")",range=127.0.0.0/8,readbytes=15 - 2>/dev/null)
 is "$got" "intruder
 reply" "UDP4-DATAGRAM takes anything in range"
 wait_pid 5 "$pp" >/dev/null
