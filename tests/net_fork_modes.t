@@ -52,6 +52,13 @@ is "$(children "$lp")" 0 "--fork-process: the connection processes ended with th
 is "$(zombies "$lp")" 0 "--fork-process: no zombie"
 like "$(cat "$T_TMP/fp.log")" "forked off child process" "--fork-process: the fork is logged as socat does"
 stop "$lp"
+# socat's environment for a program in a per-connection process: PPID is the listener
+start_server "$T_TMP/fpenv.log" "$DUCT" -d -d --fork-process TCP-LISTEN:0,fork,reuseaddr SYSTEM:'echo "$DUCT_PPID $DUCT_PID"'
+lp=$BG_PID
+got=$(run_to 5 "$DUCT" -u TCP:127.0.0.1:"$PORT" STDOUT </dev/null)
+ok "$(set -- $got; [ "$1" = "$lp" ] && [ -n "$2" ] && [ "$2" != "$lp" ]; echo $?)" \
+	"--fork-process: the program sees DUCT_PPID = the listener ($lp), DUCT_PID = its connection's process (got: $got)"
+stop "$lp"
 
 # --- an option that changes the process makes a process per connection by itself
 if [ "$(id -u)" = 0 ]; then

@@ -307,7 +307,6 @@ static int open_addr2_half(struct pending *pd, int k)
 		dir = XIO_WRONLY;
 	else if (!(pd->ep1->flags & EPF_READ) && dir == XIO_RDWR)
 		dir = XIO_RDONLY;
-	pd->op2[k].is_child_session = rc->in_child;
 	int h = !p->bi[1].dual ? 0 : rc->dual[1] ? k : rc->half[1];
 	return xio_open_start(&pd->op2[k], &p->bi[1].half[h], dir, 2, rc->lp, &p->xg, pd->ep1->env, deliver2, pd);
 }
@@ -325,6 +324,7 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 		loop_after_fork(rc->lp, keep, 4);
 		linger_forget();
 		rc->in_child = true;
+		rc->p->xg.session_process = true;
 		rc->a1_done = true;
 		for (int k = 0; k < 2; k++)
 			rc->a1.op[k].is_child_session = true;

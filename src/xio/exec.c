@@ -380,7 +380,7 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	     op->dir == XIO_RDWR ? "reading and writing" : op->dir == XIO_RDONLY ? "reading" : "writing");
 	/* as socat: PID is the relaying process, PPID the listener that forked it (else itself) */
 	xc.env_pid = getpid();
-	xc.env_ppid = op->is_child_session ? getppid() : getpid();
+	xc.env_ppid = op->g && op->g->session_process ? getppid() : getpid();
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {

@@ -128,7 +128,8 @@ void sk_req_free(struct sk_req *rq)
 int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolve_query *q, char *err,
 		     size_t errlen)
 {
-	if (!op->loop || op->is_child_session || (q->flags & SA_THIS_THREAD) || !sa_needs_resolver(q->host))
+	if (!op->loop || (op->g && op->g->session_process) || (q->flags & SA_THIS_THREAD) ||
+	    !sa_needs_resolver(q->host))
 		return resolve_now(q, &rq->peers, err, errlen);
 	/* a bad port is reported now, as without the thread */
 	struct sa_list none;

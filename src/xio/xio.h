@@ -28,6 +28,8 @@ struct xio_globals {
 	bool nogroupcheck;      /* -g */
 	bool classic_fork;      /* --fork-process: a process per connection, as socat */
 	int workers;            /* --workers N: SO_REUSEPORT listener processes */
+	bool session_process;   /* this process serves one session a listener forked off
+				   (--fork-process, su=, chroot= ...): the listener is the parent */
 	bool peer_env;          /* the other address starts a program: export peer and local
 				   addresses (<PREFIX>_PEERADDR ...) for it; else skip (a
 				   getsockname per connection) */
@@ -97,9 +99,11 @@ struct xio_open {
 	const struct xio_globals *g;
 	char *const *env_in;          /* NAME=value pairs from the other address (peer info) for
 					 children this open starts; may be NULL */
-	bool is_child_session;        /* opened inside a per-connection process (classic fork):
-					 the runner forked after delivery; a stop() in such a child
-					 must close fds only and never unlink socket files */
+	bool is_child_session;        /* the listener's state, inherited by a per-connection
+					 process (classic fork): the runner forked after delivery;
+					 a stop() in such a child must close fds only and never
+					 unlink socket files (addresses the child opens itself see
+					 g->session_process instead) */
 	xio_deliver_fn deliver;
 	void *arg;                    /* the caller's */
 	void *priv;                   /* the handler's */
