@@ -14,6 +14,8 @@ extern const struct xio_handler xio_open, xio_create, xio_gopen, xio_pipe;
 extern const struct xio_handler xio_socketpair;
 /* core: child programs (exec.c) */
 extern const struct xio_handler xio_exec, xio_system, xio_shell;
+/* one hub shared by every session that opens it (hub.c) */
+extern const struct xio_handler xio_broker, xio_chat, xio_fanout;
 /* terminals (pty.c, readline.c) */
 extern const struct xio_handler xio_pty, xio_readline;
 
@@ -35,6 +37,10 @@ static const struct xio_handler *const table[] = {
 	&xio_exec,
 	&xio_system,
 	&xio_shell,
+	/* hubs: broker, chat, fan-out */
+	&xio_broker,
+	&xio_chat,
+	&xio_fanout,
 	/* terminals */
 	&xio_pty,
 	&xio_readline,

@@ -138,7 +138,7 @@ int xio_resolve(const struct addr_spec *spec, const struct xio_globals *g, struc
 bool xio_bi_starts_program(const struct xio_bi *bi)
 {
 	for (int k = 0; k < 2; k++)
-		if (bi->half[k].h && (bi->half[k].h->groups & G(EXEC)))
+		if (bi->half[k].h && ((bi->half[k].h->groups & G(EXEC)) || (bi->half[k].h->flags & XH_PEER_INFO)))
 			return true;
 	return false;
 }

@@ -20,6 +20,7 @@ enum xio_dir { XIO_RDONLY = 1, XIO_WRONLY = 2, XIO_RDWR = 3 };
 #define XH_MULTI        0x01u /* may deliver many endpoints (listeners, clients with fork) */
 #define XH_EXPERIMENTAL 0x02u /* needs --experimental */
 #define XH_NEEDS_TTY    0x04u
+#define XH_PEER_INFO    0x08u /* reads the other address's peer info (env_in), as programs do */
 
 /* Process-wide settings from the command line that families need. */
 struct xio_globals {
@@ -132,7 +133,8 @@ const struct xio_handler *xio_suggest(const char *keyword); /* closest name, or 
 int xio_resolve(const struct addr_spec *spec, const struct xio_globals *g, struct xio_bi *out,
 		char *err, size_t errlen);
 void xio_bi_free(struct xio_bi *bi);
-/* The address runs a program (EXEC, SYSTEM, SHELL): it gets the other address's peer info. */
+/* The address runs a program (EXEC, SYSTEM, SHELL) or wants the peer's address (XH_PEER_INFO:
+ * CHAT names its members by it): it gets the other address's peer info. */
 bool xio_bi_starts_program(const struct xio_bi *bi);
 
 /* Start opening one single address (copying its option template). */
