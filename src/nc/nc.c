@@ -13,17 +13,19 @@
 #include "nc/plan.h"
 #include "nc/scan.h"
 
-/* Flags duct parses but cannot honour yet: refused with one line, never silently ignored.
- * Returns the message, or NULL when every flag given is supported. */
-static const char *unsupported(const struct nc_opts *o)
+/* Combinations ncat refuses (its words, exit 2), and what follows from --broker: ncat listens
+ * when --broker is given without -l. Returns the message, or NULL. */
+static const char *hub_flags(struct nc_opts *o)
 {
-	if (o->chat)
-		return "--chat is not supported by duct nc yet (no chat server)";
+	bool hub = o->broker || (o->keep_open && !o->exec_prog && !o->sh_cmd);
+	if (o->chat && !o->listen)
+		return "Invalid option combination: `--chat' with connect.";
+	if (o->broker && o->udp)
+		return "UDP mode does not support connection brokering.";
+	if (hub && o->listen && o->udp)
+		return "UDP mode does not support the -k or --keep-open options, except with --exec or --sh-exec.";
 	if (o->broker)
-		return "--broker is not supported by duct nc yet (no connection brokering)";
-	if (o->keep_open && o->listen && !o->exec_prog && !o->sh_cmd)
-		return "--keep-open without -e/-c/--sh-exec is not supported by duct nc yet (stdin is not broadcast to the "
-		       "clients); add --sh-exec, or use -l without --keep-open for one client";
+		o->listen = true;
 	return NULL;
 }
 
@@ -67,10 +69,10 @@ int nc_main(int argc, char **argv, enum nc_dialect dialect)
 	case NC_PARSE_OK:
 		break;
 	}
-	const char *no = unsupported(&o);
+	const char *no = hub_flags(&o);
 	if (no) {
 		nc_err(&o, "%s", no);
-		return 1;
+		return 2;
 	}
 	if (o.md5sig) {
 		nc_err(&o, "Unable to read TCP MD5SIG password");

@@ -190,6 +190,8 @@ static void hook_refused(void *arg, int idx, const struct sockaddr *sa, socklen_
  * nc.traditional take it as the end of that direction and exit 0, quietly; ncat says
  * "Ncat: Connection reset by peer." and exits 1. Errors on the local side (stdin, stdout, a
  * program) and UDP's stay the engine's. */
+static const char *hub_keyword(const struct nc_opts *o);
+
 static enum relay_io_verdict nc_io_error(void *arg, int idx, bool writing, int err)
 {
 	const struct nc_run *r = arg;
@@ -197,6 +199,9 @@ static enum relay_io_verdict nc_io_error(void *arg, int idx, bool writing, int e
 	(void)writing;
 	if (idx != r->net_idx || o->udp)
 		return RELAY_IO_DEFAULT;
+	/* ncat's --broker, --chat and -k servers drop a client that failed, silently */
+	if (hub_keyword(o))
+		return RELAY_IO_EOF;
 	if (o->dialect == NC_NCAT) {
 		nc_note(o, "%s.", strerror(err));
 		return RELAY_IO_REPORTED;
@@ -238,10 +243,32 @@ static void ab_peer_lists(struct abuf *b, const struct nc_opts *o)
 	}
 }
 
-/* The local side: stdio, or the program of -e/-c/--exec/--sh-exec. */
+/* ncat's servers for many clients at once without a program: --chat, --broker, and
+ * --keep-open, which fans stdin out to the clients and their data in to stdout. The hub
+ * address is opened by every connection's session; hub-stdio says what stdin and stdout are
+ * to it (ncat's --send-only/--recv-only keep one of them out). NULL: not a hub. */
+static const char *hub_keyword(const struct nc_opts *o)
+{
+	if (!o->listen || o->exec_prog || o->sh_cmd)
+		return NULL;
+	return o->chat ? "CHAT" : o->broker ? "BROKER" : o->keep_open ? "FANOUT" : NULL;
+}
+
+static void hub_addr(struct abuf *b, const struct nc_opts *o, const char *kw)
+{
+	bool in = !o->recv_only && !o->no_stdin;
+	/* ncat --broker and --chat write nothing to stdout */
+	bool out = !strcmp(kw, "FANOUT") && !o->send_only;
+	ab_add(b, "%s,hub-stdio=%s", kw, in && out ? "inout" : in ? "in" : out ? "out" : "none");
+}
+
+/* The local side: stdio, a hub, or the program of -e/-c/--exec/--sh-exec. */
 static void local_addr(struct abuf *b, const struct nc_opts *o, bool ignoreeof)
 {
-	if (o->exec_prog) {
+	const char *hub = hub_keyword(o);
+	if (hub) {
+		hub_addr(b, o, hub);
+	} else if (o->exec_prog) {
 		ab_add(b, "EXEC:");
 		ab_esc(b, o->exec_prog);
 	} else if (o->sh_cmd) {
@@ -306,7 +333,7 @@ static bool is_v6(const struct nc_opts *o)
 
 static void listen_addr(struct abuf *b, const struct nc_opts *o, const char *port)
 {
-	bool multi = o->keep || o->keep_open;
+	bool multi = o->keep || o->keep_open || o->broker;
 	if (o->unix_sock) {
 		ab_add(b, o->udp ? "UNIX-RECV:" : "UNIX-LISTEN:");
 		ab_esc(b, o->unix_path);
