@@ -109,6 +109,23 @@ PY
 is "$(run_to 10 python3 "$T_TMP/relay.py" "$P" "$S")" "b'one\\n' b''" "relay face: TCP-LISTEN,fork BROKER passes A's data to B, not back to A"
 kill_group "$S"; wait_pid 5 "$S"
 
+# ... and CHAT: the relay face hands it the peer's address as it does to programs.
+P=$(free_port)
+bg sh -c "exec $DUCT TCP-LISTEN:$P,bind=127.0.0.1,fork,reuseaddr CHAT 2>'$T_TMP/chat.err'"; S=$BG_PID
+wait_for 5 tcp_listening "$P"
+got=$(run_to 5 python3 -c '
+import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+got = b""
+while not got.endswith(b"nobody.\n"):
+    d = c.recv(200)
+    if not d: break
+    got += d
+print(got)' "$P")
+is "$got" "b'<announce> 127.0.0.1 is connected as <user4>.\\n<announce> already connected: nobody.\\n'" \
+	"relay face: CHAT announces a client by its address"
+kill_group "$S"; wait_pid 5 "$S"
+
 # Bad input: one line naming the address and option, non-zero exit.
 cap 5 $DUCT - BROKER,hub-stdio=both
 is "$RC|$(wc -l <"$T_TMP/cap.err")" "1|1" "hub-stdio=both: one line, exit 1"
