@@ -145,7 +145,7 @@ static const struct endpoint_ops tls_ops = {
 
 /* ---- the handshake ---- */
 
-static int tls_begin(struct lconn *c)
+int tls_handshake_begin(struct lconn *c)
 {
 	struct tls_cfg *cfg = c->L->cfg;
 	struct tls_conn *t = calloc(1, sizeof *t);
@@ -193,7 +193,7 @@ static int tls_begin(struct lconn *c)
 	return 0;
 }
 
-static void tls_drop(struct lconn *c)
+void tls_handshake_drop(struct lconn *c)
 {
 	tls_conn_free(c->st);
 	c->st = NULL;
@@ -237,7 +237,7 @@ static void log_established(const struct tls_cfg *cfg, struct tls_conn *t, struc
 	     SSL_get_version(ssl), SSL_get_cipher_name(ssl), SSL_session_reused(ssl) ? ", resumed" : "", ab, pb);
 }
 
-static enum lstep tls_step(struct lconn *c, uint32_t events)
+enum lstep tls_handshake_step(struct lconn *c, uint32_t events)
 {
 	struct tls_cfg *cfg = c->L->cfg;
 	struct tls_conn *t = c->st;
@@ -274,19 +274,11 @@ static enum lstep tls_step(struct lconn *c, uint32_t events)
 	return LSTEP_FAIL;
 }
 
-const struct layer_vt tls_vt = {
+static const struct layer_vt tls_vt = {
 	.what = "TLS handshake",
-	.begin = tls_begin,
-	.step = tls_step,
-	.drop = tls_drop,
-	.free_cfg = tls_cfg_free,
-};
-
-static const struct layer_vt dtls_vt = {
-	.what = "DTLS handshake",
-	.begin = tls_begin,
-	.step = tls_step,
-	.drop = tls_drop,
+	.begin = tls_handshake_begin,
+	.step = tls_handshake_step,
+	.drop = tls_handshake_drop,
 	.free_cfg = tls_cfg_free,
 };
 
@@ -304,76 +296,29 @@ static int inner_listen(struct xio_open *inner, void *arg)
 	return ipstream_listen_open(inner, SOCK_STREAM, IPPROTO_TCP, "tcp");
 }
 
-static int inner_dtls_connect(struct xio_open *inner, void *arg)
-{
-	(void)arg;
-	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
-	if (fam < 0)
-		return -1;
-	int flags = sk_resolve_flags(inner, false);
-	struct sk_req rq;
-	sk_req_init(&rq, SK_DG_CONNECT, fam, SOCK_DGRAM, IPPROTO_UDP);
-	rq.proto_name = "udp";
-	rq.listen_word = "UDP ";
-	char err[600];
-	if (sa_resolve(inner->spec->params[0], inner->spec->params[1], fam, inner->g ? inner->g->ipv : 4, SOCK_DGRAM,
-		       IPPROTO_UDP, flags, &rq.peers, err, sizeof err) < 0) {
-		ERR("%s", err);
-		sk_req_free(&rq);
-		return -1;
-	}
-	return sk_open(inner, &rq);
-}
-
-static int inner_dtls_listen(struct xio_open *inner, void *arg)
-{
-	(void)arg;
-	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
-	if (fam < 0)
-		return -1;
-	struct sk_req rq;
-	sk_req_init(&rq, SK_DG_LISTEN, fam, SOCK_DGRAM, IPPROTO_UDP);
-	rq.proto_name = "udp";
-	rq.listen_word = "UDP ";
-	if (sk_ip_local(inner, fam, inner->spec->params[0], SOCK_DGRAM, IPPROTO_UDP, &rq.local) < 0) {
-		sk_req_free(&rq);
-		return -1;
-	}
-	rq.has_local = true;
-	rq.domain = rq.local.u.sa.sa_family;
-	return sk_open(inner, &rq);
-}
-
-static int tls_open_common(struct xio_open *op, bool server, bool dtls)
+int tls_layer_open(struct xio_open *op, const struct layer_vt *vt, bool server, bool dtls,
+		   int (*inner_open)(struct xio_open *inner, void *arg))
 {
 	const char *host = server ? NULL : op->spec->params[0];
 	struct tls_cfg *cfg = tls_cfg_new(op, server, dtls, host);
 	if (!cfg)
 		return -1;
-	struct layer *L = layer_new(op, dtls ? &dtls_vt : &tls_vt, cfg);
+	struct layer *L = layer_new(op, vt, cfg);
 	if (!L)
 		return -1;
-	if (dtls)
-		return layer_run(L, server ? inner_dtls_listen : inner_dtls_connect, NULL);
-	if (!server)
+	if (!server && !dtls)
 		layer_retry_failed_handshakes(L);
-	return layer_run(L, server ? inner_listen : inner_connect, NULL);
+	return layer_run(L, inner_open, NULL);
 }
 
-static int openssl_connect_open(struct xio_open *op) { return tls_open_common(op, false, false); }
-static int openssl_listen_open(struct xio_open *op) { return tls_open_common(op, true, false); }
-static int dtls_client_open(struct xio_open *op) { return tls_open_common(op, false, true); }
-static int dtls_server_open(struct xio_open *op) { return tls_open_common(op, true, true); }
+static int openssl_connect_open(struct xio_open *op) { return tls_layer_open(op, &tls_vt, false, false, inner_connect); }
+static int openssl_listen_open(struct xio_open *op) { return tls_layer_open(op, &tls_vt, true, false, inner_listen); }
 
 #define TLS_C_GROUPS (G(FD) | G(SOCKET) | G(IP4) | G(IP6) | G(TCP) | G(OPENSSL) | G(CHILD) | G(RETRY))
 #define TLS_L_GROUPS (TLS_C_GROUPS | G(LISTEN) | G(RANGE))
-#define DTLS_C_GROUPS (G(FD) | G(SOCKET) | G(IP4) | G(IP6) | G(UDP) | G(OPENSSL) | G(CHILD) | G(RETRY))
-#define DTLS_L_GROUPS (DTLS_C_GROUPS | G(LISTEN) | G(RANGE))
 
 static const char *const al_ssl[] = { "SSL", "OPENSSL-CONNECT", NULL };
 static const char *const al_ssll[] = { "SSL-L", NULL };
-static const char *const al_dtlsc[] = { "DTLS", "DTLS-C", "DTLS-CLIENT", "DTLS-CONNECT", "OPENSSL-DTLS-CONNECT", NULL };
-static const char *const al_dtlsl[] = { "DTLS-L", "DTLS-LISTEN", "DTLS-SERVER", "OPENSSL-DTLS-LISTEN", NULL };
 
 const struct xio_handler xio_openssl_connect = {
 	.name = "OPENSSL", .aliases = al_ssl, .usage = ":<host>:<port>", .min_params = 2, .max_params = 2,
@@ -386,16 +331,4 @@ const struct xio_handler xio_openssl_listen = {
 	.groups = TLS_L_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
 	.open = openssl_listen_open, .stop = layer_stop, .resume = layer_resume,
 	.help = "TLS server (cert=); with fork, many handshakes run at once in one process; verify=1 requires client certificates",
-};
-const struct xio_handler xio_openssl_dtls_client = {
-	.name = "OPENSSL-DTLS-CLIENT", .aliases = al_dtlsc, .usage = ":<host>:<port>", .min_params = 2,
-	.max_params = 2, .groups = DTLS_C_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
-	.open = dtls_client_open, .stop = layer_stop, .resume = layer_resume,
-	.help = "DTLS client over UDP (datagrams have no EOF: use -T)",
-};
-const struct xio_handler xio_openssl_dtls_server = {
-	.name = "OPENSSL-DTLS-SERVER", .aliases = al_dtlsl, .usage = ":<port>", .min_params = 1, .max_params = 1,
-	.groups = DTLS_L_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
-	.open = dtls_server_open, .stop = layer_stop, .resume = layer_resume,
-	.help = "DTLS server over UDP (the first client becomes the peer, as UDP-LISTEN)",
 };

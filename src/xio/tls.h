@@ -69,7 +69,16 @@ void tls_fingerprint(X509 *x, char *buf, size_t len);
 /* The common name of a subject, or "" */
 void tls_common_name(X509 *x, char *buf, size_t len);
 
-/* tls.c: the handshake vt and endpoint ops, used by dtls.c too */
-extern const struct layer_vt tls_vt;
+/* tls.c: the handshake steps (begin, step, drop of a struct layer_vt) for TLS and DTLS; a
+ * completed handshake turns the connection into an endpoint that reads and writes through
+ * the SSL object. dtls.c builds its own vt from them. */
+int tls_handshake_begin(struct lconn *c);
+enum lstep tls_handshake_step(struct lconn *c, uint32_t events);
+void tls_handshake_drop(struct lconn *c);
+/* The open of every TLS and DTLS address: the cfg from the OPENSSL options, a layer with vt
+ * whose transport is inner_open; a TLS client opens again after a failed handshake under
+ * retry=. Returns 0, or -1 (logged). */
+int tls_layer_open(struct xio_open *op, const struct layer_vt *vt, bool server, bool dtls,
+		   int (*inner_open)(struct xio_open *inner, void *arg));
 
 #endif
