@@ -1487,6 +1487,17 @@ static bool dgram_listen_one(struct sk *s)
 		(void)!recv(s->fd, &one, 1, MSG_DONTWAIT);
 		return true;
 	}
+	if (s->rq.dg_gate) {
+		pl = sizeof pa;
+		int g = s->rq.dg_gate(s->rq.dg_gate_arg, s->fd, &pa, &pl);
+		if (g <= 0)
+			return g == 0;
+		/* the gate may have read past the datagram checked above */
+		if (!server_peer_ok(s, &pa.sa, pl, "connection")) {
+			(void)!recv(s->fd, &one, 1, MSG_DONTWAIT);
+			return true;
+		}
+	}
 	char b[300];
 	NOTE("accepting %sconnection from %s", s->rq.listen_word, sainfo(&pa, pl, b, sizeof b));
 	int c = s->fd;

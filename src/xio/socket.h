@@ -51,6 +51,13 @@ struct sk_req {
 	bool raw_ip;                 /* raw IP: no ports in addresses */
 	int inherited_fd;            /* ACCEPT-FD: an inherited listening socket, else -1 */
 	const char *desc;            /* endpoint description ("socket") */
+	/* SK_DG_LISTEN: who may become the peer (NULL: the first sender, as UDP-LISTEN). Called
+	 * when a datagram from a sender that range/allow/deny/sourceport let through waits on
+	 * the listening socket fd: returns 1 with the sender to connect to in pa and pl, 0 when
+	 * it answered or dropped what it read and more may wait, -1 when nothing waits. The
+	 * DTLS server's cookie exchange (dtls.c). */
+	int (*dg_gate)(void *arg, int fd, union sockaddr_any *pa, socklen_t *pl);
+	void *dg_gate_arg;
 };
 
 void sk_req_init(struct sk_req *rq, enum sk_role role, int domain, int type, int protocol);

@@ -145,42 +145,26 @@ static const struct endpoint_ops tls_ops = {
 
 /* ---- the handshake ---- */
 
-int tls_handshake_begin(struct lconn *c)
+int tls_handshake_start(struct lconn *c, SSL *ssl, bool fresh)
 {
 	struct tls_cfg *cfg = c->L->cfg;
 	struct tls_conn *t = calloc(1, sizeof *t);
 	if (!t) {
 		ERR("out of memory");
+		SSL_free(ssl);
 		return -1;
 	}
 	c->st = t;
+	t->ssl = ssl;
 	t->fd = c->fd;
 	t->dtls = cfg->dtls;
 	snprintf(t->name, sizeof t->name, "%s", cfg->typed);
 	snprintf(t->peer, sizeof t->peer, "%s", c->peer);
-	t->ssl = SSL_new(cfg->ctx);
-	if (!t->ssl) {
-		ERR("%s: SSL_new(): %s", t->name, ERR_reason_error_string(ERR_get_error()));
-		return -1;
-	}
 	SSL_set_ex_data(t->ssl, tls_conn_idx(), t);
-	if (cfg->dtls) {
-		BIO *bio = BIO_new_dgram(c->fd, BIO_NOCLOSE);
-		if (!bio) {
-			ERR("%s: BIO_new_dgram(): out of memory", t->name);
-			return -1;
-		}
-		union sockaddr_any pa;
-		socklen_t pl = sizeof pa;
-		if (getpeername(c->fd, &pa.sa, &pl) == 0)
-			BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, &pa);
-		SSL_set_bio(t->ssl, bio, bio);
-	} else if (!SSL_set_fd(t->ssl, c->fd)) {
-		ERR("%s: SSL_set_fd(): %s", t->name, ERR_reason_error_string(ERR_get_error()));
-		return -1;
-	}
 	if (cfg->server) {
-		SSL_set_accept_state(t->ssl);
+		/* an SSL that DTLSv1_listen() let through is past the ClientHello: don't reset it */
+		if (fresh)
+			SSL_set_accept_state(t->ssl);
 	} else {
 		SSL_set_connect_state(t->ssl);
 		if (cfg->sni && !SSL_set_tlsext_host_name(t->ssl, cfg->sni)) {
@@ -191,6 +175,28 @@ int tls_handshake_begin(struct lconn *c)
 	DBG("%s: starting %s handshake with %s%s%s", t->name, cfg->dtls ? "DTLS" : "TLS", t->peer,
 	    cfg->sni ? ", SNI " : "", cfg->sni ? cfg->sni : "");
 	return 0;
+}
+
+SSL *tls_ssl_new(const struct tls_cfg *cfg)
+{
+	SSL *ssl = SSL_new(cfg->ctx);
+	if (!ssl)
+		ERR("%s: SSL_new(): %s", cfg->typed, ERR_reason_error_string(ERR_get_error()));
+	return ssl;
+}
+
+static int tls_begin(struct lconn *c)
+{
+	struct tls_cfg *cfg = c->L->cfg;
+	SSL *ssl = tls_ssl_new(cfg);
+	if (!ssl)
+		return -1;
+	if (!SSL_set_fd(ssl, c->fd)) {
+		ERR("%s: SSL_set_fd(): %s", cfg->typed, ERR_reason_error_string(ERR_get_error()));
+		SSL_free(ssl);
+		return -1;
+	}
+	return tls_handshake_start(c, ssl, true);
 }
 
 void tls_handshake_drop(struct lconn *c)
@@ -276,7 +282,7 @@ enum lstep tls_handshake_step(struct lconn *c, uint32_t events)
 
 static const struct layer_vt tls_vt = {
 	.what = "TLS handshake",
-	.begin = tls_handshake_begin,
+	.begin = tls_begin,
 	.step = tls_handshake_step,
 	.drop = tls_handshake_drop,
 	.free_cfg = tls_cfg_free,
@@ -308,7 +314,7 @@ int tls_layer_open(struct xio_open *op, const struct layer_vt *vt, bool server, 
 		return -1;
 	if (!server && !dtls)
 		layer_retry_failed_handshakes(L);
-	return layer_run(L, inner_open, NULL);
+	return layer_run(L, inner_open, cfg);
 }
 
 static int openssl_connect_open(struct xio_open *op) { return tls_layer_open(op, &tls_vt, false, false, inner_connect); }

@@ -29,6 +29,10 @@ struct tls_cfg {
 	unsigned char *alpn; /* wire format */
 	size_t alpnlen;
 	char typed[64];
+	/* DTLS server: HelloVerifyRequest first (dtls.c) */
+	bool cookies;
+	SSL *gate_ssl;       /* DTLSv1_listen()'s, on the listening socket */
+	SSL *admitted;       /* the one that let a client with a valid cookie through, for its handshake */
 };
 
 /* Per connection. Handshake state first, then the endpoint's. */
@@ -51,6 +55,9 @@ struct tls_conn {
  * NULL. Returns NULL (logged) on failure. */
 struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const char *host);
 void tls_cfg_free(void *cfg);
+/* dtls.c: a DTLS server's context answers a ClientHello without a valid cookie with a
+ * HelloVerifyRequest. Returns -1 (logged) on failure. */
+int dtls_cookies_setup(struct tls_cfg *cfg);
 /* ex_data index of struct tls_conn on SSL objects */
 int tls_conn_idx(void);
 
@@ -72,12 +79,16 @@ void tls_common_name(X509 *x, char *buf, size_t len);
 /* tls.c: the handshake steps (begin, step, drop of a struct layer_vt) for TLS and DTLS; a
  * completed handshake turns the connection into an endpoint that reads and writes through
  * the SSL object. dtls.c builds its own vt from them. */
-int tls_handshake_begin(struct lconn *c);
+/* A new SSL from cfg->ctx, or NULL (logged). */
+SSL *tls_ssl_new(const struct tls_cfg *cfg);
+/* begin: c's handshake state around ssl, whose BIO is set (takes ssl, also on failure).
+ * fresh: put it in accept/connect state (not for one that DTLSv1_listen() let through). */
+int tls_handshake_start(struct lconn *c, SSL *ssl, bool fresh);
 enum lstep tls_handshake_step(struct lconn *c, uint32_t events);
 void tls_handshake_drop(struct lconn *c);
 /* The open of every TLS and DTLS address: the cfg from the OPENSSL options, a layer with vt
- * whose transport is inner_open; a TLS client opens again after a failed handshake under
- * retry=. Returns 0, or -1 (logged). */
+ * whose transport is inner_open (called with the cfg as arg); a TLS client opens again after
+ * a failed handshake under retry=. Returns 0, or -1 (logged). */
 int tls_layer_open(struct xio_open *op, const struct layer_vt *vt, bool server, bool dtls,
 		   int (*inner_open)(struct xio_open *inner, void *arg));
 

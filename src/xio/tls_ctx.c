@@ -188,6 +188,8 @@ void tls_cfg_free(void *p)
 	struct tls_cfg *cfg = p;
 	if (!cfg)
 		return;
+	SSL_free(cfg->gate_ssl);
+	SSL_free(cfg->admitted);
 	if (cfg->ctx)
 		SSL_CTX_free(cfg->ctx);
 	free(cfg->checkname);
@@ -501,6 +503,8 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 			goto fail;
 		}
 	}
+	if (dtls && server && dtls_cookies_setup(cfg) < 0)
+		goto fail;
 	(void)tls_conn_idx();
 	return cfg;
 fail:
