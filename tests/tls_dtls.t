@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# DTLS: duct's client and server with each other, with openssl s_client/s_server and socat, and
+# DTLS: duct's client and server with each other, with openssl s_client and socat, and
 # the server's cookie exchange (RFC 6347 HelloVerifyRequest): a ClientHello without a valid
 # cookie gets only the small HelloVerifyRequest, never the certificate flight, and does not
-# make the listener take its sender as the peer.
+# make the listener take its sender as the peer; dtls-cookie=0 turns the exchange off.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/net.sh"
 . "$(dirname "$0")/lib/tls_certs.sh"
@@ -123,5 +123,21 @@ python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 capsh 10 "(printf 'after-junk\n'; sleep 1) | \"\$DUCT\" -T 2 DTLS:localhost:$JP,cafile=$C/ca.pem -"
 is "$OUT" "after-junk" "junk first, then a real client: the real client is the peer"
 is "$(grep -c 'accepting UDP connection' "$T_TMP/junk.log")" 1 "... and the only one accepted"
+
+# ---- dtls-cookie=0: socat's way, the certificate flight to any sender (what the default prevents)
+start_server "$T_TMP/nocookie.log" "$DUCT" -d -d -T 3 DTLS-LISTEN:0,cert=$C/server.pem,verify=0,dtls-cookie=0 PIPE
+NP=$PORT
+like "$(cat "$T_TMP/nocookie.log")" "N DTLS-LISTEN: dtls-cookie=0: any source address, forged or not, gets the certificate flight and becomes the peer" \
+	"dtls-cookie=0: says what it gives up"
+hello "$NP"
+like "$(printf '%s\n' "$OUT" | head -1)" "^content=22 handshake=2 " "dtls-cookie=0: a ClientHello without a cookie gets the ServerHello at once"
+flight=$(printf '%s\n' "$OUT" | sed -n 's/^content=.* bytes=//p' | awk '{ s += $1 } END { print s }')
+sent=$(printf '%s\n' "$OUT" | sed -n 's/^sent=//p')
+ok $([ -n "$flight" ] && [ "$flight" -gt "$sent" ]; echo $?) "... and the flight is larger than the request (${flight:-?} bytes for $sent)"
+wait_for 5 log_has "$T_TMP/nocookie.log" "accepting UDP connection"
+ok $? "... and its sender became the peer"
+cap 10 "$DUCT" OPENSSL-LISTEN:0,cert=$C/server.pem,dtls-cookie=0 PIPE
+is "$RC" 1 "dtls-cookie on a TLS address: exit 1"
+like "$ERR" "E OPENSSL-LISTEN: dtls-cookie is an option of DTLS servers \(DTLS-LISTEN, OPENSSL-DTLS-SERVER\) only" "... with one line that says where it belongs"
 
 done_testing

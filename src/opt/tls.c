@@ -11,6 +11,7 @@ static const char *const al_openssl_cipherlist[] = { "cipher", "cipherlist", "ci
 static const char *const al_openssl_commonname[] = { "cn", "commonname", NULL };
 static const char *const al_openssl_compress[] = { "compress", NULL };
 static const char *const al_openssl_dhparam[] = { "dh", "dhparam", "dhparams", "openssl-dhparams", NULL };
+static const char *const al_openssl_dtls_cookie[] = { "dtls-cookie", NULL };
 static const char *const al_openssl_egd[] = { "egd", NULL };
 static const char *const al_openssl_fips[] = { "fips", NULL };
 static const char *const al_openssl_key[] = { "key", NULL };
@@ -53,6 +54,9 @@ const struct opt_def opt_rows_tls[] = {
 	{ .name = "openssl-dhparam", .aliases = al_openssl_dhparam, .type = OT_STRING, .groups = G(OPENSSL),
 	  .phase = PH_SPEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_TLS_DHPARAM,
 	  .help = "file with DH parameters" },
+	{ .name = "openssl-dtls-cookie", .aliases = al_openssl_dtls_cookie, .type = OT_BOOL, .groups = G(OPENSSL),
+	  .phase = PH_SPEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_TLS_DTLS_COOKIE,
+	  .help = "DTLS server: a client proves its address with a cookie (HelloVerifyRequest) first; 0: as socat, none (default 1)" },
 	{ .name = "openssl-egd", .aliases = al_openssl_egd, .type = OT_STRING, .groups = G(OPENSSL),
 	  .phase = PH_SPEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_TLS_EGD,
 	  .help = "entropy gathering daemon socket" },

@@ -503,8 +503,16 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 			goto fail;
 		}
 	}
-	if (dtls && server && dtls_cookies_setup(cfg) < 0)
+	bool cookies = true;
+	if (opt_take_bool(l, OPT_TLS_DTLS_COOKIE, &cookies) && !(dtls && server)) {
+		ERR("%s: dtls-cookie is an option of DTLS servers (DTLS-LISTEN, OPENSSL-DTLS-SERVER) only", typed);
 		goto fail;
+	}
+	if (dtls && server && cookies && dtls_cookies_setup(cfg) < 0)
+		goto fail;
+	if (dtls && server && !cookies)
+		NOTE("%s: dtls-cookie=0: any source address, forged or not, gets the certificate flight and becomes the peer",
+		     typed);
 	(void)tls_conn_idx();
 	return cfg;
 fail:
