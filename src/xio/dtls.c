@@ -93,14 +93,16 @@ static int dtls_gate(void *arg, int fd, union sockaddr_any *pa, socklen_t *pl)
 		SSL_free(cfg->gate_ssl);
 		cfg->gate_ssl = NULL;
 	}
+	unsigned char one;
 	if (!cfg->gate_ssl) {
 		SSL *ssl = tls_ssl_new(cfg);
-		if (!ssl)
-			return -1;
-		BIO *bio = BIO_new_dgram(fd, BIO_NOCLOSE);
+		BIO *bio = ssl ? BIO_new_dgram(fd, BIO_NOCLOSE) : NULL;
 		if (!bio) {
-			ERR("%s: BIO_new_dgram(): out of memory", cfg->typed);
+			if (ssl)
+				ERR("%s: BIO_new_dgram(): out of memory", cfg->typed);
 			SSL_free(ssl);
+			/* drop the datagram: left queued, it would wake the loop again at once */
+			(void)!recv(fd, &one, 1, MSG_DONTWAIT);
 			return -1;
 		}
 		SSL_set_bio(ssl, bio, bio);
@@ -110,18 +112,18 @@ static int dtls_gate(void *arg, int fd, union sockaddr_any *pa, socklen_t *pl)
 	BIO_ADDR *client = BIO_ADDR_new();
 	if (!client) {
 		ERR("%s: out of memory", cfg->typed);
+		(void)!recv(fd, &one, 1, MSG_DONTWAIT);
 		return -1;
 	}
 	ERR_clear_error();
 	int r = DTLSv1_listen(cfg->gate_ssl, client);
 	BIO_ADDR_free(client);
 	if (r == 0)
-		return -1; /* all that waited was answered or dropped */
+		return -1; /* nothing to let through now; what is still queued wakes the loop again */
 	if (r < 0) {
 		/* an error of the socket or of the SSL: drop the datagram at the head, start over */
 		unsigned long e = ERR_get_error();
 		DBG("%s: DTLSv1_listen(): %s", cfg->typed, e ? ERR_reason_error_string(e) : strerror(errno));
-		unsigned char one;
 		(void)!recv(fd, &one, 1, MSG_DONTWAIT);
 		SSL_free(cfg->gate_ssl);
 		cfg->gate_ssl = NULL;
@@ -130,6 +132,7 @@ static int dtls_gate(void *arg, int fd, union sockaddr_any *pa, socklen_t *pl)
 	memset(pa, 0, sizeof *pa);
 	long n = BIO_ctrl(SSL_get_rbio(cfg->gate_ssl), BIO_CTRL_DGRAM_GET_PEER, 0, pa);
 	if (n <= 0 || (size_t)n > sizeof *pa) {
+		(void)!recv(fd, &one, 1, MSG_DONTWAIT);
 		SSL_free(cfg->gate_ssl);
 		cfg->gate_ssl = NULL;
 		return 0;

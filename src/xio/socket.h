@@ -54,8 +54,9 @@ struct sk_req {
 	/* SK_DG_LISTEN: who may become the peer (NULL: the first sender, as UDP-LISTEN). Called
 	 * when a datagram from a sender that range/allow/deny/sourceport let through waits on
 	 * the listening socket fd: returns 1 with the sender to connect to in pa and pl, 0 when
-	 * it answered or dropped what it read and more may wait, -1 when nothing waits. The
-	 * DTLS server's cookie exchange (dtls.c). */
+	 * it answered or dropped what it read and more may wait, -1 when it has nothing to let
+	 * through now (a datagram still queued wakes the loop again). The DTLS server's cookie
+	 * exchange (dtls.c). */
 	int (*dg_gate)(void *arg, int fd, union sockaddr_any *pa, socklen_t *pl);
 	void *dg_gate_arg;
 };
