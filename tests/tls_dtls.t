@@ -101,6 +101,15 @@ c2
 c3" "fork: three clients at once, each echoed"
 is "$(grep -c 'sent back a valid cookie' "$T_TMP/fork.log")" 3 "fork: each went through the cookie exchange"
 
+# ---- close_notify is EOF: a server without -T ends when its client closes (it used to take
+# the alert for an empty datagram and read it again and again, at full CPU)
+start_server "$T_TMP/eof.log" "$DUCT" -d -d DTLS-LISTEN:0,cert=$C/server.pem,verify=0 PIPE
+EP=$PORT; EPID=$BG_PID
+capsh 10 "(printf 'eof\n'; sleep 0.5) | \"\$DUCT\" -T 1 DTLS:localhost:$EP,cafile=$C/ca.pem -"
+is "$OUT" "eof" "close_notify: the echo came back"
+wait_pid 5 "$EPID"
+is "$?" 0 "close_notify: the server (no -T) takes it as EOF and ends, exit 0"
+
 # ---- other implementations against the server
 capsh 10 "(printf 'from-s_client\n'; sleep 1) | openssl s_client -dtls1_2 -connect 127.0.0.1:$FP -CAfile $C/ca.pem -verify_return_error -quiet 2>/dev/null"
 is "$OUT" "from-s_client" "openssl s_client -dtls1_2 <-> duct DTLS-LISTEN,fork (echo)"

@@ -263,6 +263,10 @@ enum lstep tls_handshake_step(struct lconn *c, uint32_t events)
 		ep->ops = &tls_ops;
 		ep->ctx = t;
 		ep->flags |= EPF_NOSPLICE;
+		/* tls_read() gives 0 bytes on close_notify, and again on every call after it: that
+		 * is EOF, not an empty datagram to ignore and read again, forever */
+		if (cfg->dtls)
+			ep->flags |= EPF_NULL_EOF;
 		snprintf(ep->desc, sizeof ep->desc, "%s", cfg->dtls ? "DTLS socket" : "TLS socket");
 		c->st = NULL; /* the endpoint owns it now */
 		return LSTEP_DONE;
