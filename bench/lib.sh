@@ -8,13 +8,13 @@
 #   note|CASE|TEXT                            a line printed under the case in the table
 #
 # Environment: DUCT (binary, default build/duct), BENCH_QUICK=1 (smoke mode: one
-# repetition, tiny sizes, only checks that numbers come out), BENCH_REPS (default 3).
+# repetition, tiny sizes, only checks that numbers come out), BENCH_REPS (default 5).
 set -u
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 DUCT=${DUCT:-$ROOT/build/duct}
 QUICK=${BENCH_QUICK:-0}
-if [ "$QUICK" = 1 ]; then REPS=${BENCH_REPS:-1}; else REPS=${BENCH_REPS:-3}; fi
+if [ "$QUICK" = 1 ]; then REPS=${BENCH_REPS:-1}; else REPS=${BENCH_REPS:-5}; fi
 BTMP=$(mktemp -d /tmp/duct-bench.XXXXXX)
 BENCH_PIDS=""
 BENCH_BIN=${BENCH_BIN:-$ROOT/build/bench/helper}
