@@ -149,4 +149,10 @@ cap 10 "$DUCT" OPENSSL-LISTEN:0,cert=$C/server.pem,dtls-cookie=0 PIPE
 is "$RC" 1 "dtls-cookie on a TLS address: exit 1"
 like "$ERR" "E OPENSSL-LISTEN: dtls-cookie is an option of DTLS servers \(DTLS-LISTEN, OPENSSL-DTLS-SERVER\) only" "... with one line that says where it belongs"
 
+# ---- retry= covers a failed DTLS handshake, as in socat 1.7.4 (3 SSL_connect tries for retry=2)
+UP=$(free_port udp)
+cap 10 "$DUCT" -d -d DTLS:localhost:$UP,cafile=$C/ca.pem,retry=2,interval=0.1 - </dev/null
+is "$RC:$(grep -c 'DTLS handshake with' <<<"$ERR")" "1:3" "retry=2 against a closed UDP port: 3 handshakes, exit 1"
+like "$ERR" "N DTLS: trying again in 0.1 s \(last try\)" "... saying it tries again"
+
 done_testing

@@ -194,8 +194,9 @@ static int inner_dtls_connect(struct xio_open *inner, void *arg)
 	rq.proto_name = "udp";
 	rq.listen_word = "UDP ";
 	char err[600];
-	if (sa_resolve(inner->spec->params[0], inner->spec->params[1], fam, inner->g ? inner->g->ipv : 4, SOCK_DGRAM,
-		       IPPROTO_UDP, flags, &rq.peers, err, sizeof err) < 0) {
+	const struct resolve_query q = { inner->spec->params[0], inner->spec->params[1], fam, inner->g ? inner->g->ipv : 4,
+					 SOCK_DGRAM, IPPROTO_UDP, flags };
+	if (sk_req_set_peers(inner, &rq, &q, err, sizeof err) < 0) {
 		ERR("%s", err);
 		sk_req_free(&rq);
 		return -1;

@@ -316,7 +316,7 @@ int tls_layer_open(struct xio_open *op, const struct layer_vt *vt, bool server, 
 	struct layer *L = layer_new(op, vt, cfg);
 	if (!L)
 		return -1;
-	if (!server && !dtls)
+	if (!server)
 		layer_retry_failed_handshakes(L);
 	return layer_run(L, inner_open, cfg);
 }
