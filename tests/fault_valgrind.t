@@ -45,7 +45,7 @@ L=$BG_PID
 wait_for 30 tcp_listening "$P"
 okn=0
 for i in $(seq 20); do
-	[ "$(printf 'ping %s\n' "$i" | timeout -k 2 10 "$DUCT" - TCP:127.0.0.1:$P 2>/dev/null)" = "ping $i" ] && okn=$((okn + 1))
+	[ "$(printf 'ping %s\n' "$i" | timeout -k 2 10 "$DUCT" -t 5 - TCP:127.0.0.1:$P 2>/dev/null)" = "ping $i" ] && okn=$((okn + 1))
 done
 is "$okn" 20 "valgrind: forking listener served 20 sessions"
 kill "$L"
