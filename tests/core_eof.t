@@ -41,9 +41,9 @@ N exiting with status 0" "-u EXEC:'echo x' STDOUT: child's EOF then exit"
 # ---------------------------------------------------------------- -t
 CAP_IN=$T_TMP/hi
 t0=$(now_ms)
-cap 10 "$DUCT" - SYSTEM:'cat >/dev/null; sleep 1; echo answer'
+cap 10 "$DUCT" - SYSTEM:'cat >/dev/null; sleep 2; echo answer'
 el=$(( $(now_ms) - t0 ))
-is "$RC:$OUT" "0:" "default -t 0.5: a child answering 1 s after stdin's EOF is cut off"
+is "$RC:$OUT" "0:" "default -t 0.5: a child answering 2 s after stdin's EOF is cut off"
 ok "$([ "$el" -lt 1500 ]; echo $?)" "default -t 0.5: ends well before 1.5 s (took ${el} ms)"
 t0=$(now_ms)
 cap 10 "$DUCT" -t 2 - SYSTEM:'cat >/dev/null; sleep 1; echo answer'
