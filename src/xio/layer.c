@@ -12,6 +12,7 @@
 #include "common/log.h"
 
 static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int status);
+static void conn_kick_cb(struct loop *lp, void *arg);
 
 struct layer *layer_new(struct xio_open *op, const struct layer_vt *vt, void *cfg)
 {
@@ -61,6 +62,8 @@ static void layer_free(struct layer *L)
 				loop_timer_cancel(op->loop, c->timer);
 			if (c->ltimer)
 				loop_timer_cancel(op->loop, c->ltimer);
+			if (c->kicked)
+				loop_defer_cancel(op->loop, conn_kick_cb, c);
 		}
 		if (L->vt->drop && c->st)
 			L->vt->drop(c);
@@ -70,6 +73,9 @@ static void layer_free(struct layer *L)
 	}
 	if (L->retry_timer && !child)
 		loop_timer_cancel(op->loop, L->retry_timer);
+	/* its thread finishes on its own; lookup_done will not be called */
+	resolve_cancel(L->lookup);
+	sa_list_free(&L->looked_up);
 	opt_list_free(&L->saved_opts);
 	opt_list_free(&L->inner.opts);
 	if (L->vt->free_cfg && L->cfg)
@@ -146,6 +152,9 @@ static void conn_unlink(struct lconn *c)
 	if (c->ltimer)
 		loop_timer_cancel(lp, c->ltimer);
 	c->timer = c->ltimer = NULL;
+	if (c->kicked)
+		loop_defer_cancel(lp, conn_kick_cb, c);
+	c->kicked = c->awaits_lookup = false;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -421,6 +430,85 @@ void layer_resume(struct xio_open *op)
 	sync_active(L);
 	if (L->inner.priv)
 		sk_resume(&L->inner);
+}
+
+static void conn_kick_cb(struct loop *lp, void *arg)
+{
+	struct lconn *c = arg;
+	(void)lp;
+	c->kicked = false;
+	apply_step(c, c->L->vt->step(c, 0));
+}
+
+void layer_conn_kick(struct lconn *c)
+{
+	if (c->kicked)
+		return;
+	c->kicked = true;
+	loop_defer(c->L->op->loop, conn_kick_cb, c);
+}
+
+/* ---- a name the handshake needs ---- */
+
+bool layer_lookup_in_place(const struct xio_open *op, const char *host)
+{
+	static const enum opt_id res_opts[] = {
+		OPT_RES_NSADDR, OPT_RES_DEBUG, OPT_RES_DEFNAMES, OPT_RES_DNSRCH, OPT_RES_IGNTC,
+		OPT_RES_RECURSE, OPT_RES_STAYOPEN, OPT_RES_USEVC, OPT_RES_RETRANS, OPT_RES_RETRY,
+	};
+	if (!op->loop || (op->g && op->g->session_process) || !sa_needs_resolver(host))
+		return true;
+	for (size_t i = 0; i < sizeof res_opts / sizeof res_opts[0]; i++)
+		if (opt_peek(&op->opts, res_opts[i]))
+			return true;
+	return false;
+}
+
+static void lookup_done(void *arg, struct sa_list *addrs, const char *err)
+{
+	struct layer *L = arg;
+	L->lookup = NULL;
+	if (!addrs) {
+		/* fail the open as a failed lookup in place would have: no retry, whatever the
+		 * transport and the handshakes are up to */
+		struct xio_open *op = L->op;
+		L->lookup_failed(L, err);
+		layer_free(L);
+		op->deliver(op, NULL, 1);
+		return;
+	}
+	L->looked_up = *addrs;
+	for (struct lconn *c = L->conns; c; c = c->next)
+		if (c->awaits_lookup) {
+			c->awaits_lookup = false;
+			layer_conn_kick(c);
+		}
+}
+
+int layer_lookup_start(struct layer *L, const struct resolve_query *q,
+		       void (*failed)(struct layer *L, const char *err))
+{
+	L->lookup_failed = failed;
+	L->lookup = resolve_start(L->op->loop, q, lookup_done, L);
+	if (L->lookup)
+		return 0;
+	/* no thread to be had: look it up here */
+	char err[600];
+	if (resolve_now(q, &L->looked_up, err, sizeof err) < 0) {
+		failed(L, err);
+		return -1;
+	}
+	return 0;
+}
+
+bool layer_lookup_ready(struct lconn *c, const struct sa_list **addrs)
+{
+	if (c->L->lookup) {
+		c->awaits_lookup = true;
+		return false;
+	}
+	*addrs = &c->L->looked_up;
+	return true;
 }
 
 void layer_conn_untimed(struct lconn *c)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "xio/resolver.h"
 #include "xio/socket.h"
 
 #define LAYER_DEFAULT_TIMEOUT 60.0
@@ -25,7 +26,8 @@ enum lstep {
 	LSTEP_READ,  /* wait until the fd is readable, then call step again */
 	LSTEP_WRITE, /* wait until writable */
 	LSTEP_BOTH,  /* either */
-	LSTEP_WAIT,  /* only a layer timer will call step again (DTLS retransmission) */
+	LSTEP_WAIT,  /* only a layer timer or a kick will call step again (DTLS retransmission,
+			a name still being looked up) */
 	LSTEP_DONE,  /* handshake complete: deliver c->ep */
 	LSTEP_FAIL,  /* failed; the error was logged */
 };
@@ -52,6 +54,8 @@ struct lconn {
 	struct loop_timer *timer;  /* handshake-timeout */
 	struct loop_timer *ltimer; /* layer's own timer (layer_conn_timer) */
 	uint32_t events;      /* registered events, 0: not registered */
+	bool kicked;          /* a layer_conn_kick() is queued */
+	bool awaits_lookup;   /* stepped into LSTEP_WAIT for the layer's lookup */
 	double started;
 	char peer[320];       /* "127.0.0.1:443" for messages */
 	struct lconn *prev, *next;
@@ -78,6 +82,10 @@ struct layer {
 	bool forever;
 	double interval;
 	struct loop_timer *retry_timer;
+	/* layer_lookup_start(): the lookup in flight, then its addresses (kept for retries) */
+	struct resolve_job *lookup;
+	struct sa_list looked_up;
+	void (*lookup_failed)(struct layer *L, const char *err);
 };
 
 /* Create a layer for op: takes handshake-timeout from op->opts (so take every option of your
@@ -98,6 +106,24 @@ void layer_resume(struct xio_open *op);
 
 /* Schedule a call of step(c, 0) after seconds (replaces a pending one); 0 cancels. */
 void layer_conn_timer(struct lconn *c, double seconds);
+
+/* Call step(c, 0) from the loop soon (not from inside this call). */
+void layer_conn_kick(struct lconn *c);
+
+/* A name the handshake itself needs (the SOCKS4 target, proxy-resolve's target).
+ * layer_lookup_in_place: true when host is looked up here and now, as sk_req_set_peers()
+ * decides for a connect: an IP literal, res-* options in op->opts (they set this thread's
+ * resolver), a per-connection process, no loop. Call it before layer_new.
+ * Otherwise layer_lookup_start() (after layer_new, before layer_run) starts the lookup in a
+ * thread, in parallel with the transport's connect; a failed lookup calls failed(L, err)
+ * (which logs) and fails the open with status 1, even while the handshake has not begun.
+ * Returns 0, or -1 when it failed at once (failed was called; layer_discard L). */
+bool layer_lookup_in_place(const struct xio_open *op, const char *host);
+int layer_lookup_start(struct layer *L, const struct resolve_query *q,
+		       void (*failed)(struct layer *L, const char *err));
+/* For step: true with the addresses looked up; false while the lookup runs (return
+ * LSTEP_WAIT: step is called again when they are there). */
+bool layer_lookup_ready(struct lconn *c, const struct sa_list **addrs);
 
 /* No handshake-timeout from now on (SOCKS5 BIND waiting for its peer). */
 void layer_conn_untimed(struct lconn *c);
