@@ -25,6 +25,7 @@ struct socks_cfg {
 	char *host;            /* target */
 	uint16_t port;
 	unsigned char ip4[4];  /* SOCKS4: target resolved here */
+	bool ip4_later;        /* ... by the layer's lookup, which may still run */
 	char *user, *pass;
 };
 
@@ -32,6 +33,7 @@ enum socks_phase { PH4_REPLY, PH5_METHOD, PH5_AUTH, PH5_REPLY, PH5_BIND2 };
 
 struct socks_st {
 	enum socks_phase phase;
+	bool ip4_wait;         /* SOCKS4: the request waits for the target's address */
 	unsigned char out[1024];
 	size_t outlen, outoff;
 	unsigned char in[600];
@@ -60,6 +62,19 @@ static const char *kind_name(enum socks_kind k)
 	return "SOCKS";
 }
 
+static int socks4_request(struct lconn *c)
+{
+	struct socks_cfg *cfg = c->L->cfg;
+	struct socks_st *st = c->st;
+	st->outlen = px_socks4_request(st->out, sizeof st->out, cfg->port, cfg->ip4, cfg->user ? cfg->user : "",
+				       cfg->kind == SK4A ? cfg->host : NULL);
+	if (!st->outlen) {
+		ERR("%s: user name or host name too long for SOCKS (255 bytes at most)", layer_name(c));
+		return -1;
+	}
+	return 0;
+}
+
 static int socks_begin(struct lconn *c)
 {
 	struct socks_cfg *cfg = c->L->cfg;
@@ -70,16 +85,17 @@ static int socks_begin(struct lconn *c)
 	}
 	c->st = st;
 	if (cfg->kind == SK4 || cfg->kind == SK4A) {
-		st->outlen = px_socks4_request(st->out, sizeof st->out, cfg->port, cfg->ip4, cfg->user ? cfg->user : "",
-					       cfg->kind == SK4A ? cfg->host : NULL);
 		st->phase = PH4_REPLY;
+		st->ip4_wait = cfg->ip4_later; /* socks_step sends the request */
+		if (!st->ip4_wait && socks4_request(c) < 0)
+			return -1;
 	} else {
 		st->outlen = px_socks5_greeting(st->out, sizeof st->out, cfg->user != NULL);
 		st->phase = PH5_METHOD;
-	}
-	if (!st->outlen) {
-		ERR("%s: user name or host name too long for SOCKS (255 bytes at most)", layer_name(c));
-		return -1;
+		if (!st->outlen) {
+			ERR("%s: user name or host name too long for SOCKS (255 bytes at most)", layer_name(c));
+			return -1;
+		}
 	}
 	if (log_enabled(LOG_I))
 		INFO("%s: %s dialog with %s for %s:%u", layer_name(c), kind_name(cfg->kind), c->peer, cfg->host, cfg->port);
@@ -104,6 +120,15 @@ static enum lstep socks_step(struct lconn *c, uint32_t events)
 	struct socks_cfg *cfg = c->L->cfg;
 	struct socks_st *st = c->st;
 	(void)events;
+	if (st->ip4_wait) {
+		const struct sa_list *addrs;
+		if (!layer_lookup_ready(c, &addrs))
+			return LSTEP_WAIT;
+		memcpy(cfg->ip4, &addrs->a[0].u.in4.sin_addr, 4);
+		st->ip4_wait = false;
+		if (socks4_request(c) < 0)
+			return LSTEP_FAIL;
+	}
 	for (;;) {
 		if (st->outoff < st->outlen) {
 			ssize_t n = send(c->fd, st->out + st->outoff, st->outlen - st->outoff, MSG_NOSIGNAL);
@@ -243,6 +268,12 @@ static char *default_socks_port(void)
 	return strdup(b);
 }
 
+static void socks4_lookup_failed(struct layer *L, const char *err)
+{
+	ERR("%s: SOCKS4 needs an IPv4 address for the target: %s; use SOCKS4A to let the server resolve it",
+	    L->op->typed, err);
+}
+
 static int socks_open_kind(struct xio_open *op, enum socks_kind kind)
 {
 	struct socks_cfg *cfg = calloc(1, sizeof *cfg);
@@ -296,8 +327,10 @@ static int socks_open_kind(struct xio_open *op, enum socks_kind kind)
 			cfg->pass = strdup(pass ? pass : "");
 		}
 	}
-	if (kind == SK4) {
-		/* SOCKS4 carries an IPv4 address: resolve the target here */
+	/* SOCKS4 carries an IPv4 address: duct resolves the target (in a thread when the open
+	 * runs in a loop of many sessions, see layer_lookup_in_place) */
+	cfg->ip4_later = kind == SK4 && !layer_lookup_in_place(op, thost);
+	if (kind == SK4 && !cfg->ip4_later) {
 		struct sa_list l = { 0 };
 		if (sa_resolve(thost, NULL, AF_INET, 4, SOCK_STREAM, IPPROTO_TCP, 0, &l, err, sizeof err) < 0 || !l.n) {
 			ERR("%s: SOCKS4 needs an IPv4 address for the target: %s; use SOCKS4A to let the server resolve it",
@@ -317,6 +350,13 @@ static int socks_open_kind(struct xio_open *op, enum socks_kind kind)
 	struct layer *L = layer_new(op, &socks_vt, cfg);
 	if (!L)
 		return -1;
+	if (cfg->ip4_later) {
+		const struct resolve_query q = { thost, NULL, AF_INET, 4, SOCK_STREAM, IPPROTO_TCP, 0 };
+		if (layer_lookup_start(L, &q, socks4_lookup_failed) < 0) {
+			layer_discard(L);
+			return -1;
+		}
+	}
 	layer_retry_failed_handshakes(L);
 	return layer_run(L, socks_inner, cfg);
 }
