@@ -20,6 +20,7 @@
 struct http_cfg {
 	char *proxy, *pport;
 	char *host, *port;    /* target as sent */
+	char *name;           /* proxy-resolve: the name the layer's lookup resolves into host */
 	char *userpass;
 	char *version;
 	bool ignorecr;
@@ -38,6 +39,7 @@ static void http_free_cfg(void *p)
 	free(c->proxy);
 	free(c->pport);
 	free(c->host);
+	free(c->name);
 	free(c->port);
 	if (c->userpass) {
 		memset(c->userpass, 0, strlen(c->userpass));
@@ -45,6 +47,20 @@ static void http_free_cfg(void *p)
 	}
 	free(c->version);
 	free(c);
+}
+
+static int http_request(struct lconn *c)
+{
+	struct http_cfg *cfg = c->L->cfg;
+	struct http_st *st = c->st;
+	st->outlen = px_http_request(st->out, sizeof st->out, cfg->host, cfg->port, cfg->userpass, cfg->version);
+	if (!st->outlen) {
+		ERR("%s: cannot build the CONNECT request (target or credentials too long, or blanks in the target)",
+		    layer_name(c));
+		return -1;
+	}
+	INFO("%s: sending CONNECT %s:%s to proxy %s", layer_name(c), cfg->host, cfg->port, c->peer);
+	return 0;
 }
 
 static int http_begin(struct lconn *c)
@@ -56,13 +72,22 @@ static int http_begin(struct lconn *c)
 		return -1;
 	}
 	c->st = st;
-	st->outlen = px_http_request(st->out, sizeof st->out, cfg->host, cfg->port, cfg->userpass, cfg->version);
-	if (!st->outlen) {
-		ERR("%s: cannot build the CONNECT request (target or credentials too long, or blanks in the target)",
-		    layer_name(c));
+	if (!cfg->host)
+		return 0; /* the request waits for the target's address (http_step) */
+	return http_request(c);
+}
+
+/* proxy-resolve looked up in a thread: the address as the request's target */
+static int take_looked_up(struct lconn *c, const struct sa_list *addrs)
+{
+	struct http_cfg *cfg = c->L->cfg;
+	char a[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &addrs->a[0].u.in4.sin_addr, a, sizeof a);
+	cfg->host = strdup(a);
+	if (!cfg->host) {
+		ERR("out of memory");
 		return -1;
 	}
-	INFO("%s: sending CONNECT %s:%s to proxy %s", layer_name(c), cfg->host, cfg->port, c->peer);
 	return 0;
 }
 
@@ -77,6 +102,18 @@ static enum lstep http_step(struct lconn *c, uint32_t events)
 	struct http_cfg *cfg = c->L->cfg;
 	struct http_st *st = c->st;
 	(void)events;
+	if (!st->outlen) {
+		/* http_begin had no target address yet: proxy-resolve's lookup was running */
+		const struct sa_list *addrs;
+		if (!cfg->host) {
+			if (!layer_lookup_ready(c, &addrs))
+				return LSTEP_WAIT;
+			if (take_looked_up(c, addrs) < 0)
+				return LSTEP_FAIL;
+		}
+		if (http_request(c) < 0)
+			return LSTEP_FAIL;
+	}
 	while (st->outoff < st->outlen) {
 		ssize_t n = send(c->fd, st->out + st->outoff, st->outlen - st->outoff, MSG_NOSIGNAL);
 		if (n < 0) {
@@ -174,6 +211,11 @@ static char *read_auth_file(const char *path, const char *typed)
 	return strdup(buf);
 }
 
+static void proxy_lookup_failed(struct layer *L, const char *err)
+{
+	ERR("%s: resolve: %s", L->op->typed, err);
+}
+
 static int proxy_open(struct xio_open *op)
 {
 	struct http_cfg *cfg = calloc(1, sizeof *cfg);
@@ -197,7 +239,10 @@ static int proxy_open(struct xio_open *op)
 	cfg->port = strdup(pb);
 	bool b;
 	bool resolve = opt_take_bool(&op->opts, OPT_PROXY_RESOLVE, &b) && b;
-	if (resolve) {
+	/* in a thread when the open runs in a loop of many sessions (layer_lookup_in_place) */
+	if (resolve && !layer_lookup_in_place(op, p[1])) {
+		cfg->name = strdup(p[1]);
+	} else if (resolve) {
 		struct sa_list l = { 0 };
 		if (sa_resolve(p[1], NULL, AF_INET, 4, SOCK_STREAM, IPPROTO_TCP, 0, &l, err, sizeof err) < 0 || !l.n) {
 			ERR("%s: resolve: %s", op->typed, err);
@@ -235,7 +280,7 @@ static int proxy_open(struct xio_open *op)
 	}
 	if (cfg->userpass && !strchr(cfg->userpass, ':'))
 		WARN("%s: proxy authorization \"user:password\" has no ':'", op->typed);
-	if (!cfg->proxy || !cfg->pport || !cfg->host || !cfg->port) {
+	if (!cfg->proxy || !cfg->pport || (!cfg->host && !cfg->name) || !cfg->port) {
 		ERR("out of memory");
 		http_free_cfg(cfg);
 		return -1;
@@ -243,6 +288,13 @@ static int proxy_open(struct xio_open *op)
 	struct layer *L = layer_new(op, &http_vt, cfg);
 	if (!L)
 		return -1;
+	if (cfg->name) {
+		const struct resolve_query q = { cfg->name, NULL, AF_INET, 4, SOCK_STREAM, IPPROTO_TCP, 0 };
+		if (layer_lookup_start(L, &q, proxy_lookup_failed) < 0) {
+			layer_discard(L);
+			return -1;
+		}
+	}
 	layer_retry_failed_handshakes(L);
 	return layer_run(L, http_inner, cfg);
 }
