@@ -2,14 +2,18 @@
 # Name resolution off the loop: a fork listener whose target is a name keeps serving while
 # one connection's DNS lookup hangs (socat, forking per connection, does too). Runs in a
 # network + mount namespace the test creates, with its own /etc/resolv.conf pointing at a
-# fake DNS server on 127.0.0.1:53 that answers the first query for slow.duct.test after 2 s.
-# Skipped when not root.
+# fake DNS server on 127.0.0.1:53 that answers the first query for each slow*.duct.test after
+# 2 s. SOCKS4 and PROXY,proxy-resolve, whose target duct looks up itself, are checked the same
+# way. Skipped when not root.
 . "$(dirname "$0")/lib/tap.sh"
 need_duct
-export DUCT T_TMP
+export DUCT T_TMP TESTS_DIR
 
 if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! have python3 || ! unshare -mn true 2>/dev/null; then
-	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal" "UDP to a name" "res-nsaddr"; do
+	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal" "UDP to a name" "res-nsaddr" \
+		"SOCKS4 lookup off the loop" "SOCKS4 slow lookup finishes" "proxy-resolve off the loop" \
+		"SOCKS4 handshake-timeout during the lookup" "SOCKS4 timeout logged" "SOCKS4 after a cancelled lookup" \
+		"proxy-resolve slow lookup finishes" "SOCKS4 NXDOMAIN" "proxy-resolve NXDOMAIN" "SIGTERM during a SOCKS4 lookup"; do
 		skip "$w: needs root, python3 and unshare -mn"
 	done
 	done_testing
@@ -17,15 +21,15 @@ if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! have python3 || ! uns
 fi
 
 cat >"$T_TMP/dns.py" <<'PY'
-# A DNS server for the test: A 127.0.0.1 for *.duct.test (the first query for slow.duct.test
-# after 2 s), NXDOMAIN for nx.duct.test, an empty answer for anything else (AAAA).
+# A DNS server for the test: A 127.0.0.1 for *.duct.test (the first A query for each
+# slow*.duct.test after 2 s), NXDOMAIN for nx.duct.test, an empty answer for anything else (AAAA).
 import socket, struct, sys, threading, time
 # With "alt" (on another port, for res-nsaddr=): alt.duct.test exists only here.
 alt = len(sys.argv) > 2 and sys.argv[2] == "alt"
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 print("ready", flush=True)
-slow_seen = False
+slow_seen = set()
 def answer(q, peer, delay):
     time.sleep(delay)
     tid, = struct.unpack("!H", q[:2])
@@ -42,12 +46,16 @@ def answer(q, peer, delay):
         ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("127.0.0.1")
     hdr = struct.pack("!HHHHHH", tid, 0x8180 | rcode, 1, 1 if ans else 0, 0, 0)
     s.sendto(hdr + question + ans, peer)
+    if delay:
+        print("answered", labels[0], flush=True)
 while True:
     q, peer = s.recvfrom(512)
     delay = 0
-    if b"\x04slow\x04duct\x04test" in q and q[-4:-2] == b"\x00\x01" and not slow_seen:
-        slow_seen, delay = True, 2
-        print("slow query", flush=True)
+    first = q[13:13 + q[12]].decode(errors="replace").lower()
+    if first.startswith("slow") and q[-4:-2] == b"\x00\x01" and first not in slow_seen:
+        slow_seen.add(first)
+        delay = 2
+        print("slow query", first, flush=True)
     threading.Thread(target=answer, args=(q, peer, delay), daemon=True).start()
 PY
 
@@ -85,7 +93,7 @@ poll grep -q ready "$T_TMP/dns.out" && poll grep -q ready "$T_TMP/dns2.out"
 poll sh -c 'ss -Htln | grep -q ":7001 "' && poll sh -c 'ss -Htln | grep -q ":7002 "'
 # A's lookup hangs 2 s; B, 0.3 s later, must not wait for it
 timeout 10 python3 "$T_TMP/client.py" 7002 A >"$T_TMP/a.out" 2>&1 & a=$!
-poll grep -q "slow query" "$T_TMP/dns.out"
+poll grep -q "slow query slow$" "$T_TMP/dns.out"
 timeout 10 python3 "$T_TMP/client.py" 7002 B >"$T_TMP/b.out" 2>&1
 echo "B: $(cat "$T_TMP/b.out")"
 wait $a
@@ -118,7 +126,51 @@ echo "udp: $(cat "$T_TMP/udp.out")"
 kill $u; wait $u 2>/dev/null
 # res-nsaddr= changes the resolver of the thread that looks the name up
 echo "nsaddr: $(echo ns | timeout 5 "$DUCT" - TCP4:alt.duct.test:7001,res-nsaddr=127.0.0.1:5353 2>&1)"
-kill $echo_pid $dns $dns2; wait 2>/dev/null
+# SOCKS4 and PROXY,proxy-resolve through fork listeners (ports from their -d -d logs): the
+# A clients' target lookups hang 2 s; the B clients, through the same listeners, must not wait.
+# Both pairs run side by side (an old binary stalls both Bs).
+lport() { grep -oE 'listening on AF=[0-9]+ [^ ]*:[0-9]+' "$1" 2>/dev/null | head -1 | sed 's/.*://'; }
+has_port() { [ -n "$(lport "$1")" ]; }
+python3 "$TESTS_DIR/lib/socks_fixture.py" >"$T_TMP/socks.port" 2>/dev/null & socks=$!
+python3 "$TESTS_DIR/lib/http_proxy_fixture.py" >"$T_TMP/http.port" 2>/dev/null & http=$!
+poll grep -q PORT "$T_TMP/socks.port" && poll grep -q PORT "$T_TMP/http.port"
+sp=$(awk '{print $2}' "$T_TMP/socks.port"); hp=$(awk '{print $2}' "$T_TMP/http.port")
+"$DUCT" -d -d TCP4-LISTEN:0,fork SOCKS4:127.0.0.1:slowsocks.duct.test:7001,socksport=$sp 2>"$T_TMP/s4.err" & s4=$!
+"$DUCT" -d -d TCP4-LISTEN:0,fork PROXY:127.0.0.1:slowproxy.duct.test:7001,proxyport=$hp,proxy-resolve \
+	2>"$T_TMP/pr.err" & pr=$!
+# Meanwhile C1's handshake times out during its lookup (the layer is freed, the lookup
+# cancelled); once the DNS server has answered that lookup, C2 must still be relayed.
+"$DUCT" -d -d TCP4-LISTEN:0,fork SOCKS4:127.0.0.1:slowcancel.duct.test:7001,socksport=$sp,handshake-timeout=0.5 \
+	2>"$T_TMP/sc.err" & sc=$!
+poll has_port "$T_TMP/s4.err" && poll has_port "$T_TMP/pr.err" && poll has_port "$T_TMP/sc.err"
+s4p=$(lport "$T_TMP/s4.err"); prp=$(lport "$T_TMP/pr.err"); scp=$(lport "$T_TMP/sc.err")
+timeout 10 python3 "$T_TMP/client.py" "$s4p" SA >"$T_TMP/sa.out" 2>&1 & sa=$!
+timeout 10 python3 "$T_TMP/client.py" "$prp" PA >"$T_TMP/pa.out" 2>&1 & pa=$!
+timeout 10 python3 "$T_TMP/client.py" "$scp" C1 >"$T_TMP/c1.out" 2>&1 & c1=$!
+poll grep -q "slow query slowsocks" "$T_TMP/dns.out" && poll grep -q "slow query slowproxy" "$T_TMP/dns.out"
+timeout 10 python3 "$T_TMP/client.py" "$s4p" SB >"$T_TMP/sb.out" 2>&1 & sb=$!
+timeout 10 python3 "$T_TMP/client.py" "$prp" PB >"$T_TMP/pb.out" 2>&1 & pb=$!
+wait $sb $pb $sa $pa $c1
+poll grep -q "answered slowcancel" "$T_TMP/dns.out"
+timeout 10 python3 "$T_TMP/client.py" "$scp" C2 >"$T_TMP/c2.out" 2>&1
+for f in sb pb sa pa c1 c2; do echo "$f: $(cat "$T_TMP/$f.out")"; done
+echo "sc: timeouts=$(grep -c 'SOCKS handshake with .* timed out' "$T_TMP/sc.err")"
+kill $s4 $pr $sc; wait $s4 $pr $sc 2>/dev/null
+# a target that does not exist: the message and exit status of the lookup in place
+echo x | timeout 10 "$DUCT" - SOCKS4:127.0.0.1:nx.duct.test:7001,socksport=$sp 2>"$T_TMP/s4nx.err"
+echo "s4nx: rc=$? lines=$(wc -l <"$T_TMP/s4nx.err") $(head -1 "$T_TMP/s4nx.err")"
+echo x | timeout 10 "$DUCT" - PROXY:127.0.0.1:nx.duct.test:7001,proxyport=$hp,proxy-resolve 2>"$T_TMP/prnx.err"
+echo "prnx: rc=$? lines=$(wc -l <"$T_TMP/prnx.err") $(head -1 "$T_TMP/prnx.err")"
+# SIGTERM while a SOCKS4 target lookup hangs: exits at once (the lookup is cancelled)
+"$DUCT" -d -d TCP4-LISTEN:0,fork SOCKS4:127.0.0.1:slowterm.duct.test:7001,socksport=$sp 2>"$T_TMP/st.err" & st=$!
+poll has_port "$T_TMP/st.err"
+timeout 10 python3 "$T_TMP/client.py" "$(lport "$T_TMP/st.err")" ST >/dev/null 2>&1 & stc=$!
+poll grep -q "slow query slowterm" "$T_TMP/dns.out"
+start=$(date +%s%N)
+kill -TERM $st; wait $st; rc=$?
+echo "s4term: rc=$rc ms=$(( ($(date +%s%N) - start) / 1000000 ))"
+kill $stc 2>/dev/null; wait $stc 2>/dev/null
+kill $echo_pid $dns $dns2 $socks $http; wait 2>/dev/null
 SH
 out=$(timeout 60 unshare -mn bash "$T_TMP/ns.sh" 2>&1)
 b=$(printf '%s\n' "$out" | sed -n 's/^B: B \([0-9.]*\) \(.*\)/\1 \2/p')
@@ -133,5 +185,23 @@ like "$out" 'term: rc=143 ms=[0-9]{1,3}$' "SIGTERM during a hanging lookup: exit
 like "$out" 'literal: lit' "an IP literal never asks the resolver"
 like "$out" 'udp: dgram' "UDP4-SENDTO to a name: the datagram arrives"
 like "$out" 'nsaddr: ns$' "res-nsaddr= is honoured (the lookup stays in the thread whose resolver it set)"
+for k in s:SOCKS4 p:proxy-resolve; do
+	t=${k%%:*} name=${k#*:}
+	b=$(printf '%s\n' "$out" | sed -n "s/^${t}b: ${t^^}B \([0-9.]*\) \(.*\)/\1 \2/p")
+	a=$(printf '%s\n' "$out" | sed -n "s/^${t}a: ${t^^}A \([0-9.]*\) \(.*\)/\1 \2/p")
+	ok "$(awk -v v="${b%% *}" -v e="${b#* }" -v w="hi ${t^^}B" 'BEGIN { exit !(v != "" && v < 1.0 && e == w) }'; echo $?)" \
+		"$name through a fork listener: a second client is relayed while the first one's target lookup hangs (B: $b)"
+	ok "$(awk -v v="${a%% *}" -v e="${a#* }" -v w="hi ${t^^}A" 'BEGIN { exit !(v >= 1.5 && e == w) }'; echo $?)" \
+		"$name: the hanging target lookup completes and its client is relayed (A: $a)"
+done
+like "$out" 'c1: C1 [0-9.]+ $' "SOCKS4: a handshake-timeout during the target lookup closes that client"
+like "$out" 'sc: timeouts=1$' "SOCKS4: that client's handshake-timeout is logged once"
+like "$out" 'c2: C2 [0-9.]+ hi C2$' \
+	"SOCKS4: after the cancelled lookup has been answered, the listener still relays the next client"
+like "$out" 's4nx: rc=1 lines=1 .* E SOCKS4: SOCKS4 needs an IPv4 address for the target: getaddrinfo\("nx\.duct\.test", "NULL", \{0,2,1,6\}, \{\}\): Name or service not known; use SOCKS4A to let the server resolve it' \
+	"SOCKS4 to a target that does not exist: exit 1, the one line of the lookup in place"
+like "$out" 'prnx: rc=1 lines=1 .* E PROXY: resolve: getaddrinfo\("nx\.duct\.test", "NULL", \{0,2,1,6\}, \{\}\): Name or service not known' \
+	"proxy-resolve of a target that does not exist: exit 1, the one line of the lookup in place"
+like "$out" 's4term: rc=143 ms=[0-9]{1,3}$' "SIGTERM during a hanging SOCKS4 target lookup: exit 143 at once"
 [ -n "$out" ] && diag "$(printf '%s\n' "$out" | head -8)"
 done_testing
