@@ -725,12 +725,16 @@ static uint32_t rnd32(void)
 	return seed >> 8;
 }
 
+/* The template's last "XXXXXX" becomes random characters, as mkstemp(3) does; an X
+ * elsewhere (a directory like /tmp/duct.aXb12c) is part of the name. */
 static void fill_random(char *p)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	for (; *p; p++)
-		if (*p == 'X')
-			*p = chars[rnd32() % (sizeof chars - 1)];
+	char *last = NULL;
+	for (char *x = strstr(p, "XXXXXX"); x; x = strstr(x + 1, "XXXXXX"))
+		last = x;
+	for (int i = 0; last && i < 6; i++)
+		last[i] = chars[rnd32() % (sizeof chars - 1)];
 }
 
 /* Client-side bind: bind=, sourceport, lowport, unix-bind-tempname. 0 ok, -1 failed (handled). */
