@@ -188,19 +188,12 @@ static int inner_dtls_connect(struct xio_open *inner, void *arg)
 	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
 	if (fam < 0)
 		return -1;
-	int flags = sk_resolve_flags(inner, false);
 	struct sk_req rq;
 	sk_req_init(&rq, SK_DG_CONNECT, fam, SOCK_DGRAM, IPPROTO_UDP);
 	rq.proto_name = "udp";
 	rq.listen_word = "UDP ";
-	char err[600];
-	const struct resolve_query q = { inner->spec->params[0], inner->spec->params[1], fam, inner->g ? inner->g->ipv : 4,
-					 SOCK_DGRAM, IPPROTO_UDP, flags };
-	if (sk_req_set_peers(inner, &rq, &q, err, sizeof err) < 0) {
-		ERR("%s", err);
-		sk_req_free(&rq);
+	if (sk_req_set_peers(inner, &rq, inner->spec->params[0], inner->spec->params[1]) < 0)
 		return -1;
-	}
 	return sk_open(inner, &rq);
 }
 

@@ -239,8 +239,8 @@ static int proxy_open(struct xio_open *op)
 	cfg->port = strdup(pb);
 	bool b;
 	bool resolve = opt_take_bool(&op->opts, OPT_PROXY_RESOLVE, &b) && b;
-	/* in a thread when the open runs in a loop of many sessions (layer_lookup_in_place) */
-	if (resolve && !layer_lookup_in_place(op, p[1])) {
+	/* in a thread when the open runs in a loop of many sessions (sk_lookup_in_place) */
+	if (resolve && !sk_lookup_in_place(op, p[1])) {
 		cfg->name = strdup(p[1]);
 	} else if (resolve) {
 		struct sa_list l = { 0 };

@@ -450,20 +450,6 @@ void layer_conn_kick(struct lconn *c)
 
 /* ---- a name the handshake needs ---- */
 
-bool layer_lookup_in_place(const struct xio_open *op, const char *host)
-{
-	static const enum opt_id res_opts[] = {
-		OPT_RES_NSADDR, OPT_RES_DEBUG, OPT_RES_DEFNAMES, OPT_RES_DNSRCH, OPT_RES_IGNTC,
-		OPT_RES_RECURSE, OPT_RES_STAYOPEN, OPT_RES_USEVC, OPT_RES_RETRANS, OPT_RES_RETRY,
-	};
-	if (!op->loop || (op->g && op->g->session_process) || !sa_needs_resolver(host))
-		return true;
-	for (size_t i = 0; i < sizeof res_opts / sizeof res_opts[0]; i++)
-		if (opt_peek(&op->opts, res_opts[i]))
-			return true;
-	return false;
-}
-
 static void lookup_done(void *arg, struct sa_list *addrs, const char *err)
 {
 	struct layer *L = arg;
@@ -523,17 +509,10 @@ int layer_tcp_connect(struct xio_open *inner, const char *host, const char *port
 	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
 	if (fam < 0)
 		return -1;
-	int flags = sk_resolve_flags(inner, false);
 	struct sk_req rq;
 	sk_req_init(&rq, SK_CONNECT, fam, SOCK_STREAM, IPPROTO_TCP);
 	rq.proto_name = "tcp";
-	char err[600];
-	const struct resolve_query q = { host, port, fam, inner->g ? inner->g->ipv : 4, SOCK_STREAM, IPPROTO_TCP,
-					 flags };
-	if (sk_req_set_peers(inner, &rq, &q, err, sizeof err) < 0) {
-		ERR("%s", err);
-		sk_req_free(&rq);
+	if (sk_req_set_peers(inner, &rq, host, port) < 0)
 		return -1;
-	}
 	return sk_open(inner, &rq);
 }

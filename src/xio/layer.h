@@ -110,15 +110,12 @@ void layer_conn_timer(struct lconn *c, double seconds);
 /* Call step(c, 0) from the loop soon (not from inside this call). */
 void layer_conn_kick(struct lconn *c);
 
-/* A name the handshake itself needs (the SOCKS4 target, proxy-resolve's target).
- * layer_lookup_in_place: true when host is looked up here and now, as sk_req_set_peers()
- * decides for a connect: an IP literal, res-* options in op->opts (they set this thread's
- * resolver), a per-connection process, no loop. Call it before layer_new.
- * Otherwise layer_lookup_start() (after layer_new, before layer_run) starts the lookup in a
+/* A name the handshake itself needs (the SOCKS4 target, proxy-resolve's target): unless
+ * sk_lookup_in_place() says to look it up here and now (call it before layer_new),
+ * layer_lookup_start() (after layer_new, before layer_run) starts the lookup in a
  * thread, in parallel with the transport's connect; a failed lookup calls failed(L, err)
  * (which logs) and fails the open with status 1, even while the handshake has not begun.
  * Returns 0, or -1 when it failed at once (failed was called; layer_discard L). */
-bool layer_lookup_in_place(const struct xio_open *op, const char *host);
 int layer_lookup_start(struct layer *L, const struct resolve_query *q,
 		       void (*failed)(struct layer *L, const char *err));
 /* For step: true with the addresses looked up; false while the lookup runs (return

@@ -125,11 +125,29 @@ void sk_req_free(struct sk_req *rq)
 	rq->name.host = rq->name.port = NULL;
 }
 
-int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolve_query *q, char *err,
+/* Look host up here and now rather than in a thread: no loop, a process serving one session,
+ * res-* options (they set this thread's resolver), or nothing to look up (a literal). */
+static bool lookup_in_place(const struct xio_open *op, bool resolver_opts, const char *host)
+{
+	return !op->loop || (op->g && op->g->session_process) || resolver_opts || !sa_needs_resolver(host);
+}
+
+bool sk_lookup_in_place(const struct xio_open *op, const char *host)
+{
+	static const enum opt_id res_opts[] = {
+		OPT_RES_NSADDR, OPT_RES_DEBUG, OPT_RES_DEFNAMES, OPT_RES_DNSRCH, OPT_RES_IGNTC,
+		OPT_RES_RECURSE, OPT_RES_STAYOPEN, OPT_RES_USEVC, OPT_RES_RETRANS, OPT_RES_RETRY,
+	};
+	bool resolver_opts = false;
+	for (size_t i = 0; i < sizeof res_opts / sizeof res_opts[0] && !resolver_opts; i++)
+		resolver_opts = opt_peek(&op->opts, res_opts[i]) != NULL;
+	return lookup_in_place(op, resolver_opts, host);
+}
+
+static int set_peers(struct xio_open *op, struct sk_req *rq, const struct resolve_query *q, char *err,
 		     size_t errlen)
 {
-	if (!op->loop || (op->g && op->g->session_process) || (q->flags & SA_THIS_THREAD) ||
-	    !sa_needs_resolver(q->host))
+	if (lookup_in_place(op, q->flags & SA_THIS_THREAD, q->host))
 		return resolve_now(q, &rq->peers, err, errlen);
 	/* a bad port is reported now, as without the thread */
 	struct sa_list none;
@@ -144,6 +162,19 @@ int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolv
 		return -1;
 	}
 	rq->resolve_later = true;
+	return 0;
+}
+
+int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const char *host, const char *port)
+{
+	const struct resolve_query q = { host, port, rq->domain, op->g ? op->g->ipv : 4, rq->type, rq->protocol,
+					 sk_resolve_flags(op, false) };
+	char err[600];
+	if (set_peers(op, rq, &q, err, sizeof err) < 0) {
+		ERR("%s", err);
+		sk_req_free(rq);
+		return -1;
+	}
 	return 0;
 }
 

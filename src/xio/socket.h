@@ -63,11 +63,14 @@ struct sk_req {
 
 void sk_req_init(struct sk_req *rq, enum sk_role role, int domain, int type, int protocol);
 void sk_req_free(struct sk_req *rq);
-/* Fill rq->peers for a connect to q: a name is looked up when the open starts, in a thread
- * (see resolver.h) if op runs in a loop of many sessions; literals and per-connection
- * processes resolve here. Returns 0 or -1 with err. */
-int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const struct resolve_query *q, char *err,
-		     size_t errlen);
+/* Fill rq->peers for a connect to host:port (rq's domain, type and protocol, op's resolver
+ * options): a name is looked up when the open starts, in a thread (see resolver.h) if op
+ * runs in a loop of many sessions; literals and per-connection processes resolve here.
+ * Returns 0, or -1 with the error logged and rq freed. */
+int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const char *host, const char *port);
+/* The same choice for a name looked up apart from a connect (the SOCKS4 target): true when
+ * it is looked up here and now (see resolver.h), with op's res-* options left in place. */
+bool sk_lookup_in_place(const struct xio_open *op, const char *host);
 
 /* The family for an IP address: the handler's (AF_INET/AF_INET6), else pf=, else AF_UNSPEC.
  * Takes pf. Returns -1 (logged) on a bad pf value. */

@@ -328,8 +328,8 @@ static int socks_open_kind(struct xio_open *op, enum socks_kind kind)
 		}
 	}
 	/* SOCKS4 carries an IPv4 address: duct resolves the target (in a thread when the open
-	 * runs in a loop of many sessions, see layer_lookup_in_place) */
-	cfg->ip4_later = kind == SK4 && !layer_lookup_in_place(op, thost);
+	 * runs in a loop of many sessions, see sk_lookup_in_place) */
+	cfg->ip4_later = kind == SK4 && !sk_lookup_in_place(op, thost);
 	if (kind == SK4 && !cfg->ip4_later) {
 		struct sa_list l = { 0 };
 		if (sa_resolve(thost, NULL, AF_INET, 4, SOCK_STREAM, IPPROTO_TCP, 0, &l, err, sizeof err) < 0 || !l.n) {

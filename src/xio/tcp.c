@@ -12,18 +12,11 @@ int ipstream_connect_open(struct xio_open *op, int type, int protocol, const cha
 	int fam = sk_ip_family(op, XARG_FAM(op->h->arg));
 	if (fam < 0)
 		return -1;
-	int flags = sk_resolve_flags(op, false);
 	struct sk_req rq;
 	sk_req_init(&rq, SK_CONNECT, fam, type, protocol);
 	rq.proto_name = pname;
-	char err[600];
-	const struct resolve_query q = { op->spec->params[0], op->spec->params[1], fam, op->g ? op->g->ipv : 4,
-					 type, protocol, flags };
-	if (sk_req_set_peers(op, &rq, &q, err, sizeof err) < 0) {
-		ERR("%s", err);
-		sk_req_free(&rq);
+	if (sk_req_set_peers(op, &rq, op->spec->params[0], op->spec->params[1]) < 0)
 		return -1;
-	}
 	return sk_open(op, &rq);
 }
 

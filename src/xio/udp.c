@@ -40,16 +40,8 @@ static int udp_open(struct xio_open *op)
 		}
 		rq.has_local = true;
 		rq.domain = rq.local.u.sa.sa_family;
-	} else {
-		char err[600];
-		int flags = sk_resolve_flags(op, false);
-		const struct resolve_query q = { op->spec->params[0], op->spec->params[1], fam, op->g ? op->g->ipv : 4,
-						 SOCK_DGRAM, proto, flags };
-		if (sk_req_set_peers(op, &rq, &q, err, sizeof err) < 0) {
-			ERR("%s", err);
-			sk_req_free(&rq);
-			return -1;
-		}
+	} else if (sk_req_set_peers(op, &rq, op->spec->params[0], op->spec->params[1]) < 0) {
+		return -1;
 	}
 	return sk_open(op, &rq);
 }
