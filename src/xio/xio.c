@@ -82,6 +82,54 @@ static const char *lookup_key(const struct addr_single *s)
 	return s->keyword ? s->keyword : "";
 }
 
+/* A port parameter given empty ("TCP4-LISTEN:", "TCP4:host:") would bind a random port or
+ * connect to port 0: refuse it. The handler's usage line names its parameters; the mandatory
+ * "<port>" and "<target-port>" ones must not be empty (an optional "[:...]" segment counts
+ * only when all parameters are given). Returns -1 with err set. */
+static int check_empty_ports(const struct addr_single *s, const struct xio_handler *h, const char *typed,
+			     char *err, size_t errlen)
+{
+	const char *u = h->usage;
+	size_t idx = 0;
+	bool with_opt = (int)s->nparams >= h->max_params;
+
+	if (!u)
+		return 0;
+	while (*u && idx < s->nparams) {
+		bool opt = false;
+		if (*u == '[') {
+			opt = true;
+			u++;
+		}
+		if (*u != ':')
+			break;
+		u++;
+		const char *e = u;
+		while (*e && *e != ':' && *e != '[' && *e != ']')
+			e++;
+		size_t l = (size_t)(e - u);
+		if (opt && !with_opt) {
+			u = strchr(e, ']');
+			if (!u)
+				break;
+			u++;
+			continue;
+		}
+		bool is_port = (l == 6 && !memcmp(u, "<port>", 6)) || (l == 13 && !memcmp(u, "<target-port>", 13));
+		if (is_port && (!s->params[idx] || !*s->params[idx])) {
+			snprintf(err, errlen,
+				 "%s: empty port/service in parameter %zu (usage: %s%s); give a port number or service name, e.g. %s%s8080",
+				 typed, idx + 1, typed, h->usage, typed, idx ? ":...:" : ":");
+			return -1;
+		}
+		idx++;
+		u = e;
+		if (*u == ']')
+			u++;
+	}
+	return 0;
+}
+
 static int resolve_single(const struct addr_single *s, const struct xio_globals *g, struct xio_addr *out,
 			  char *err, size_t errlen)
 {
@@ -107,6 +155,8 @@ static int resolve_single(const struct addr_single *s, const struct xio_globals 
 			 s->nparams, want, typed, h->usage ? h->usage : "");
 		return -1;
 	}
+	if (check_empty_ports(s, h, typed, err, errlen) < 0)
+		return -1;
 	if (opt_parse_list(s, typed, h->groups, g && g->nogroupcheck, &out->opts, err, errlen) < 0) {
 		opt_list_free(&out->opts);
 		return -1;
