@@ -45,15 +45,38 @@ static const char *take_value(int *i, int argc, char **argv, size_t flaglen)
 	return NULL;
 }
 
+/* -b: a size in bytes. Messages carry socat's words ("missing numerical value", "trailing
+ * garbage in numerical arg", "buffer size option (-b) to big") so scripts grepping them work. */
 static int parse_size(const char *flag, const char *v, size_t *out)
 {
-	unsigned long long n;
-	if (!v || parse_ulong_str(v, &n) < 0) {
-		ERR("option %s: expected a size in bytes (e.g. %s 65536), got \"%s\"" USE_H, flag, flag, v ? v : "");
+	const size_t max = (SIZE_MAX - 1) / 2;
+	const char *p = v ? v : "";
+	char *end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	bool neg = *p == '-';
+	if (neg)
+		p++;
+	if (!(*p >= '0' && *p <= '9')) {
+		ERR("parseopts(): missing numerical value of option \"%s\": expected a size in bytes (e.g. %s 65536), got \"%s\"" USE_H,
+		    flag, flag, v ? v : "");
 		return -1;
 	}
-	if (n == 0 || n > (SIZE_MAX - 1) / 2) {
-		ERR("option %s: block size %llu out of range (1..%zu)", flag, n, (size_t)((SIZE_MAX - 1) / 2));
+	errno = 0;
+	unsigned long long n = strtoull(p, &end, 0);
+	if (*end) {
+		ERR("parseopts(): trailing garbage in numerical arg of option \"%s\": \"%s\" (expected a size in bytes, e.g. %s 65536)",
+		    flag, v, flag);
+		return -1;
+	}
+	if (neg || errno == ERANGE || n > max) {
+		ERR("buffer size option (%s) to big - \"%s\"%s (max is %zu; expected a size in bytes, e.g. %s 65536)", flag,
+		    v, neg ? " is negative" : "", max, flag);
+		return -1;
+	}
+	if (n == 0) {
+		ERR("option %s: block size %llu out of range (1..%zu)", flag, n, max);
 		return -1;
 	}
 	*out = (size_t)n;
@@ -69,8 +92,14 @@ static int parse_secs(const char *flag, const char *v, double *out)
 	}
 	errno = 0;
 	double d = strtod(v, &end);
+	if (end == v) {
+		ERR("parseopts(): missing numerical value of option \"%s\": expected seconds (e.g. %s 1.5), got \"%s\"",
+		    flag, flag, v);
+		return -1;
+	}
 	if (*end || errno) {
-		ERR("option %s: expected seconds (e.g. %s 1.5), got \"%s\"", flag, flag, v);
+		ERR("parseopts(): trailing garbage in numerical arg of option \"%s\": expected seconds (e.g. %s 1.5), got \"%s\"",
+		    flag, flag, v);
 		return -1;
 	}
 	*out = d;

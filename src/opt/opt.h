@@ -94,6 +94,8 @@ struct opt_def {
 	const char *help;             /* one line; shown by the man page and errors */
 	bool multi;                   /* call-type (setsockopt, ioctl, memberships): every occurrence
 				       * is applied; otherwise the last occurrence wins */
+	bool count;                   /* OT_INT counting something (max-children, backlog):
+				       * negative values are refused */
 };
 /* Rows with both an id and a how (reuseaddr, ipv6only, cloexec, o-nonblock, o-creat, lseek...)
  * are applied by opt_apply_phase; the id lets code inspect them with opt_present() (or take them

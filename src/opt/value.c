@@ -304,7 +304,7 @@ too_long:
 
 /* ---- numbers ---- */
 
-enum { NUM_OK, NUM_EMPTY, NUM_GARBAGE, NUM_RANGE };
+enum { NUM_OK, NUM_EMPTY, NUM_NONUM, NUM_GARBAGE, NUM_RANGE }; /* NUM_NONUM: no digits at all ("yes") */
 
 static int num_signed(const char *s, long long lo, long long hi, long long *out)
 {
@@ -315,7 +315,9 @@ static int num_signed(const char *s, long long lo, long long hi, long long *out)
 		return NUM_EMPTY;
 	errno = 0;
 	v = strtoll(s, &end, 0);
-	if (end == s || *end)
+	if (end == s)
+		return NUM_NONUM;
+	if (*end)
 		return NUM_GARBAGE;
 	if (errno == ERANGE || v < lo || v > hi)
 		return NUM_RANGE;
@@ -335,7 +337,9 @@ static int num_unsigned(const char *s, unsigned long long hi, unsigned long long
 		p++;
 	errno = 0;
 	v = strtoull(s, &end, base);
-	if (end == s || *end)
+	if (end == s)
+		return NUM_NONUM;
+	if (*end)
 		return NUM_GARBAGE;
 	if (*p == '-')
 		return NUM_RANGE;
@@ -357,7 +361,11 @@ static int num_err(int rc, const struct opt_def *def, const struct opt_value *v,
 
 	switch (rc) {
 	case NUM_EMPTY:
-		return errf(err, errlen, "option \"%s\": value required (%s)", oname(def, v), what);
+		return errf(err, errlen, "missing numerical value of option \"%s%s\": value required (%s)", oname(def, v),
+			    text ? "=" : "", what);
+	case NUM_NONUM:
+		return errf(err, errlen, "missing numerical value of option \"%s=%s\" (expected %s)", oname(def, v),
+			    safe(tmp, sizeof(tmp), text), what);
 	case NUM_GARBAGE:
 		return errf(err, errlen, "trailing garbage in numerical arg of option \"%s\": \"%s\" is not %s",
 			    oname(def, v), safe(tmp, sizeof(tmp), text), what);
@@ -376,7 +384,8 @@ static int parse_ints(const struct opt_def *def, struct opt_value *v, const char
 	char tmp[80], part[64];
 
 	if (!text || !*text)
-		return errf(err, errlen, "option \"%s\": value required (%s)", oname(def, v), expect);
+		return errf(err, errlen, "missing numerical value of option \"%s%s\": value required (%s)", oname(def, v),
+			    text ? "=" : "", expect);
 	for (int i = 0; i < n; i++) {
 		const char *c = strchr(p, ':');
 		size_t l;
@@ -398,6 +407,9 @@ static int parse_ints(const struct opt_def *def, struct opt_value *v, const char
 		if (rc == NUM_EMPTY)
 			return errf(err, errlen, "option \"%s\": empty number in \"%s\" (expected %s)", oname(def, v),
 				    safe(tmp, sizeof(tmp), text), expect);
+		if (rc == NUM_NONUM)
+			return errf(err, errlen, "missing numerical value of option \"%s=%s\" (expected %s)",
+				    oname(def, v), safe(tmp, sizeof(tmp), text), expect);
 		if (rc == NUM_GARBAGE)
 			return errf(err, errlen, "trailing garbage in numerical arg of option \"%s\": \"%s\" (expected %s)",
 				    oname(def, v), safe(tmp, sizeof(tmp), text), expect);
@@ -439,13 +451,18 @@ static int do_parse(const struct opt_def *def, const char *text, struct opt_valu
 		v->i = 1;
 		return 0;
 	case OT_BOOL:
-		if (!text || !*text) {
+		/* "fork" alone means 1; "fork=" is not "fork" (socat: missing numerical value); only
+		 * 0 and 1 are booleans (socat takes any number as true; o-trunc=2 is likelier a typo) */
+		if (!text) {
 			v->i = 1;
 			return 0;
 		}
 		if ((rc = num_signed(text, LLONG_MIN, LLONG_MAX, &ll)))
 			return num_err(rc, def, v, text, "a boolean 0 or 1", err, errlen);
-		v->i = ll != 0;
+		if (ll != 0 && ll != 1)
+			return errf(err, errlen, "option \"%s\": value \"%s\" is not a boolean (expected 0 or 1, or \"%s\" alone for 1)",
+				    n, safe(tmp, sizeof(tmp), text), n);
+		v->i = ll;
 		return 0;
 	case OT_INT_NULL:
 		if (text && !*text) {
@@ -460,7 +477,10 @@ static int do_parse(const struct opt_def *def, const char *text, struct opt_valu
 			return 0;
 		}
 		if ((rc = num_signed(text, INT_MIN, INT_MAX, &ll)))
-			return num_err(rc, def, v, text, "an integer", err, errlen);
+			return num_err(rc, def, v, text, def->count ? "a count 0 or more" : "an integer", err, errlen);
+		if (def->count && ll < 0)
+			return errf(err, errlen, "option \"%s\": value \"%s\" is negative (expected a count 0 or more)", n,
+				    safe(tmp, sizeof(tmp), text));
 		v->i = ll;
 		return 0;
 	case OT_BYTE:
@@ -567,13 +587,17 @@ static int do_parse(const struct opt_def *def, const char *text, struct opt_valu
 	case OT_TIMEVAL:
 	case OT_TIMESPEC:
 		if (!text || !*text)
-			return errf(err, errlen, "option \"%s\": value required (seconds, e.g. 1.5)", n);
+			return errf(err, errlen, "missing numerical value of option \"%s%s\": value required (seconds, e.g. 1.5)",
+				    n, text ? "=" : "");
 		if (parse_timeval_str(text, &v->ts, &v->d) < 0) {
 			char *end;
 			errno = 0;
 			(void)strtod(text, &end);
 			if (end != text && *end)
 				return errf(err, errlen, "trailing garbage in numerical arg of option \"%s\": \"%s\" (expected seconds, e.g. 1.5)",
+					    n, safe(tmp, sizeof(tmp), text));
+			if (end == text)
+				return errf(err, errlen, "missing numerical value of option \"%s=%s\" (expected seconds, e.g. 1.5)",
 					    n, safe(tmp, sizeof(tmp), text));
 			return errf(err, errlen, "option \"%s\": \"%s\" is not a valid number of seconds (expected e.g. 1.5)",
 				    n, safe(tmp, sizeof(tmp), text));
@@ -582,10 +606,14 @@ static int do_parse(const struct opt_def *def, const char *text, struct opt_valu
 	case OT_DOUBLE: {
 		char *end;
 		if (!text || !*text)
-			return errf(err, errlen, "option \"%s\": value required (a number)", n);
+			return errf(err, errlen, "missing numerical value of option \"%s%s\": value required (a number)", n,
+				    text ? "=" : "");
 		errno = 0;
 		v->d = strtod(text, &end);
-		if (end == text || *end || errno)
+		if (end == text)
+			return errf(err, errlen, "missing numerical value of option \"%s=%s\" (expected a number)", n,
+				    safe(tmp, sizeof(tmp), text));
+		if (*end || errno)
 			return errf(err, errlen, "trailing garbage in numerical arg of option \"%s\": \"%s\" (expected a number)",
 				    n, safe(tmp, sizeof(tmp), text));
 		return 0;

@@ -236,18 +236,26 @@ static void test_values(void)
 	BAD("raw", "1", "no value permitted for option \"raw\"", "CONST refuses a value");
 	/* BOOL */
 	GOOD("fork", NULL, v->i == 1, "BOOL without value is 1");
-	GOOD("fork", "", v->i == 1, "BOOL empty is 1");
+	BAD("fork", "", "missing numerical value of option \"fork=\"", "BOOL empty is refused (not 1)");
 	GOOD("fork", "0", v->i == 0, "BOOL 0");
 	GOOD("fork", "1", v->i == 1, "BOOL 1");
-	BAD("fork", "yes", "trailing garbage in numerical arg of option \"fork\"", "BOOL rejects words");
+	BAD("fork", "yes", "missing numerical value of option \"fork=yes\"", "BOOL rejects words");
+	BAD("fork", "1x", "trailing garbage in numerical arg of option \"fork\"", "BOOL trailing garbage");
+	BAD("o-trunc", "2", "is not a boolean (expected 0 or 1", "BOOL refuses 2");
+	BAD("o-trunc", "-1", "is not a boolean (expected 0 or 1", "BOOL refuses -1");
+	GOOD("o-trunc", "0x1", v->i == 1, "BOOL 0x1 is 1");
 	/* INT */
 	GOOD("backlog", NULL, v->i == 1, "INT without value is 1");
 	GOOD("backlog", "0x10", v->i == 16, "INT hex");
-	GOOD("backlog", "-5", v->i == -5, "INT negative");
+	GOOD("ip-mtu", "-5", v->i == -5, "INT negative");
+	BAD("backlog", "-5", "option \"backlog\": value \"-5\" is negative", "INT count refuses negative");
+	BAD("max-children", "-1", "option \"max-children\": value \"-1\" is negative", "max-children refuses negative");
+	GOOD("max-children", "0", v->i == 0, "max-children 0");
+	BAD("max-children", "", "missing numerical value of option \"max-children=\"", "max-children empty");
 	GOOD("backlog", "010", v->i == 8, "INT octal (base 0)");
 	BAD("backlog", "5x", "trailing garbage in numerical arg of option \"backlog\"", "INT trailing garbage");
 	BAD("backlog", "99999999999", "out of range", "INT out of range");
-	BAD("backlog", "", "value required", "INT empty");
+	BAD("backlog", "", "missing numerical value of option \"backlog=\": value required", "INT empty");
 	/* INT/NULL */
 	GOOD("reuseaddr", NULL, v->i == 1 && !v->null_value, "INT/NULL without value is 1");
 	GOOD("reuseaddr", "", v->null_value && v->has_value, "INT/NULL empty is null");
@@ -302,7 +310,8 @@ static void test_values(void)
 	BAD("connect-timeout", NULL, "value required", "TIMEVAL needs a value");
 	/* LINGER */
 	GOOD("linger", "7", v->ints[0] == 1 && v->ints[1] == 7, "LINGER");
-	BAD("linger", "x", "trailing garbage", "LINGER garbage");
+	BAD("linger", "x", "missing numerical value of option \"linger=x\"", "LINGER not a number");
+	BAD("linger", "1x", "trailing garbage", "LINGER garbage");
 	/* INT:INT:BIN etc */
 	GOOD("setsockopt", "1:2:x01000000", v->ints[0] == 1 && v->ints[1] == 2 && v->binlen == 4, "INT:INT:BIN");
 	GOOD("setsockopt-int", "6:1:1", v->ints[0] == 6 && v->ints[1] == 1 && v->ints[2] == 1, "INT:INT:INT");
