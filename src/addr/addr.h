@@ -81,6 +81,11 @@ void addr_free_words(char **words);
 int addr_lex_word_in(const char *whole, const char *what, const char **in, const char *const *ends,
 		     size_t maxlen, char **out, struct addr_error *err);
 
+/* addr_lex_word_in for an option name or value: an unclosed quote or bracket reads
+ * "syntax error in option" (socat's words there) instead of "unexpected end of address". */
+int addr_lex_optword_in(const char *whole, const char *what, const char **in, const char *const *ends,
+			size_t maxlen, char **out, struct addr_error *err);
+
 /* addr_split_words with the message naming `<what> "<text>"` instead of "command line". */
 char **addr_split_words_in(const char *text, const char *what, struct addr_error *err);
 

@@ -191,8 +191,13 @@ static int grow(char **buf, size_t *cap)
 	return 0;
 }
 
-int addr_lex_word_in(const char *whole, const char *what, const char **in, const char *const *ends,
-		     size_t maxlen, char **out, struct addr_error *err)
+/* Where the word is: the messages carry socat's words: an unclosed quote or bracket is an
+ * "unexpected end of address" in the address head and a "syntax error" in an option; a
+ * mismatched closer is a "syntax error". A command line (EXEC's argv) gets neither lead. */
+enum lex_ctx { LX_HEAD, LX_OPTION, LX_CMDLINE };
+
+static int lex_word(const char *whole, const char *what, const char **in, const char *const *ends,
+		    size_t maxlen, char **out, struct addr_error *err, enum lex_ctx ctx)
 {
 	struct nest_stack st = { .n = 0, .cap = 16 };
 	const char *s = *in;
@@ -314,7 +319,7 @@ int addr_lex_word_in(const char *whole, const char *what, const char **in, const
 			}
 			if (is_closer(c)) {
 				addr_set_error(err, what, whole, base + i,
-					       "mismatched '%c' at offset %zu (expected '%c' to close the '%c' at offset %zu)",
+					       "syntax error: mismatched '%c' at offset %zu (expected '%c' to close the '%c' at offset %zu)",
 					       c, base + i, top->close, top->open, top->at);
 				goto out;
 			}
@@ -336,15 +341,22 @@ int addr_lex_word_in(const char *whole, const char *what, const char **in, const
 
 	if (st.n) {
 		const struct nest *e = &st.v[st.n - 1];
+		char lead[64];
+		if (ctx == LX_OPTION)
+			snprintf(lead, sizeof lead, "syntax error in option: ");
+		else if (ctx == LX_HEAD)
+			snprintf(lead, sizeof lead, "unexpected end of %s: ", what ? what : "address");
+		else
+			lead[0] = '\0';
 		if (st.n > 1) {
 			const struct nest *p = &st.v[st.n - 2];
 			addr_set_error(err, what, whole, e->at,
-				       "unclosed %s at offset %zu (inside the %s at offset %zu); expected a closing %c before the end",
-				       nest_name(e, nb1, sizeof nb1), e->at, nest_name(p, nb2, sizeof nb2), p->at,
+				       "%sunclosed %s at offset %zu (inside the %s at offset %zu); expected a closing %c before the end",
+				       lead, nest_name(e, nb1, sizeof nb1), e->at, nest_name(p, nb2, sizeof nb2), p->at,
 				       e->close);
 		} else {
-			addr_set_error(err, what, whole, e->at, "unclosed %s at offset %zu; expected a closing %c before the end",
-				       nest_name(e, nb1, sizeof nb1), e->at, e->close);
+			addr_set_error(err, what, whole, e->at, "%sunclosed %s at offset %zu; expected a closing %c before the end",
+				       lead, nest_name(e, nb1, sizeof nb1), e->at, e->close);
 		}
 		goto out;
 	}
@@ -361,6 +373,18 @@ out:
 	if (st.v != st.small)
 		free(st.v);
 	return rc;
+}
+
+int addr_lex_word_in(const char *whole, const char *what, const char **in, const char *const *ends,
+		     size_t maxlen, char **out, struct addr_error *err)
+{
+	return lex_word(whole, what, in, ends, maxlen, out, err, LX_HEAD);
+}
+
+int addr_lex_optword_in(const char *whole, const char *what, const char **in, const char *const *ends,
+			size_t maxlen, char **out, struct addr_error *err)
+{
+	return lex_word(whole, what, in, ends, maxlen, out, err, LX_OPTION);
 }
 
 int addr_lex_word(const char **in, const char *const *ends, size_t maxlen, char **out, struct addr_error *err)
@@ -403,7 +427,7 @@ char **addr_split_words_in(const char *text, const char *what, struct addr_error
 		if (!*p)
 			break;
 		start = p;
-		if (addr_lex_word_in(text, what, &p, blanks, 0, &w, err) < 0)
+		if (lex_word(text, what, &p, blanks, 0, &w, err, LX_CMDLINE) < 0)
 			goto fail;
 		/* a word that was nothing but a trailing lone backslash is no word at all */
 		if (p - start == 1 && *start == '\\') {

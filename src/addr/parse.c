@@ -153,7 +153,7 @@ static struct addr_single *parse_single(const char *text, const char **pp, int s
 		struct addr_opt o = { 0 };
 		if (*p == ',' || *p == '\0' || at_bang2(p))
 			continue;
-		if (addr_lex_word_in(text, "address", &p, optname_ends, ADDR_OPTWORD_MAX, &o.name, err) < 0)
+		if (addr_lex_optword_in(text, "address", &p, optname_ends, ADDR_OPTWORD_MAX, &o.name, err) < 0)
 			goto fail;
 		if (o.name[0] == '\0') {
 			size_t pos = (size_t)(ostart - text);
@@ -167,7 +167,7 @@ static struct addr_single *parse_single(const char *text, const char **pp, int s
 		}
 		if (*p == '=') {
 			p++;
-			if (addr_lex_word_in(text, "address", &p, optval_ends, ADDR_OPTWORD_MAX, &o.value, err) < 0) {
+			if (addr_lex_optword_in(text, "address", &p, optval_ends, ADDR_OPTWORD_MAX, &o.value, err) < 0) {
 				free(o.name);
 				goto fail;
 			}
