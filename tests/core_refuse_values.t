@@ -51,6 +51,17 @@ refuse "UDP4-SENDTO:127.0.0.1: (empty port)" 'empty port' UDP4-SENDTO:127.0.0.1:
 refuse "UDP4:127.0.0.1: (empty port)" 'empty port' UDP4:127.0.0.1: -
 # socat 1.7.4 fails UDP4-LISTEN: with 'cannot resolve service "/17"'; duct names the empty port
 refuse_duct "UDP4-LISTEN: (empty port)" 'empty port' UDP4-LISTEN: -
+refuse "bind=127.0.0.1: on a client (empty port)" 'empty port' TCP4:127.0.0.1:1,bind=127.0.0.1: -
+refuse "proxyport= (empty port)" 'empty port' PROXY:127.0.0.1:h:80,proxyport= -
+refuse "socksport= (empty port)" 'empty port' SOCKS4:127.0.0.1:h:80,socksport= -
+# socat 1.7.4: 'getaddrinfo("127.0.0.1:", ...)' / 'cannot resolve service "/6"'; duct names the empty port
+refuse_duct "bind=127.0.0.1: on a listener (empty port)" 'bind="127.0.0.1:": empty port' \
+	TCP4-LISTEN:0,bind=127.0.0.1: -
+refuse_duct "bind=[::1]: (empty port)" 'empty port' TCP6:[::1]:1,bind=[::1]: -
+refuse_duct "PROXY:...:host: (empty port)" 'empty port' PROXY:127.0.0.1:h: -
+refuse_duct "SOCKS4:...:host: (empty port)" 'empty port' SOCKS4:127.0.0.1:h: -
+refuse_duct "SOCKS5 with an empty socks-port parameter" 'empty port' SOCKS5:127.0.0.1::h:80 -
+refuse_duct "VSOCK-LISTEN: (empty port)" 'empty port' VSOCK-LISTEN: -
 cap 5 "$DUCT" TCP4-LISTEN: -
 like "$ERR" 'TCP4-LISTEN.*usage: TCP4-LISTEN:<port>' "the empty-port message names the address and its usage"
 cap 5 "$DUCT" TCP4:127.0.0.1: -

@@ -226,7 +226,15 @@ static int proxy_open(struct xio_open *op)
 	char *const *p = op->spec->params;
 	cfg->proxy = strdup(p[0]);
 	const char *s;
-	cfg->pport = strdup(opt_take_str(&op->opts, OPT_PROXYPORT, &s) && s ? s : "8080");
+	if (!opt_take_str(&op->opts, OPT_PROXYPORT, &s))
+		s = NULL;
+	if (s && !*s) {
+		ERR("%s: empty port/service in option \"proxyport=\"; give a port number or service name, e.g. proxyport=3128",
+		    op->typed);
+		http_free_cfg(cfg);
+		return -1;
+	}
+	cfg->pport = strdup(s ? s : "8080");
 	uint16_t port;
 	char err[400];
 	if (sa_parse_port(p[2], "tcp", &port, err, sizeof err) < 0) {

@@ -89,6 +89,17 @@ int sa_split_hostport(const char *text, char *host, size_t hostlen, char *port, 
 	return 0;
 }
 
+bool sa_hostport_empty_port(const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	if (!n || text[n - 1] != ':')
+		return false;
+	if (text[0] == '[')
+		return n >= 2 && text[n - 2] == ']';
+	return strchr(text, ':') == text + n - 1; /* "host:"; several colons: a bare IPv6 address */
+}
+
 int sa_parse_port(const char *text, const char *proto, uint16_t *port, char *err, size_t errlen)
 {
 	if (!text || !*text) {
@@ -361,6 +372,10 @@ int sa_parse_bind(int domain, const char *text, int pref_ipv, int socktype, int 
 	}
 	if (domain == AF_INET || domain == AF_INET6 || domain == AF_UNSPEC) {
 		char h[512], p[128];
+		if (sa_hostport_empty_port(text)) {
+			SETERR("empty port/service after the ':' in \"%s\"; give HOST or HOST:PORT", text);
+			return -1;
+		}
 		if (sa_split_hostport(text, h, sizeof h, p, sizeof p, err, errlen) < 0)
 			return -1;
 		struct sa_list l = {0};

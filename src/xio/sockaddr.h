@@ -34,6 +34,8 @@ int sa_list_add(struct sa_list *l, const struct sockaddr *sa, socklen_t len);
 /* Split "host:port", "[v6]:port", "[v6]", "host" (port may be absent: *port = "").
  * "::1" without brackets and with several colons is taken as a bare IPv6 host when
  * allow_bare_v6 is set. Returns 0, or -1 with err (too long, unbalanced bracket). */
+/* "host:" or "[v6]:": a port separator with nothing after it (refused as "empty port") */
+bool sa_hostport_empty_port(const char *text);
 int sa_split_hostport(const char *text, char *host, size_t hostlen, char *port, size_t portlen,
 		      char *err, size_t errlen);
 

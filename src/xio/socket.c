@@ -2098,8 +2098,11 @@ int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int pr
 	char host[512] = "", bport[64] = "";
 	char err[600];
 	int ipv = op->g ? op->g->ipv : 4;
-	if (opt_take_str(&op->opts, OPT_BIND, &bind) && bind &&
-	    sa_split_hostport(bind, host, sizeof host, bport, sizeof bport, err, sizeof err) < 0) {
+	if (opt_take_str(&op->opts, OPT_BIND, &bind) && bind && sa_hostport_empty_port(bind)) {
+		sk_addr_error(op, "bind=\"%s\": empty port/service after the ':'; give HOST or HOST:PORT", bind);
+		return -1;
+	}
+	if (bind && sa_split_hostport(bind, host, sizeof host, bport, sizeof bport, err, sizeof err) < 0) {
 		sk_addr_error(op, "bind=%s: %s", bind, err);
 		return -1;
 	}

@@ -297,6 +297,12 @@ static int socks_open_kind(struct xio_open *op, enum socks_kind kind)
 	const char *s;
 	if (opt_take_str(&op->opts, OPT_SOCKSPORT, &s) && s && !sport)
 		sport = s;
+	if (sport && !*sport) {
+		ERR("%s: empty port/service for the SOCKS server (%s); give a port number or service name, e.g. 1080",
+		    op->typed, np == 4 ? "parameter 2" : "option \"socksport=\"");
+		socks_free_cfg(cfg);
+		return -1;
+	}
 	cfg->sport = sport ? strdup(sport) : default_socks_port();
 	cfg->host = strdup(thost);
 	char err[400];
