@@ -196,7 +196,10 @@ static enum relay_io_verdict nc_io_error(void *arg, int idx, bool writing, int e
 {
 	const struct nc_run *r = arg;
 	const struct nc_opts *o = r->o;
-	(void)writing;
+	/* nc.openbsd: a write to stdout that fails (its reader has gone) quietly ends that way */
+	if (idx != r->net_idx && writing && err == EPIPE && o->dialect == NC_OPENBSD && !o->exec_prog &&
+	    !o->sh_cmd)
+		return RELAY_IO_EOF;
 	if (idx != r->net_idx || o->udp)
 		return RELAY_IO_DEFAULT;
 	/* ncat's --broker, --chat and -k servers drop a client that failed, silently */
@@ -533,6 +536,11 @@ static int run_one(const struct nc_opts *o, struct nc_run *r, const char *a1, co
 	if (o->send_only)
 		p.relay.dir = local_is_1 ? RELAY_LEFT_TO_RIGHT : RELAY_RIGHT_TO_LEFT;
 	pacing(o, &p.relay, local_is_1);
+	/* stdout's reader gone (error or hangup polled on it): nc.openbsd and ncat stop reading
+	 * the network and end once stdin is done too (exit 0); a program's pipes stay the
+	 * engine's */
+	if (!o->exec_prog && !o->sh_cmd)
+		p.relay.out_gone_ends[local_is_1 ? 1 : 0] = true;
 	r->net_idx = local_is_1 ? 2 : 1;
 	p.relay.io_error = nc_io_error;
 	p.relay.io_error_arg = r;

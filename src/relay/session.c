@@ -393,9 +393,31 @@ static void read_error(struct dir *d, int err, const void *bufp, size_t len)
 	finish(s, 1);
 }
 
+/* Nothing more can reach d's destination: forget the bytes read for it. */
+static void drop_pending(struct dir *d)
+{
+	d->off = d->len;
+	d->pipelen = 0;
+	if (d->pipe[0] >= 0) {
+		close(d->pipe[0]);
+		close(d->pipe[1]);
+		d->pipe[0] = d->pipe[1] = -1;
+	}
+}
+
 static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 {
 	struct session *s = d->s;
+	if (s->cfg.out_gone_ends[d->n] && err == EPIPE && bytes_held(d) == 0) {
+		/* the reader went before anything was lost (a splice tried before the error
+		 * was polled): as the hangup would have ended it */
+		if (log_enabled(LOG_I))
+			logmsg(LOG_I, "fd %d: %s: socket %d to socket %d ends", d->wf->fd, strerror(err),
+			       d->srcno, 3 - d->srcno);
+		d->eof = true;
+		schedule(d);
+		return;
+	}
 	enum relay_io_verdict v = io_verdict(s, 3 - d->srcno, true, err);
 	if (v == RELAY_IO_REPORTED) {
 		finish(s, 1);
@@ -407,13 +429,7 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 		if (v == RELAY_IO_DEFAULT)
 			logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
 		/* nothing more can be delivered: drop what's pending and stop this direction */
-		d->off = d->len;
-		d->pipelen = 0;
-		if (d->pipe[0] >= 0) {
-			close(d->pipe[0]);
-			close(d->pipe[1]);
-			d->pipe[0] = d->pipe[1] = -1;
-		}
+		drop_pending(d);
 		d->eof = true;
 		schedule(d);
 		return;
@@ -1118,6 +1134,21 @@ static void fd_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
 	if ((ev & (EPOLLRDHUP | EPOLLERR)) == EPOLLRDHUP)
 		f->rdhup = true;
 	enter(s);
+	if (ev & (EPOLLHUP | EPOLLERR)) {
+		/* out_gone_ends: a write-only destination that reports an error or hangup ends
+		 * its direction now (nc: stdout's reader has gone) */
+		for (int i = 0; i < 2; i++) {
+			struct dir *d = &s->d[i];
+			if (d->active && !d->shut && !d->eof && d->wf == f && d->rf != f &&
+			    s->d[!i].rf != f && s->cfg.out_gone_ends[i]) {
+				if (log_enabled(LOG_I))
+					logmsg(LOG_I, "fd %d is in error or hung up: socket %d to socket %d ends",
+					       f->fd, d->srcno, 3 - d->srcno);
+				drop_pending(d);
+				d->eof = true;
+			}
+		}
+	}
 	for (int i = 0; i < 2; i++) {
 		struct dir *d = &s->d[i];
 		if (d->active && (d->rf == f || d->wf == f))

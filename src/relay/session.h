@@ -38,6 +38,11 @@ struct relay_config {
 	 * end with its own rules answers RELAY_IO_EOF (no more data that way, quietly: nc.openbsd
 	 * on a reset connection) or RELAY_IO_REPORTED (it printed the message; end with 1). */
 	enum relay_io_verdict (*io_error)(void *arg, int idx, bool writing, int err);
+	/* Per direction (index as sniff_fd): an error or hangup reported on its destination fd
+	 * (a write-only fd: the reader of a pipe has gone, a tty hung up) ends that direction at
+	 * once, as EOF, dropping what it holds, instead of waiting for a write to fail. nc.openbsd
+	 * and ncat poll stdout and stop reading the network when it goes. */
+	bool out_gone_ends[2];
 	void *io_error_arg;
 };
 void relay_config_defaults(struct relay_config *c);
