@@ -180,16 +180,46 @@ static int do_setuid(bool has_gid, gid_t gid, uid_t uid, const char *addrname)
 	return proc_drop_privileges(NULL, uid, g, addrname);
 }
 
-static int enter_netns(struct proc_opts *po, const char *addrname)
+int proc_netns_open(const char *netns, const char *addrname)
 {
 	char path[300];
-	snprintf(path, sizeof path, "%s%s", strchr(po->netns, '/') ? "" : "/run/netns/", po->netns);
+	snprintf(path, sizeof path, "%s%s", strchr(netns, '/') ? "" : "/run/netns/", netns);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ERR("%s: netns=%s: open(\"%s\"): %s (create it with: ip netns add %s)", addrname, po->netns, path,
-		    strerror(errno), po->netns);
+	if (fd < 0)
+		ERR("%s: netns=%s: open(\"%s\"): %s (create it with: ip netns add %s)", addrname, netns, path,
+		    strerror(errno), netns);
+	return fd;
+}
+
+int proc_netns_enter(int nsfd, const char *addrname)
+{
+	int saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0) {
+		ERR("%s: netns=: open(\"/proc/self/ns/net\"): %s", addrname, strerror(errno));
 		return -1;
 	}
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		ERR("%s: netns=: setns(): %s", addrname, strerror(errno));
+		close(saved);
+		return -1;
+	}
+	return saved;
+}
+
+void proc_netns_leave(int saved)
+{
+	if (saved < 0)
+		return;
+	if (setns(saved, CLONE_NEWNET) < 0)
+		WARN("cannot return to the previous network namespace: %s", strerror(errno));
+	close(saved);
+}
+
+static int enter_netns(struct proc_opts *po, const char *addrname)
+{
+	int fd = proc_netns_open(po->netns, addrname);
+	if (fd < 0)
+		return -1;
 	po->saved_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (setns(fd, CLONE_NEWNET) < 0) {
 		ERR("%s: netns=%s: setns(): %s%s", addrname, po->netns, strerror(errno),
@@ -284,18 +314,16 @@ int proc_opts_apply(struct proc_opts *po, enum opt_phase ph, const char *addrnam
 
 void proc_opts_restore(struct proc_opts *po)
 {
+	/* Idempotent: the open's delivery restores, and xio_open_start again when h->open returns. */
 	if (po->has_umask)
 		umask(po->saved_umask);
+	po->has_umask = false;
 	if (po->saved_cwd >= 0) {
 		if (fchdir(po->saved_cwd) < 0)
 			WARN("cannot return to the previous working directory: %s", strerror(errno));
 		close(po->saved_cwd);
 		po->saved_cwd = -1;
 	}
-	if (po->saved_netns >= 0) {
-		if (setns(po->saved_netns, CLONE_NEWNET) < 0)
-			WARN("cannot return to the previous network namespace: %s", strerror(errno));
-		close(po->saved_netns);
-		po->saved_netns = -1;
-	}
+	proc_netns_leave(po->saved_netns);
+	po->saved_netns = -1;
 }

@@ -45,6 +45,17 @@ int proc_opts_apply(struct proc_opts *po, enum opt_phase ph, const char *addrnam
 /* Undo the temporary settings of PH_INIT (cwd, umask, netns) once the address is open. */
 void proc_opts_restore(struct proc_opts *po);
 
+/* netns=NAME (or a path): an fd of that namespace, -1 when it cannot be opened (logged, with
+ * how to create it). */
+int proc_netns_open(const char *netns, const char *addrname);
+/* Switch this thread into the namespace nsfd; returns an fd of the one we were in (for
+ * proc_netns_leave), -1 on failure (logged). Sockets belong to the namespace they were created
+ * in, so a family that creates one later (a retry, a fork client's next connection, after a
+ * lookup) makes it between these two. */
+int proc_netns_enter(int nsfd, const char *addrname);
+/* Back to saved (from proc_netns_enter) and close it; -1: nothing to do. */
+void proc_netns_leave(int saved);
+
 /* Drop to uid/gid for good: supplementary groups first (to `groups_of` user's groups when
  * name is given, else none), then gid, then uid, then check that the way back is closed. */
 int proc_drop_privileges(const char *name, uid_t uid, gid_t gid, const char *addrname);

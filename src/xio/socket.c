@@ -91,6 +91,9 @@ struct sk {
 	unsigned char *dgbuf;
 	bool announced;            /* on_listening was called */
 	struct resolve_job *resolving; /* rq.name being looked up */
+	int netns_fd;              /* netns=: the namespace every socket of this open is made in
+				      (later attempts too, when xio_open_start has switched back);
+				      -1: none */
 	/* the failed call behind the next sk_fail, for on_open_error (err 0: none) */
 	const char *fail_call;
 	int fail_err;
@@ -129,7 +132,8 @@ void sk_req_free(struct sk_req *rq)
  * res-* options (they set this thread's resolver), or nothing to look up (a literal). */
 static bool lookup_in_place(const struct xio_open *op, bool resolver_opts, const char *host)
 {
-	return !op->loop || (op->g && op->g->session_process) || resolver_opts || !sa_needs_resolver(host);
+	return !op->loop || (op->g && op->g->session_process) || resolver_opts || !sa_needs_resolver(host) ||
+	       op->proc.netns; /* with the namespace's own lo, routes and resolver as it is now */
 }
 
 bool sk_lookup_in_place(const struct xio_open *op, const char *host)
@@ -301,6 +305,8 @@ static void sk_free(struct sk *s)
 	free(s->dgbuf);
 	sa_rangelist_free(&s->allow);
 	sa_rangelist_free(&s->deny);
+	if (s->netns_fd >= 0)
+		close(s->netns_fd);
 	free(s);
 }
 
@@ -684,9 +690,13 @@ static int create_socket(struct sk *s, int family, int type, int protocol)
 	apply(s, PH_SOCKET, -1, NULL, &rc);
 	if (rc < 0)
 		return -2;
+	int back = -1;
+	if (s->netns_fd >= 0 && (back = proc_netns_enter(s->netns_fd, s->op->typed)) < 0)
+		return -2;
 	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	int e = errno;
+	proc_netns_leave(back);
 	if (fd < 0) {
-		int e = errno;
 		const char *what = NULL;
 		if (e == EPROTONOSUPPORT || e == ESOCKTNOSUPPORT || e == EAFNOSUPPORT || e == EPFNOSUPPORT) {
 			if (protocol == IPPROTO_SCTP)
@@ -2019,6 +2029,11 @@ int sk_open(struct xio_open *op, struct sk_req *rq)
 	s->rq = *rq;
 	memset(rq, 0, sizeof *rq);
 	s->fd = -1;
+	s->netns_fd = -1;
+	if (op->proc.netns && (s->netns_fd = proc_netns_open(op->proc.netns, op->typed)) < 0) {
+		sk_free(s);
+		return -1;
+	}
 	if (take_common(s) < 0) {
 		sk_free(s);
 		return -1;

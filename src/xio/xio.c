@@ -202,6 +202,27 @@ void xio_bi_free(struct xio_bi *bi)
 	memset(bi, 0, sizeof *bi);
 }
 
+/* The opens whose h->open is running (innermost first) and what undoes their PH_INIT settings
+ * (umask, chdir, netns). An address that delivers at once (a file, UDP-SENDTO to a literal
+ * address) delivers from inside h->open, and the runner opens the other address from that
+ * delivery: the settings must be gone by then, or address 2 would be created with address 1's
+ * umask, in its directory, in its network namespace. */
+static struct open_frame {
+	struct open_frame *prev;
+	const struct xio_open *op;
+	struct proc_opts saved;
+} *open_frames;
+
+static void restore_then_deliver(struct xio_open *op, struct endpoint *ep, int status)
+{
+	for (struct open_frame *f = open_frames; f; f = f->prev)
+		if (f->op == op) {
+			proc_opts_restore(&f->saved);
+			break;
+		}
+	op->deliver_to(op, ep, status);
+}
+
 int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index, struct loop *lp,
 		   const struct xio_globals *g, char *const *env_in, xio_deliver_fn deliver, void *arg)
 {
@@ -213,7 +234,8 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 	op->loop = lp;
 	op->g = g;
 	op->env_in = env_in;
-	op->deliver = deliver;
+	op->deliver = restore_then_deliver;
+	op->deliver_to = deliver;
 	op->arg = arg;
 	if (opt_list_copy(&a->opts, &op->opts) < 0) {
 		ERR("%s: out of memory", op->typed);
@@ -240,13 +262,15 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 		goto fail;
 	}
 	/* The temporary settings of PH_INIT (cwd, umask, netns) last for the synchronous part of
-	 * the open. op may be gone when h->open returns (a failed open delivered NULL and the
-	 * caller freed it), so keep what the restore needs here. */
-	struct proc_opts saved = op->proc;
+	 * the open, up to its first delivery. op may be gone when h->open returns (a failed open
+	 * delivered NULL and the caller freed it), so keep what the restore needs here. */
+	struct open_frame fr = { .prev = open_frames, .op = op, .saved = op->proc };
 	op->proc.saved_cwd = op->proc.saved_netns = -1;
 	op->proc.has_umask = false;
+	open_frames = &fr;
 	int rc = op->h->open(op);
-	proc_opts_restore(&saved);
+	open_frames = fr.prev;
+	proc_opts_restore(&fr.saved);
 	return rc;
 fail:
 	opt_list_free(&op->opts);

@@ -105,7 +105,9 @@ struct xio_open {
 					 a stop() in such a child must close fds only and never
 					 unlink socket files (addresses the child opens itself see
 					 g->session_process instead) */
-	xio_deliver_fn deliver;
+	xio_deliver_fn deliver;       /* what handlers call: restores the PH_INIT settings of an
+					 open still on the stack, then calls deliver_to */
+	xio_deliver_fn deliver_to;    /* the caller's */
 	void *arg;                    /* the caller's */
 	void *priv;                   /* the handler's */
 	bool multi;                   /* set by the handler: more deliveries will follow (fork) */
