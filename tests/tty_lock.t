@@ -134,4 +134,65 @@ ok "$(gone "$LK" && echo 0 || echo 1)" "the line's lock is removed at the end"
 kill_group "$PLUG"
 wait_pid 5 "$PLUG"
 
+# ---- issue 15: a fork listener in front of the line (the serial-port idiom). Each session's
+# lock goes when that session ends: the next client is served, not left waiting for good.
+bg "$DUCT" "pty,rawer,link=$DEV" PIPE 2>/dev/null
+PLUG=$BG_PID
+wait_for 5 test -c "$DEV"
+port=$(free_port)
+bg "$DUCT" -d -d -d -lf "$T_TMP/fl.log" "TCP-LISTEN:$port,reuseaddr,fork,bind=127.0.0.1" \
+	"FILE:$(readlink "$DEV"),nonblock,waitlock=$LK,b115200,raw,echo=0"
+FL=$BG_PID
+wait_for 5 tcp_listening "$port"
+served=""
+for i in 1 2 3 4; do
+	printf 'ping%s\n' "$i" >"$T_TMP/ping"
+	CAP_IN=$T_TMP/ping cap 8 "$DUCT" -t 1 - "TCP:127.0.0.1:$port"
+	served="$served$RC:$OUT "
+	wait_for 5 gone "$LK"
+done
+is "$served" "0:ping1 0:ping2 0:ping3 0:ping4 " "fork listener, waitlock= on the line: four clients in a row all get through"
+ok "$(gone "$LK" && echo 0 || echo 1)" "... the lock is released when each session ends (listener still running)"
+# two at once: the second waits for the first session's lock, then gets the line
+bg_rw "$T_TMP/idle" "$DUCT" -u - "TCP:127.0.0.1:$port" 2>/dev/null
+A=$BG_PID
+wait_for 5 test -s "$LK"
+ok $? "... a first client holds the line's lock"
+printf 'second\n' >"$T_TMP/second"
+bg_in "$T_TMP/second" "$DUCT" -t 10 - "TCP:127.0.0.1:$port" >"$T_TMP/second.out" 2>/dev/null
+B=$BG_PID
+wait_for 5 log_has "$T_TMP/fl.log" 'waiting for lock'
+ok $? "... a second client's session waits for it"
+ok "$(wait_for 1 test -s "$T_TMP/second.out" && echo 1 || echo 0)" "... and is not served meanwhile"
+kill -0 "$FL" 2>/dev/null
+ok $? "... while the listener goes on"
+kill_group "$A"
+wait_pid 5 "$A" >/dev/null
+wait_pid 8 "$B"
+is "$?:$(cat "$T_TMP/second.out")" "0:second" "... served once the first session ended"
+kill -TERM "$FL"
+wait_pid 5 "$FL"
+is "$?" 143 "the listener ends on SIGTERM"
+ok "$(gone "$LK" && echo 0 || echo 1)" "... no lock left behind"
+
+# lockfile= on the line of a fork listener: sessions in a row each take and release it
+port=$(free_port)
+bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,fork,bind=127.0.0.1" \
+	"FILE:$(readlink "$DEV"),nonblock,lockfile=$LK,raw,echo=0" 2>/dev/null
+FL=$BG_PID
+wait_for 5 tcp_listening "$port"
+served=""
+for i in 1 2 3; do
+	printf 'lf%s\n' "$i" >"$T_TMP/ping"
+	CAP_IN=$T_TMP/ping cap 8 "$DUCT" -t 1 - "TCP:127.0.0.1:$port"
+	served="$served$RC:$OUT "
+	wait_for 5 gone "$LK"
+done
+is "$served" "0:lf1 0:lf2 0:lf3 " "fork listener, lockfile= on the line: three clients in a row all get through"
+ok "$(gone "$LK" && echo 0 || echo 1)" "... the lock is released when each session ends"
+kill -TERM "$FL"
+wait_pid 5 "$FL"
+kill_group "$PLUG"
+wait_pid 5 "$PLUG"
+
 done_testing

@@ -348,12 +348,22 @@ static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endp
 
 static void child_exited(struct loop *lp, pid_t pid, int status, void *arg);
 
+/* Address 2 waits for a lock (waitlock=): the wait blocks, so each session waits in a
+ * process of its own (as socat's children do), never in the loop that serves the others. */
+static bool addr2_waits(const struct relay_plan *p)
+{
+	for (int k = 0; k < 2; k++)
+		if (opt_present(&p->bi[1].half[k].opts, OPT_WAITLOCK))
+			return true;
+	return false;
+}
+
 static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoint *ep1)
 {
 	struct relay_plan *p = rc->p;
 	if (p->hooks && p->hooks->opened)
 		p->hooks->opened(p->hooks_arg, 1, ep1);
-	if (origin->multi && (origin->needs_process || p->xg.classic_fork) && !rc->in_child) {
+	if (origin->multi && (origin->needs_process || p->xg.classic_fork || addr2_waits(p)) && !rc->in_child) {
 		int pid = fork_session(rc, origin, ep1);
 		if (pid < 0) {
 			endpoint_close(ep1);

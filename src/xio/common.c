@@ -301,21 +301,41 @@ const char *xio_oflags_text(int flags, char *buf, size_t len)
 
 /* ---- lockfile= / waitlock= ---- */
 
-static char **locks;
+/* Every lock this process took, with the open that took it: an address's locks go when its
+ * open is stopped (the session ends: the next connection of a fork listener can take them),
+ * the rest at exit. A forked process inherits the list but owns only what it took itself. */
+struct held_lock {
+	char *path;
+	pid_t pid;
+	const struct xio_open *owner;
+};
+static struct held_lock *locks;
 static size_t nlocks;
-static pid_t lock_pid;
+static bool locks_atexit;
+
+static void lock_drop(size_t i)
+{
+	if (locks[i].pid == getpid()) {
+		unlink(locks[i].path);
+		INFO("released lock \"%s\"", locks[i].path);
+	}
+	free(locks[i].path);
+	locks[i] = locks[--nlocks];
+}
 
 static void locks_release(void)
 {
-	if (getpid() != lock_pid)
-		return; /* a forked child does not own them */
-	for (size_t i = 0; i < nlocks; i++) {
-		unlink(locks[i]);
-		free(locks[i]);
-	}
+	while (nlocks)
+		lock_drop(nlocks - 1);
 	free(locks);
 	locks = NULL;
-	nlocks = 0;
+}
+
+void xio_release_locks(const struct xio_open *op)
+{
+	for (size_t i = nlocks; i-- > 0;)
+		if (locks[i].owner == op && locks[i].pid == getpid())
+			lock_drop(i);
 }
 
 static int lock_one(struct xio_open *op, const char *path, bool wait)
@@ -324,7 +344,7 @@ static int lock_one(struct xio_open *op, const char *path, bool wait)
 	for (;;) {
 		int r = lock_try(path);
 		if (r == 0) {
-			char **nl = realloc(locks, (nlocks + 1) * sizeof *nl);
+			struct held_lock *nl = realloc(locks, (nlocks + 1) * sizeof *nl);
 			char *dup = strdup(path);
 			if (!nl || !dup) {
 				free(dup);
@@ -335,9 +355,9 @@ static int lock_one(struct xio_open *op, const char *path, bool wait)
 				return -1;
 			}
 			locks = nl;
-			locks[nlocks++] = dup;
-			if (!lock_pid) {
-				lock_pid = getpid();
+			locks[nlocks++] = (struct held_lock){ .path = dup, .pid = getpid(), .owner = op };
+			if (!locks_atexit) {
+				locks_atexit = true;
 				atexit(locks_release);
 			}
 			INFO("%s: obtained lock \"%s\"", op->typed, path);

@@ -17,8 +17,11 @@ const char *xio_dir_text(unsigned dir);
 /* open(2) flags rendered as "O_WRONLY|O_CREAT|O_APPEND" (for error messages). */
 const char *xio_oflags_text(int flags, char *buf, size_t len);
 
-/* lockfile= / waitlock= of one address (taken from op->opts; removed at exit). */
+/* lockfile= / waitlock= of one address (taken from op->opts; removed when the open is
+ * stopped, xio_release_locks, or at exit). */
 int xio_take_locks(struct xio_open *op);
+/* Remove the locks op took in this process. */
+void xio_release_locks(const struct xio_open *op);
 
 /* An apply context for fd (path: the filesystem entry for NAMED options, or NULL). */
 void xio_ctx_init(struct opt_apply_ctx *ctx, struct xio_open *op, int fd, const char *path, struct termios *tio);

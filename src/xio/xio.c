@@ -273,6 +273,7 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 	proc_opts_restore(&fr.saved);
 	return rc;
 fail:
+	xio_release_locks(op);
 	opt_list_free(&op->opts);
 	return -1;
 }
@@ -283,5 +284,6 @@ void xio_open_stop(struct xio_open *op)
 		return;
 	if (op->h->stop)
 		op->h->stop(op);
+	xio_release_locks(op); /* after the handler closed what it holds */
 	opt_list_free(&op->opts);
 }
