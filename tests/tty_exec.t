@@ -153,4 +153,53 @@ wait "$C"
 kill_group "$L"
 wait_pid 5 "$L"
 
+# ---- issue 15: at the end a pty child gets SIGTERM before the master closes (as socat), so
+# it does not read EIO and exit 1 on it, and its death by our signal is no failure.
+printf 'hi\n' >"$T_TMP/hi"
+mkfifo "$T_TMP/idle"
+# end_case NAME ARGS...: "rc:output" of one run, stdin from $CAP_IN
+end_case() { cap 8 "$@"; printf '%s:%s' "$RC" "$(printf %s "$OUT" | tr -d '\r')"; }
+for a in EXEC:cat,pty,raw,echo=0 SYSTEM:cat,pty,raw,echo=0; do
+	CAP_IN=$T_TMP/hi
+	got=$(end_case "$DUCT" - "$a")
+	is "$got" "0:hi" "echo hi | duct - $a: the transfer is correct and duct exits 0"
+	CAP_IN=$T_TMP/hi cap 8 "$DUCT" -d -d - "$a"
+	unlike "$ERR" 'waitpid\(\): child [0-9]+ exited' "... no warning about the child's end (we ended it)"
+	if have socat; then
+		CAP_IN=$T_TMP/hi
+		is "$got" "$(end_case socat - "$a")" "... as socat 1.7.4"
+	fi
+done
+CAP_IN=$T_TMP/hi
+is "$(end_case "$DUCT" - SHELL:cat,pty,raw,echo=0)" "0:hi" "SHELL:cat,pty: exits 0 after a correct transfer"
+CAP_IN=$T_TMP/hi
+is "$(end_case "$DUCT" --statistics - EXEC:cat,pty,raw,echo=0)" "0:hi" "--statistics: the same, exit 0"
+# -T: the session ends on inactivity; the child is still reading its terminal
+for t in "$DUCT" socat; do
+	[ "$t" = socat ] && ! have socat && continue
+	bg_rw "$T_TMP/idle" "$t" -T 1 - EXEC:cat,pty,raw,echo=0 >/dev/null 2>"$T_TMP/T.err"
+	wait_pid 8 "$BG_PID"
+	rc=$?
+	if [ "$t" = socat ]; then is "$rc" "$want_T" "-T 1: as socat 1.7.4"; else
+		want_T=0; is "$rc" 0 "-T 1 - EXEC:cat,pty: exit 0 when the inactivity timeout ends the session"; fi
+done
+# setsid,ctty: the shell leads the terminal's session; its last command runs (stdin at EOF)
+for t in "$DUCT" socat; do
+	[ "$t" = socat ] && ! have socat && continue
+	rm -f "$T_TMP/done"
+	CAP_IN=/dev/null cap 8 "$t" - SYSTEM:"sleep 0.2; echo done >$T_TMP/done",pty,setsid,ctty
+	wait_for 3 test -s "$T_TMP/done"
+	is "$RC:$(cat "$T_TMP/done" 2>/dev/null)" "0:done" "$(basename "$t") - SYSTEM:'sleep 0.2; echo done >FILE',pty,setsid,ctty: the last command runs, exit 0"
+done
+# a shell that outlives the session (-t 0.5) is ended by our SIGTERM: no failure, as socat
+CAP_IN=/dev/null cap 8 "$DUCT" - SYSTEM:'sleep 3',pty,setsid,ctty
+is "$RC" 0 "setsid,ctty: a shell still running at the end gets SIGTERM; duct exits 0"
+if have socat; then
+	CAP_IN=/dev/null cap 8 socat - SYSTEM:'sleep 3',pty,setsid,ctty
+	is "$RC" 0 "... as socat 1.7.4"
+fi
+# a pty child that ends by itself keeps its own status
+cap 8 "$DUCT" - SYSTEM:'exit 3',pty
+is "$RC" 1 "a pty child that exits 3 by itself still fails the session"
+
 done_testing

@@ -37,6 +37,9 @@ enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL,
 			   (stream EOF), or another process owns the connection now */
 #define EPF_RD_LATER   0x4000u /* rfd is a socket this process has just connected: no input can be
 			   there yet that registering it with epoll won't report (skip the trial read) */
+#define EPF_PTY_CHILD  0x8000u /* rfd is the master of the pty the child's stdio is on: at the end
+			   the child gets SIGTERM before the master closes (as socat), else it
+			   reads EIO or gets the hangup and exits on it, not on our signal */
 
 struct endpoint;
 

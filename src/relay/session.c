@@ -198,6 +198,7 @@ struct childw {
 	pid_t pid;                 /* set once the session has ended and waits for the child */
 	struct loop_timer *grace;  /* then: SIGTERM when it fires */
 	bool waiting;
+	bool signalled;            /* we sent it SIGTERM at the end (pty child): its death is ours */
 };
 
 struct session {
@@ -1186,7 +1187,11 @@ static void child_waited(struct childw *cw, pid_t pid, int st)
 		loop_timer_cancel(s->lp, cw->grace);
 	cw->grace = NULL;
 	cw->waiting = false;
-	child_status(s, pid, st);
+	if (!cw->signalled)
+		child_status(s, pid, st);
+	else if (log_enabled(LOG_I)) /* ended by our SIGTERM, or on the EIO or hangup after it */
+		logmsg(LOG_I, "waitpid(): child %ld ended after our SIGTERM (%s %d)", (long)pid,
+		       WIFSIGNALED(st) ? "signal" : "status", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 	if (--s->children_waiting == 0)
 		complete(s);
 }
@@ -1200,9 +1205,11 @@ static void grace_cb(struct loop *lp, void *arg)
 	cw->grace = NULL;
 	cw->waiting = false;
 	loop_unwatch_child(lp, cw->pid);
-	if (log_enabled(LOG_I))
-		logmsg(LOG_I, "sending SIGTERM to child process %ld", (long)cw->pid);
-	kill(cw->pid, SIGTERM);
+	if (!cw->signalled) {
+		if (log_enabled(LOG_I))
+			logmsg(LOG_I, "sending SIGTERM to child process %ld", (long)cw->pid);
+		kill(cw->pid, SIGTERM);
+	}
 	if (--s->children_waiting == 0)
 		complete(s);
 }
@@ -1500,6 +1507,20 @@ static void finalize(struct session *s)
 		struct childw *cw = &s->cw[i];
 		cw->pid = pid;
 		cw->waiting = true;
+		cw->signalled = false;
+		/* A child on a pty that is still running gets SIGTERM before the master closes (as
+		 * socat): closing first would have it read EIO (or get the hangup as a session
+		 * leader) and end on that, failing the session, or act on it meanwhile. One that
+		 * is ending by itself (the master read EOF/EIO: its side of the terminal is closed)
+		 * or has exited already keeps its own status. */
+		siginfo_t si = { .si_pid = 0 };
+		if ((ep->flags & EPF_PTY_CHILD) && !(s->d[i].src == ep && s->d[i].eof) &&
+		    !(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)) {
+			if (log_enabled(LOG_I))
+				logmsg(LOG_I, "sending SIGTERM to child process %ld", (long)pid);
+			kill(pid, SIGTERM);
+			cw->signalled = true;
+		}
 		cw->grace = loop_timer_add(lp, (ep->flags & EPF_READ) ? CHILD_EXIT_GRACE : CHILD_CONSUMER_GRACE, grace_cb, cw);
 		waiting++;
 	}

@@ -417,6 +417,8 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	}
 	ep->child = pid;
 	ep->ops = xc.pty ? &exec_pty_ops : &exec_ops;
+	if (xc.pty)
+		ep->flags |= EPF_PTY_CHILD;
 	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
 	for (int i = 0; i < 3; i++)
 		if (xc.fwd[i] && add_forward(op, sigs[i], pid) < 0) {
