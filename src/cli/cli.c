@@ -361,6 +361,16 @@ static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 	return -1;
 }
 
+/* socat -d -d ends an error exit with "N exit(N)", also when the command line or an address
+ * was wrong and nothing ran. */
+static int early_exit(const struct cli_state *st, int status)
+{
+	log_cfg()->min_level = debug_to_level(st);
+	if (status)
+		NOTE("exit(%d)", status);
+	return status;
+}
+
 int relay_main(int argc, char **argv)
 {
 	struct relay_plan plan;
@@ -371,11 +381,12 @@ int relay_main(int argc, char **argv)
 	for (; i < argc; i++) {
 		int r = parse_one(&st, &i, argc, argv);
 		if (r < 0)
-			return 1;
+			return early_exit(&st, 1);
 		if (r == 0)
 			break;
 	}
 	log_cfg()->min_level = debug_to_level(&st);
+	log_cfg()->level_given = st.dcount > 0 || st.dlevel >= 0;
 
 	if (st.version) {
 		help_version(stdout);
@@ -389,20 +400,20 @@ int relay_main(int argc, char **argv)
 	int naddr = argc - i;
 	if (naddr != 2) {
 		ERR("exactly 2 addresses required (there are %d); use option \"-h\" for help", naddr);
-		return 1;
+		return early_exit(&st, 1);
 	}
 	for (int k = 0; k < 2; k++) {
 		if (st.sniff[k]) {
 			plan.relay.sniff_fd[k] = open_sniff(k ? "-R" : "-r", st.sniff[k]);
 			if (plan.relay.sniff_fd[k] < 0)
-				return 1;
+				return early_exit(&st, 1);
 		}
 	}
 	plan.addr_text[0] = argv[i];
 	plan.addr_text[1] = argv[i + 1];
 	if (relay_plan_resolve(&plan) < 0) {
 		relay_plan_free(&plan);
-		return 1;
+		return early_exit(&st, 1);
 	}
 	int status = relay_plan_run(&plan);
 	relay_plan_free(&plan);

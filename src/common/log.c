@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,18 @@ const char *log_progname(void) { return progname; }
 const char *log_env_prefix(void) { return envprefix; }
 struct log_config *log_cfg(void) { return &cfg; }
 bool log_enabled(enum log_level lvl) { return lvl >= cfg.min_level; }
+enum log_level log_quiet_warn(void) { return cfg.level_given ? LOG_W : LOG_N; }
+enum log_level log_signal_exit_level(int signo)
+{
+	switch (signo) {
+	case SIGTERM: return log_quiet_warn();
+	case SIGINT: case SIGHUP: return LOG_N;
+	case SIGQUIT: case SIGILL: case SIGABRT: case SIGBUS: case SIGFPE: case SIGSEGV:
+	case SIGSYS: case SIGTRAP: case SIGXCPU: case SIGXFSZ:
+		return LOG_E;
+	default: return LOG_N;
+	}
+}
 enum log_level log_worst(void) { return any_logged ? worst : LOG_D; }
 
 int log_open_file(const char *path)

@@ -18,6 +18,9 @@ struct log_config {
 	bool micros;                /* -lu */
 	bool hostname;              /* -lh */
 	int children_shutup;        /* lowers severity of session messages (children-shutup) */
+	bool level_given;           /* -d/-dN on the command line: socat 1.7.4's default level is
+	                             * E, so a warning socat shows only under -d stays quiet
+	                             * without it (see log_quiet_warn) */
 };
 
 /* Program name used in log lines and as prefix of exported env vars (DUCT_PID...). */
@@ -35,6 +38,14 @@ int log_facility_by_name(const char *name); /* -1 if unknown */
 void logmsg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vlogmsg(enum log_level lvl, const char *fmt, va_list ap);
 bool log_enabled(enum log_level lvl);
+
+/* The level for a warning that socat 1.7.4 shows only when asked to (-d): LOG_W when a
+ * -d/-dN was given, LOG_N (below the default threshold) otherwise. */
+enum log_level log_quiet_warn(void);
+
+/* socat's level for "exiting on signal N": TERM a warning shown from -d on (log_quiet_warn),
+ * INT and HUP a notice, QUIT and the fault signals (ILL ABRT BUS FPE SEGV SYS...) an error. */
+enum log_level log_signal_exit_level(int signo);
 
 /* Highest level logged so far (for exit status decisions). */
 enum log_level log_worst(void);

@@ -464,8 +464,19 @@ static void maybe_finish(struct run_ctx *rc)
 
 /* ---- signals ---- */
 
-/* The signals that end a run (each caught and logged when -S has its bit, the default). */
-static const int term_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+/* The signals that may end a run: each one whose bit is in the -S mask (default 0x89de: HUP
+ * INT QUIT ILL ABRT BUS FPE SEGV TERM) is caught and logged, and the run ends with status
+ * 128+signal, as socat. Not catchable, or used by the loop itself: KILL, STOP, CHLD, USR1
+ * (statistics), PIPE (ignored: a write reports EPIPE). */
+static bool catchable_term_signal(int signo)
+{
+	switch (signo) {
+	case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGUSR1: case SIGPIPE:
+		return false;
+	default:
+		return signo > 0 && signo < 32;
+	}
+}
 
 static void abort_one(struct session *s, void *arg)
 {
@@ -485,10 +496,8 @@ static void on_signal(struct loop *lp, int signo, void *arg)
 		session_foreach(stats_one, NULL);
 		return;
 	}
-	if (signo == SIGTERM)
-		WARN("exiting on signal %d", signo);
-	else
-		NOTE("exiting on signal %d", signo);
+	NOTE("socat_signal(): handling signal %d", signo);
+	logmsg(log_signal_exit_level(signo), "exiting on signal %d", signo);
 	for (int i = 0; i < rc->nworkers; i++)
 		kill(rc->workers[i], signo);
 	rc->stopping = true;
@@ -504,6 +513,13 @@ static void on_signal(struct loop *lp, int signo, void *arg)
 	linger_finish(false, NULL); /* ending now: lingering sockets close, and so do the aborted ones */
 	session_foreach(abort_one, &st);
 	rc->status = st;
+	/* socat's handler: the fault signals end the process from inside it (no "finishing"
+	 * line); QUIT logs its exit there and once more at the end */
+	bool fault = signo == SIGILL || signo == SIGABRT || signo == SIGBUS || signo == SIGFPE || signo == SIGSEGV;
+	if (signo == SIGQUIT)
+		NOTE("exit(%d)", st);
+	if (!fault)
+		NOTE("socat_signal(): finishing signal %d", signo);
 	loop_stop(lp);
 }
 
@@ -592,10 +608,10 @@ int relay_plan_run(struct relay_plan *p)
 	 * their default action. SIGUSR1 (statistics) is always caught. */
 	sigset_t caught;
 	sigemptyset(&caught);
-	for (size_t i = 0; i < sizeof term_signals / sizeof term_signals[0]; i++)
-		if (p->catch_mask & (1ul << term_signals[i])) {
-			loop_on_signal(rc.lp, term_signals[i], on_signal, &rc);
-			sigaddset(&caught, term_signals[i]);
+	for (int sig = 1; sig < 32; sig++)
+		if (catchable_term_signal(sig) && (p->catch_mask & (1ul << sig))) {
+			loop_on_signal(rc.lp, sig, on_signal, &rc);
+			sigaddset(&caught, sig);
 		}
 	loop_on_signal(rc.lp, SIGUSR1, on_signal, &rc);
 	for (int i = 0; i < rc.nworkers; i++)
@@ -636,9 +652,9 @@ int relay_plan_run(struct relay_plan *p)
 	 * the child) is still pending in the signalfd: it decides the exit status all the same. */
 	sigset_t pend;
 	if (!rc.stopping && sigpending(&pend) == 0)
-		for (size_t i = 0; i < sizeof term_signals / sizeof term_signals[0]; i++)
-			if (sigismember(&caught, term_signals[i]) && sigismember(&pend, term_signals[i])) {
-				on_signal(rc.lp, term_signals[i], &rc);
+		for (int sig = 1; sig < 32; sig++)
+			if (sigismember(&caught, sig) && sigismember(&pend, sig)) {
+				on_signal(rc.lp, sig, &rc);
 				break;
 			}
 

@@ -408,22 +408,24 @@ int xio_interrupted_signal(void)
  * with EINTR when one arrives, and xio_interrupted_signal() says which. */
 static int with_signals_let_in(int (*fn)(void *), void *arg)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
-	struct sigaction sa, old[4];
+	struct sigaction sa, old[32];
 	sigset_t cur, let_in, prev;
-	bool installed[4] = { false };
+	bool installed[32] = { false };
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = note_signal; /* no SA_RESTART: the call fails with EINTR */
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&let_in);
 	sigprocmask(SIG_BLOCK, NULL, &cur);
-	/* Only the signals the loop catches (blocked for its signalfd); the others keep their
-	 * default action and end the process as usual. */
-	for (int i = 0; i < 4; i++) {
-		if (sigismember(&cur, sigs[i]) && sigaction(sigs[i], &sa, &old[i]) == 0) {
-			installed[i] = true;
-			sigaddset(&let_in, sigs[i]);
+	/* Only the signals the loop catches (blocked for its signalfd: those of the -S mask);
+	 * the others keep their default action and end the process as usual. CHLD and USR1
+	 * stay with the loop. */
+	for (int sig = 1; sig < 32; sig++) {
+		if (sig == SIGCHLD || sig == SIGUSR1 || sig == SIGPIPE || sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigismember(&cur, sig) && sigaction(sig, &sa, &old[sig]) == 0) {
+			installed[sig] = true;
+			sigaddset(&let_in, sig);
 		}
 	}
 	sigprocmask(SIG_UNBLOCK, &let_in, &prev);
@@ -433,15 +435,11 @@ static int with_signals_let_in(int (*fn)(void *), void *arg)
 		e = errno;
 	}
 	sigprocmask(SIG_SETMASK, &prev, NULL);
-	for (int i = 0; i < 4; i++)
-		if (installed[i])
-			sigaction(sigs[i], &old[i], NULL);
-	if (rc < 0 && interrupted_by) {
-		if (interrupted_by == SIGTERM)
-			WARN("exiting on signal %d", (int)interrupted_by);
-		else
-			NOTE("exiting on signal %d", (int)interrupted_by);
-	}
+	for (int sig = 1; sig < 32; sig++)
+		if (installed[sig])
+			sigaction(sig, &old[sig], NULL);
+	if (rc < 0 && interrupted_by)
+		logmsg(log_signal_exit_level((int)interrupted_by), "exiting on signal %d", (int)interrupted_by);
 	errno = e;
 	return rc;
 }

@@ -738,9 +738,23 @@ static int create_socket(struct sk *s, int family, int type, int protocol)
 	return fd;
 }
 
+/* bind(2) with socat's debug lines: "bind(FD, ADDR, LEN)" and "bind() -> RC" */
+static int bind_logged(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	if (log_enabled(LOG_D)) {
+		char b[300];
+		DBG("bind(%d, %s, %u)", fd, sainfo(sa, len, b, sizeof b), (unsigned)len);
+	}
+	int r = bind(fd, sa, len);
+	int e = errno;
+	DBG("bind() -> %d", r);
+	errno = e;
+	return r;
+}
+
 static int do_bind(struct sk *s, const struct sockaddr *sa, socklen_t len)
 {
-	if (bind(s->fd, sa, len) == 0)
+	if (bind_logged(s->fd, sa, len) == 0)
 		return 0;
 	int e = errno;
 	char b[300], hint[400] = "";
@@ -803,7 +817,7 @@ static int client_bind(struct sk *s, int family)
 					sk_fail(s, false, "%s: %s", op->typed, err);
 					return -1;
 				}
-				if (bind(s->fd, &la.u.sa, la.len) == 0) {
+				if (bind_logged(s->fd, &la.u.sa, la.len) == 0) {
 					if (!s->rq.abstract) {
 						free(s->client_path);
 						s->client_path = strdup(t);
@@ -853,7 +867,7 @@ static int client_bind(struct sk *s, int family)
 			for (unsigned i = 0; i < 1024 - 640; i++) {
 				unsigned p = 640 + (start - 640 + i) % (1024 - 640);
 				sa_set_port(&la.u.sa, (uint16_t)p);
-				if (bind(s->fd, &la.u.sa, la.len) == 0)
+				if (bind_logged(s->fd, &la.u.sa, la.len) == 0)
 					return 0;
 				if (errno != EADDRINUSE)
 					break;

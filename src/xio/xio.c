@@ -247,7 +247,9 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 		dir = XIO_RDWR;
 	unsigned can = op->h->dirs & XIO_RDWR;
 	if (can && (dir & ~can)) {
-		WARN("address is opened in %s mode but only supports %s", xio_dir_mode(dir), xio_dir_mode(can));
+		/* socat 1.7.4 says nothing here, not even at -d -d (STDOUT, CREATE used read-write):
+		 * an info line, shown from -d -d -d on */
+		INFO("address is opened in %s mode but only supports %s", xio_dir_mode(dir), xio_dir_mode(can));
 		/* Open what the address can do; if it can do nothing of what was asked, try anyway
 		 * (STDIN used for writing works when fd 0 is a tty or socket). */
 		if (dir & can)

@@ -365,7 +365,7 @@ static void test_files(void)
 	ep = open_addr(&o, text, XIO_RDWR);
 	tap_ok(ep && ep->rfd < 0 && ep->wfd >= 0 && (ep->flags & EPF_WRITE) && !(ep->flags & EPF_READ),
 	       "CREATE opened read-write: write-only endpoint");
-	tap_ok(log_has("W address is opened in read-write mode but only supports write-only"), "CREATE read-write: socat's warning");
+	tap_ok(log_has("I address is opened in read-write mode but only supports write-only"), "CREATE read-write: an info line (socat 1.7.4 is silent)");
 	snprintf(want, sizeof want, "N creating regular file \"%s\" for writing", f);
 	tap_ok(log_has(want), "CREATE: notice as socat (%s)", want);
 	done_addr(&o);
@@ -523,7 +523,7 @@ static void test_pipes(void)
 	close(devnull);
 	fcntl(1, F_SETFL, fcntl(1, F_GETFL) & ~O_NONBLOCK);
 	tap_ok(wonly, "STDOUT read-write: write-only endpoint");
-	tap_ok(log_has("W address is opened in read-write mode but only supports write-only"), "STDOUT read-write: warning");
+	tap_ok(log_has("I address is opened in read-write mode but only supports write-only"), "STDOUT read-write: an info line, not a warning");
 }
 
 static int child_st = -1;
@@ -723,7 +723,7 @@ int main(void)
 		return 1;
 	}
 	snprintf(logpath, sizeof logpath, "%s/log", tmpdir);
-	log_cfg()->min_level = LOG_N;
+	log_cfg()->min_level = LOG_I;
 	if (log_open_file(logpath) < 0) {
 		perror("log file");
 		return 1;
