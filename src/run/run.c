@@ -374,6 +374,8 @@ static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoin
 			return;
 		}
 	}
+	/* several sessions in this process: address 2's inherited fds are used through copies */
+	p->xg.shared_fds = origin->multi && !rc->in_child;
 	struct pending *pd = calloc(1, sizeof *pd);
 	if (!pd) {
 		ERR("out of memory");

@@ -79,7 +79,44 @@ static void remember(int fd)
 
 /* ---- the open ---- */
 
+static int fd_open_fds(struct xio_open *op, int rfd, int wfd, const char *what);
+
 static int fd_open_common(struct xio_open *op, int rfd, int wfd, const char *what)
+{
+	if (!op->g || !op->g->shared_fds)
+		return fd_open_fds(op, rfd, wfd, what);
+	/* one of many sessions in this process: use copies of the fds (closed at the session's
+	 * end, as a forked child's are), the originals stay for the next session */
+	if (rfd >= 0 && fcntl(rfd, F_GETFL) < 0) {
+		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, rfd, strerror(errno));
+		return -1;
+	}
+	if (wfd >= 0 && wfd != rfd && fcntl(wfd, F_GETFL) < 0) {
+		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, wfd, strerror(errno));
+		return -1;
+	}
+	remember(rfd);
+	remember(wfd);
+	int r = rfd >= 0 ? fcntl(rfd, F_DUPFD_CLOEXEC, 3) : -1;
+	int w = wfd < 0 ? -1 : wfd == rfd ? r : fcntl(wfd, F_DUPFD_CLOEXEC, 3);
+	if ((rfd >= 0 && r < 0) || (wfd >= 0 && w < 0)) {
+		ERR("%s: %s: fcntl(F_DUPFD_CLOEXEC): %s", op->typed, what, strerror(errno));
+		if (r >= 0)
+			close(r);
+		if (w >= 0 && w != r)
+			close(w);
+		return -1;
+	}
+	if (fd_open_fds(op, r, w, what) == 0)
+		return 0;
+	if (r >= 0)
+		close(r);
+	if (w >= 0 && w != r)
+		close(w);
+	return -1;
+}
+
+static int fd_open_fds(struct xio_open *op, int rfd, int wfd, const char *what)
 {
 	if (rfd >= 0 && fcntl(rfd, F_GETFL) < 0) {
 		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, rfd, strerror(errno));

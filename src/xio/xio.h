@@ -31,6 +31,10 @@ struct xio_globals {
 	int workers;            /* --workers N: SO_REUSEPORT listener processes */
 	bool session_process;   /* this process serves one session a listener forked off
 				   (--fork-process, su=, chroot= ...): the listener is the parent */
+	bool shared_fds;        /* address 2 opens for one of several sessions served in this
+				   process (fork without a process of its own): an inherited fd
+				   (STDIO, FD:N) is used through a copy, as a forked child has
+				   one, so the session's end leaves the fd for the next one */
 	bool peer_env;          /* the other address starts a program: export peer and local
 				   addresses (<PREFIX>_PEERADDR ...) for it; else skip (a
 				   getsockname per connection) */
