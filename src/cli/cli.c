@@ -274,6 +274,7 @@ static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 	case '4': case '6': case '0':
 		if (w[2]) break;
 		p->xg.ipv = c - '0';
+		p->xg.listen_ipv = 0; /* the option wins over SOCAT_DEFAULT_LISTEN_IP */
 		return 1;
 	case 'b':
 		v = take_value(i, argc, argv, 2);

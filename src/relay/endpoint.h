@@ -40,6 +40,8 @@ enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL,
 #define EPF_PTY_CHILD  0x8000u /* rfd is the master of the pty the child's stdio is on: at the end
 			   the child gets SIGTERM before the master closes (as socat), else it
 			   reads EIO or gets the hangup and exits on it, not on our signal */
+#define EPF_COOL_WRITE 0x10000u /* cool-write: EPIPE/ECONNRESET writing here is a notice, and only
+			   this direction ends (socat: "socket N to socket M is in error", exit 0) */
 
 struct endpoint;
 

@@ -90,7 +90,9 @@ static unsigned char *buf_get(size_t cap)
 			return b;
 		}
 	}
-	return malloc(cap);
+	/* page aligned: a file opened with o-direct (O_DIRECT) accepts nothing else */
+	void *b = NULL;
+	return posix_memalign(&b, 4096, cap) == 0 ? b : NULL;
 }
 
 static void buf_put(unsigned char *b, size_t cap)
@@ -424,9 +426,10 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 		finish(s, 1);
 		return;
 	}
+	bool cool = v == RELAY_IO_DEFAULT && (d->dst->flags & EPF_COOL_WRITE) && (err == EPIPE || err == ECONNRESET);
 	if (v == RELAY_IO_DEFAULT)
-		logmsg(LOG_E, "write(%d, %p, %zu): %s", d->wf->fd, bufp, len, strerror(err));
-	if (s->cfg.sloppy || v == RELAY_IO_EOF) {
+		logmsg(cool ? LOG_N : LOG_E, "write(%d, %p, %zu): %s", d->wf->fd, bufp, len, strerror(err));
+	if (s->cfg.sloppy || cool || v == RELAY_IO_EOF) {
 		if (v == RELAY_IO_DEFAULT)
 			logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
 		/* nothing more can be delivered: drop what's pending and stop this direction */

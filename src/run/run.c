@@ -565,6 +565,9 @@ void relay_plan_init(struct relay_plan *p)
 	const char *e = getenv("SOCAT_PREFERRED_RESOLVE_IP");
 	if (e && (e[0] == '0' || e[0] == '4' || e[0] == '6') && !e[1])
 		p->xg.ipv = e[0] - '0';
+	e = getenv("SOCAT_DEFAULT_LISTEN_IP");
+	if (e && (e[0] == '4' || e[0] == '6') && !e[1])
+		p->xg.listen_ipv = e[0] - '0';
 }
 
 int relay_plan_resolve(struct relay_plan *p)

@@ -89,9 +89,9 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
 			ep->shut = shuts[i].shut;
 		}
 	}
-	/* cool-write: EPIPE/ECONNRESET on write as notice. The engine reports those as errors
-	 * (socat 1.8); the option is accepted and has no further effect. */
-	opt_take(l, OPT_COOL_WRITE);
+	/* cool-write: EPIPE/ECONNRESET on write as a notice; that direction ends, not the run */
+	if (opt_take_bool(l, OPT_COOL_WRITE, &b) && b)
+		ep->flags |= EPF_COOL_WRITE;
 	return 0;
 }
 

@@ -356,8 +356,17 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 		cout = b[1];
 	}
 	/* PASTBIGEN */
-	opt_take_int(&op->opts, OPT_FDIN, &xc.fdin);
-	opt_take_int(&op->opts, OPT_FDOUT, &xc.fdout);
+	bool has_fdin = opt_take_int(&op->opts, OPT_FDIN, &xc.fdin);
+	bool has_fdout = opt_take_int(&op->opts, OPT_FDOUT, &xc.fdout);
+	/* socat: the program's end that the relay does not use can't be placed anywhere */
+	if (has_fdout && op->dir == XIO_WRONLY) {
+		ERR("%s: option fdout is useless in write-only mode", op->typed);
+		goto fail;
+	}
+	if (has_fdin && op->dir == XIO_RDONLY) {
+		ERR("%s: option fdin is useless in read-only mode", op->typed);
+		goto fail;
+	}
 	if (xc.fdin < 0 || xc.fdin > 0xffff || xc.fdout < 0 || xc.fdout > 0xffff) {
 		ERR("%s: fdin/fdout must be file descriptor numbers", op->typed);
 		goto fail;

@@ -2126,7 +2126,7 @@ int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int pr
 	const char *bind = NULL;
 	char host[512] = "", bport[64] = "";
 	char err[600];
-	int ipv = op->g ? op->g->ipv : 4;
+	int ipv = !op->g ? 4 : op->g->listen_ipv ? op->g->listen_ipv : op->g->ipv;
 	if (opt_take_str(&op->opts, OPT_BIND, &bind) && bind && sa_hostport_empty_port(bind)) {
 		sk_addr_error(op, "bind=\"%s\": empty port/service after the ':'; give HOST or HOST:PORT", bind);
 		return -1;

@@ -25,6 +25,9 @@ enum xio_dir { XIO_RDONLY = 1, XIO_WRONLY = 2, XIO_RDWR = 3 };
 /* Process-wide settings from the command line that families need. */
 struct xio_globals {
 	int ipv;                /* preferred IP version: 4 (default), 6, or 0 (-0) */
+	int listen_ipv;         /* SOCAT_DEFAULT_LISTEN_IP (4 or 6): the IP version of a listen,
+				   recv or recvfrom address without pf= or a host (socat 1.8);
+				   0: as ipv. -4/-6/-0 override it */
 	bool experimental;      /* --experimental */
 	bool nogroupcheck;      /* -g */
 	bool classic_fork;      /* --fork-process: a process per connection, as socat */
