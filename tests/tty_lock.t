@@ -134,6 +134,18 @@ ok "$(gone "$LK" && echo 0 || echo 1)" "the line's lock is removed at the end"
 kill_group "$PLUG"
 wait_pid 5 "$PLUG"
 
+# clients_in_a_row WORD N: N clients one after another send WORD1..WORDN to $port; sets $served
+# to "rc:reply " for each, waiting for the lock to go after every session
+clients_in_a_row() {
+	served=""
+	for i in $(seq "$2"); do
+		printf '%s%s\n' "$1" "$i" >"$T_TMP/ping"
+		CAP_IN=$T_TMP/ping cap 8 "$DUCT" -t 1 - "TCP:127.0.0.1:$port"
+		served="$served$RC:$OUT "
+		wait_for 5 gone "$LK"
+	done
+}
+
 # ---- issue 15: a fork listener in front of the line (the serial-port idiom). Each session's
 # lock goes when that session ends: the next client is served, not left waiting for good.
 bg "$DUCT" "pty,rawer,link=$DEV" PIPE 2>/dev/null
@@ -144,13 +156,7 @@ bg "$DUCT" -d -d -d -lf "$T_TMP/fl.log" "TCP-LISTEN:$port,reuseaddr,fork,bind=12
 	"FILE:$(readlink "$DEV"),nonblock,waitlock=$LK,b115200,raw,echo=0"
 FL=$BG_PID
 wait_for 5 tcp_listening "$port"
-served=""
-for i in 1 2 3 4; do
-	printf 'ping%s\n' "$i" >"$T_TMP/ping"
-	CAP_IN=$T_TMP/ping cap 8 "$DUCT" -t 1 - "TCP:127.0.0.1:$port"
-	served="$served$RC:$OUT "
-	wait_for 5 gone "$LK"
-done
+clients_in_a_row ping 4
 is "$served" "0:ping1 0:ping2 0:ping3 0:ping4 " "fork listener, waitlock= on the line: four clients in a row all get through"
 ok "$(gone "$LK" && echo 0 || echo 1)" "... the lock is released when each session ends (listener still running)"
 # two at once: the second waits for the first session's lock, then gets the line
@@ -181,13 +187,7 @@ bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,fork,bind=127.0.0.1" \
 	"FILE:$(readlink "$DEV"),nonblock,lockfile=$LK,raw,echo=0" 2>/dev/null
 FL=$BG_PID
 wait_for 5 tcp_listening "$port"
-served=""
-for i in 1 2 3; do
-	printf 'lf%s\n' "$i" >"$T_TMP/ping"
-	CAP_IN=$T_TMP/ping cap 8 "$DUCT" -t 1 - "TCP:127.0.0.1:$port"
-	served="$served$RC:$OUT "
-	wait_for 5 gone "$LK"
-done
+clients_in_a_row lf 3
 is "$served" "0:lf1 0:lf2 0:lf3 " "fork listener, lockfile= on the line: three clients in a row all get through"
 ok "$(gone "$LK" && echo 0 || echo 1)" "... the lock is released when each session ends"
 kill -TERM "$FL"

@@ -81,53 +81,56 @@ static void remember(int fd)
 
 static int fd_open_fds(struct xio_open *op, int rfd, int wfd, const char *what);
 
+/* The fds must be open; the standard ones' flags and termios are kept for the restore at exit. */
+static int fds_check_remember(struct xio_open *op, int rfd, int wfd, const char *what)
+{
+	if (rfd >= 0 && fcntl(rfd, F_GETFL) < 0) {
+		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, rfd, strerror(errno));
+		return -1;
+	}
+	if (wfd >= 0 && wfd != rfd && fcntl(wfd, F_GETFL) < 0) {
+		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, wfd, strerror(errno));
+		return -1;
+	}
+	remember(rfd);
+	remember(wfd);
+	return 0;
+}
+
+/* Close the session's copies of rfd/wfd (w may be r). */
+static void close_copies(int r, int w)
+{
+	if (r >= 0)
+		close(r);
+	if (w >= 0 && w != r)
+		close(w);
+}
+
 static int fd_open_common(struct xio_open *op, int rfd, int wfd, const char *what)
 {
 	if (!op->g || !op->g->shared_fds)
 		return fd_open_fds(op, rfd, wfd, what);
 	/* one of many sessions in this process: use copies of the fds (closed at the session's
 	 * end, as a forked child's are), the originals stay for the next session */
-	if (rfd >= 0 && fcntl(rfd, F_GETFL) < 0) {
-		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, rfd, strerror(errno));
+	if (fds_check_remember(op, rfd, wfd, what) < 0)
 		return -1;
-	}
-	if (wfd >= 0 && wfd != rfd && fcntl(wfd, F_GETFL) < 0) {
-		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, wfd, strerror(errno));
-		return -1;
-	}
-	remember(rfd);
-	remember(wfd);
 	int r = rfd >= 0 ? fcntl(rfd, F_DUPFD_CLOEXEC, 3) : -1;
 	int w = wfd < 0 ? -1 : wfd == rfd ? r : fcntl(wfd, F_DUPFD_CLOEXEC, 3);
 	if ((rfd >= 0 && r < 0) || (wfd >= 0 && w < 0)) {
 		ERR("%s: %s: fcntl(F_DUPFD_CLOEXEC): %s", op->typed, what, strerror(errno));
-		if (r >= 0)
-			close(r);
-		if (w >= 0 && w != r)
-			close(w);
+		close_copies(r, w);
 		return -1;
 	}
 	if (fd_open_fds(op, r, w, what) == 0)
 		return 0;
-	if (r >= 0)
-		close(r);
-	if (w >= 0 && w != r)
-		close(w);
+	close_copies(r, w);
 	return -1;
 }
 
 static int fd_open_fds(struct xio_open *op, int rfd, int wfd, const char *what)
 {
-	if (rfd >= 0 && fcntl(rfd, F_GETFL) < 0) {
-		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, rfd, strerror(errno));
+	if (fds_check_remember(op, rfd, wfd, what) < 0)
 		return -1;
-	}
-	if (wfd >= 0 && wfd != rfd && fcntl(wfd, F_GETFL) < 0) {
-		ERR("%s: %s: fcntl(%d, F_GETFL): %s", op->typed, what, wfd, strerror(errno));
-		return -1;
-	}
-	remember(rfd);
-	remember(wfd);
 
 	/* Every phase up to the connected state makes sense on a descriptor that already exists
 	 * (socket options on an inherited socket, termios, locks, ownership). */
