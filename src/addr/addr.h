@@ -11,7 +11,8 @@
  * \0 \a \b \f \n \r \t \v decoded, any other \X yields X, a trailing lone "\" is dropped).
  * '...' disables terminators and nesting; quotes removed, backslash escapes still apply.
  * "..." disables terminators; nested brackets and '...' inside are kept verbatim; outer quotes
- * removed. ( ) [ ] { } nest to any depth; terminators inside are literal; brackets are kept.
+ * removed. ( ) [ ] { } nest to any depth; terminators inside are literal; brackets are kept;
+ * inside a bracket only its own closer ends it, a closer of another kind is literal.
  */
 #ifndef DUCT_ADDR_H
 #define DUCT_ADDR_H

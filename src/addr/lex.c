@@ -133,11 +133,6 @@ static char closer_of(char c)
 	}
 }
 
-static bool is_closer(char c)
-{
-	return c == ')' || c == ']' || c == '}';
-}
-
 static char decode_escape(char c)
 {
 	switch (c) {
@@ -192,8 +187,8 @@ static int grow(char **buf, size_t *cap)
 }
 
 /* Where the word is: the messages carry socat's words: an unclosed quote or bracket is an
- * "unexpected end of address" in the address head and a "syntax error" in an option; a
- * mismatched closer is a "syntax error". A command line (EXEC's argv) gets neither lead. */
+ * "unexpected end of address" in the address head and a "syntax error" in an option. A
+ * command line (EXEC's argv) gets neither lead. */
 enum lex_ctx { LX_HEAD, LX_OPTION, LX_CMDLINE };
 
 static int lex_word(const char *whole, const char *what, const char **in, const char *const *ends,
@@ -317,12 +312,8 @@ static int lex_word(const char *whole, const char *what, const char **in, const 
 				i++;
 				continue;
 			}
-			if (is_closer(c)) {
-				addr_set_error(err, what, whole, base + i,
-					       "syntax error: mismatched '%c' at offset %zu (expected '%c' to close the '%c' at offset %zu)",
-					       c, base + i, top->close, top->open, top->at);
-				goto out;
-			}
+			/* A closer of another kind is literal, as in socat (EXEC:echo a([)])b):
+			 * only this bracket's own closer ends it. */
 			if (c == '\'' || c == '"') {
 				struct nest e = { c == '\'' ? NK_SQUOTE : NK_DQUOTE, c, c, true, base + i };
 				if (nest_push(&st, e) < 0)

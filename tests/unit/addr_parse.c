@@ -310,8 +310,16 @@ static void test_lexer(void)
 	lex_is("abc)", HEAD, "abc)", "", "stray ) is literal");
 	lex_is("]", HEAD, "]", "", "stray ] is literal");
 	lex_is("a}:b", HEAD, "a}", ":b", "stray } is literal, terminators still work");
-	lex_err("(a]", HEAD, ADDR_WORD_MAX, "mismatched ']' at offset 2", 2, "( closed by ]");
-	lex_err("([a)]", HEAD, ADDR_WORD_MAX, "mismatched ')' at offset 3", 3, "[ closed by )");
+	/* inside a bracket only its own closer ends it; another kind's closer is literal, as in
+	 * socat (EXEC:echo a([)])b prints a([)])b) */
+	lex_is("a([)])b", HEAD, "a([)])b", "", "a ')' inside '[' is literal");
+	lex_is("(]):c", HEAD, "(])", ":c", "a ']' inside '(' is literal, the ')' closes");
+	lex_is("{)]}:c", HEAD, "{)]}", ":c", "')' and ']' inside '{' are literal");
+	lex_is("[}:x]:c", HEAD, "[}:x]", ":c", "a '}' inside '[' is literal, terminators stay literal");
+	lex_is("([]])", HEAD, "([]])", "", "the second ']' is literal inside '('");
+	lex_is("(\"])\")", HEAD, "(\"])\")", "", "a closer in quotes in brackets stays literal");
+	lex_err("(a]", HEAD, ADDR_WORD_MAX, "unclosed '(' at offset 0", 0, "( never closed: the ']' is literal");
+	lex_err("([a)]", HEAD, ADDR_WORD_MAX, "unclosed '(' at offset 0", 0, "[ closed by its ], ( left open");
 	lex_err("\"a[b\"c]d", HEAD, ADDR_WORD_MAX, "unclosed double quote at offset 4 (inside the '[' at offset 2)", 4,
 		"socat's \"a[b\"c]d: the inner quote is unclosed");
 	lex_err("'abc\\", HEAD, ADDR_WORD_MAX, "unclosed single quote", 0, "backslash at the end inside '...'");
@@ -381,6 +389,8 @@ static void test_valid(void)
 	parse_is("OPEN:\"a:b,c\"", "K:OPEN p[a:b,c]");
 	parse_is("OPEN:'a\\tb'", "K:OPEN p[a\tb]");
 	parse_is("OPEN:\"a'q'b\"", "K:OPEN p[a'q'b]");
+	parse_is("EXEC:echo a([)])b", "K:EXEC p[echo a([)])b]");
+	parse_is("OPEN:x(],y)z,creat", "K:OPEN p[x(],y)z] o[creat]");
 	parse_is("OPEN:x[1:2]y", "K:OPEN p[x[1:2]y]");
 	parse_is("OPEN:{a!!b}", "K:OPEN p[{a!!b}]");
 	/* reference examples */
@@ -615,14 +625,14 @@ static const struct bad bad_table[] = {
 	{ "OPEN:(a\\", "unclosed '('" },
 	{ "OPEN:x[1:2", "unclosed '['" },
 	{ "OPEN:{a!!b", "unclosed '{'" },
-	/* stray and mismatched closers */
-	{ "OPEN:(a]", "mismatched ']' at offset 7" },
-	{ "OPEN:[a)", "mismatched ')'" },
-	{ "OPEN:{a)", "mismatched ')'" },
-	{ "OPEN:([a)]", "mismatched ')' at offset 8" },
-	{ "OPEN:x,a=(b]", "mismatched ']'" },
-	{ "OPEN:x,(a}=b", "mismatched '}'" },
-	{ "TCP6:[::1):80", "mismatched ')'" },
+	/* a closer of another kind is literal, so the bracket stays open */
+	{ "OPEN:(a]", "unclosed '(' at offset 5" },
+	{ "OPEN:[a)", "unclosed '['" },
+	{ "OPEN:{a)", "unclosed '{'" },
+	{ "OPEN:([a)]", "unclosed '(' at offset 5" },
+	{ "OPEN:x,a=(b]", "unclosed '('" },
+	{ "OPEN:x,(a}=b", "unclosed '('" },
+	{ "TCP6:[::1):80", "unclosed '['" },
 	/* trailing backslash edge cases that still leave something unclosed */
 	{ "OPEN:'\\", "unclosed single quote" },
 	{ "OPEN:\"\\", "unclosed double quote" },
@@ -776,6 +786,8 @@ static void test_split(void)
 	words_is("sh -c 'echo x,y:z'", (const char *const[]){ "sh", "-c", "echo x,y:z", NULL }, "single quotes group");
 	words_is("a '' b", (const char *const[]){ "a", "", "b", NULL }, "'' is an empty word");
 	words_is("echo (a b)", (const char *const[]){ "echo", "(a b)", NULL }, "brackets group and are kept");
+	words_is("echo a([)])b c", (const char *const[]){ "echo", "a([)])b", "c", NULL },
+		 "a closer of another kind inside brackets is literal");
 	words_is("a:b,c!!d", (const char *const[]){ "a:b,c!!d", NULL }, "address terminators are literal");
 	words_is("echo \\", (const char *const[]){ "echo", NULL }, "trailing lone backslash drops");
 	words_is("echo a\\", (const char *const[]){ "echo", "a", NULL }, "trailing backslash on a word");
