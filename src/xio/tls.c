@@ -2,6 +2,8 @@
  * handshake as a nonblocking step in the event loop (layer.c), so a fork listener serves any
  * number of handshakes at once in one process; then an endpoint whose read/write/shutdown go
  * through the SSL object. DTLS (dtls.c) shares the handshake and the endpoint. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,21 +207,149 @@ void tls_handshake_drop(struct lconn *c)
 	c->st = NULL;
 }
 
+/* ---- what a child process learns about the connection ---- */
+
+/* "C = XY, O = \"A, B\", CN = x": OpenSSL's one-line form, UTF-8 kept as is (socat's form) */
+static char *name_oneline(X509_NAME *n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	if (!b)
+		return NULL;
+	char *s = NULL;
+	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0 && BIO_write(b, "", 1) == 1) {
+		char *data = NULL;
+		long len = BIO_get_mem_data(b, &data);
+		if (len > 0)
+			s = strdup(data);
+	}
+	BIO_free(b);
+	return s;
+}
+
+/* The variable name of a name field: its long name upper-cased (countryName: COUNTRYNAME), a
+ * field OpenSSL has no name for by its dotted number with '_' for '.' */
+static void field_var(const ASN1_OBJECT *obj, char *buf, size_t len)
+{
+	int nid = OBJ_obj2nid(obj);
+	const char *ln = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;
+	char num[80] = "";
+	if (!ln) {
+		OBJ_obj2txt(num, sizeof num, obj, 1);
+		ln = num;
+	}
+	int k = snprintf(buf, len, "OPENSSL_X509_");
+	size_t o = k > 0 ? (size_t)k : 0;
+	for (const char *p = ln; *p && o + 1 < len; p++)
+		buf[o++] = isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_';
+	buf[o < len ? o : len - 1] = 0;
+}
+
+/* Append " // " and text to *acc (the separator socat puts between repeated fields) */
+static void join_value(char **acc, const char *text, size_t tlen)
+{
+	size_t have = *acc ? strlen(*acc) : 0;
+	char *n = realloc(*acc, have + 4 + tlen + 1);
+	if (!n)
+		return;
+	size_t o = have;
+	if (have) {
+		memcpy(n + o, " // ", 4);
+		o += 4;
+	}
+	memcpy(n + o, text, tlen);
+	n[o + tlen] = 0;
+	*acc = n;
+}
+
+/* One variable per subject field; a field that occurs more than once gets its values in order,
+ * joined by " // " (OU = a, OU = b: ORGANIZATIONALUNITNAME=a // b) */
+static void set_field_env(X509_NAME *n, struct endpoint *ep)
+{
+	int count = X509_NAME_entry_count(n);
+	for (int i = 0; i < count; i++) {
+		char var[96], other[96];
+		field_var(X509_NAME_ENTRY_get_object(X509_NAME_get_entry(n, i)), var, sizeof var);
+		bool seen = false;
+		for (int j = 0; j < i && !seen; j++) {
+			field_var(X509_NAME_ENTRY_get_object(X509_NAME_get_entry(n, j)), other, sizeof other);
+			seen = strcmp(var, other) == 0;
+		}
+		if (seen)
+			continue;
+		char *value = NULL;
+		for (int j = i; j < count; j++) {
+			X509_NAME_ENTRY *e = X509_NAME_get_entry(n, j);
+			field_var(X509_NAME_ENTRY_get_object(e), other, sizeof other);
+			if (strcmp(var, other) != 0)
+				continue;
+			unsigned char *u = NULL;
+			int k = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
+			join_value(&value, k > 0 ? (const char *)u : "", k > 0 ? (size_t)k : 0);
+			OPENSSL_free(u);
+		}
+		endpoint_setenv(ep, var, value ? value : "");
+		free(value);
+	}
+}
+
+/* The subjectAltName DNS names and IP addresses, each kind joined by " // " */
+static void set_altname_env(X509 *x, struct endpoint *ep)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	char *dns = NULL, *ips = NULL;
+	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type == GEN_DNS) {
+			join_value(&dns, (const char *)ASN1_STRING_get0_data(g->d.dNSName),
+				   (size_t)ASN1_STRING_length(g->d.dNSName));
+		} else if (g->type == GEN_IPADD) {
+			int al = ASN1_STRING_length(g->d.iPAddress);
+			char t[INET6_ADDRSTRLEN];
+			if ((al == 4 || al == 16) &&
+			    inet_ntop(al == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(g->d.iPAddress), t, sizeof t))
+				join_value(&ips, t, strlen(t));
+		}
+	}
+	GENERAL_NAMES_free(gens);
+	if (dns)
+		endpoint_setenv(ep, "OPENSSL_X509V3_SUBJECTALTNAME_DNS", dns);
+	if (ips)
+		endpoint_setenv(ep, "OPENSSL_X509V3_SUBJECTALTNAME_IPADD", ips);
+	free(dns);
+	free(ips);
+}
+
+/* <PREFIX>_OPENSSL_* for EXEC/SYSTEM children, named as socat names them: the peer
+ * certificate's subject and issuer, its subject fields, with verification its subjectAltName
+ * entries; the protocol version (also as OPENSSL_PROTOCOL, duct's older name) and cipher. */
+static void set_peer_env(const struct tls_cfg *cfg, SSL *ssl, X509 *peer, struct endpoint *ep)
+{
+	if (peer) {
+		char *subj = name_oneline(X509_get_subject_name(peer));
+		char *iss = name_oneline(X509_get_issuer_name(peer));
+		endpoint_setenv(ep, "OPENSSL_X509_SUBJECT", subj ? subj : "");
+		endpoint_setenv(ep, "OPENSSL_X509_ISSUER", iss ? iss : "");
+		free(subj);
+		free(iss);
+		set_field_env(X509_get_subject_name(peer), ep);
+		if (cfg->verify)
+			set_altname_env(peer, ep);
+	}
+	endpoint_setenv(ep, "OPENSSL_PROTO_VERSION", SSL_get_version(ssl));
+	endpoint_setenv(ep, "OPENSSL_PROTOCOL", SSL_get_version(ssl));
+	endpoint_setenv(ep, "OPENSSL_CIPHER", SSL_get_cipher_name(ssl));
+}
+
 static void log_established(const struct tls_cfg *cfg, struct tls_conn *t, struct endpoint *ep)
 {
 	SSL *ssl = t->ssl;
 	X509 *peer = SSL_get0_peer_certificate(ssl);
-	char subj[400] = "", iss[400] = "", cn[256] = "";
+	char subj[400] = "", iss[400] = "";
 	if (peer) {
 		tls_name_text(X509_get_subject_name(peer), subj, sizeof subj);
 		tls_name_text(X509_get_issuer_name(peer), iss, sizeof iss);
-		tls_common_name(peer, cn, sizeof cn);
-		endpoint_setenv(ep, "OPENSSL_X509_SUBJECT", subj);
-		endpoint_setenv(ep, "OPENSSL_X509_ISSUER", iss);
-		endpoint_setenv(ep, "OPENSSL_X509_COMMONNAME", cn);
 	}
-	endpoint_setenv(ep, "OPENSSL_PROTOCOL", SSL_get_version(ssl));
-	endpoint_setenv(ep, "OPENSSL_CIPHER", SSL_get_cipher_name(ssl));
+	set_peer_env(cfg, ssl, peer, ep);
 	if (!log_enabled(LOG_N))
 		return;
 	const unsigned char *alpn = NULL;
