@@ -21,6 +21,8 @@
 #include "common/log.h"
 #include "xio/tls.h"
 
+#define TLS_DEFAULT_CIPHERS "HIGH:-NULL:-PSK:-aNULL"
+
 static int conn_idx = -1;
 
 int tls_conn_idx(void)
@@ -309,6 +311,13 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 		goto fail;
 	}
 
+	/* socat's default list rather than OpenSSL's DEFAULT: it keeps the DSS suites, so a
+	 * DSA certificate works (TLS 1.2; TLS 1.3 has no DSA) */
+	if (!SSL_CTX_set_cipher_list(ctx, TLS_DEFAULT_CIPHERS)) {
+		ssl_err_text(e, sizeof e);
+		ERR("%s: the default cipher list %s: %s", typed, TLS_DEFAULT_CIPHERS, e);
+		goto fail;
+	}
 	if (opt_take_str(l, OPT_TLS_CIPHER, &s) && s) {
 		cfg->cipher = strdup(s);
 		int ok12 = SSL_CTX_set_cipher_list(ctx, s);
