@@ -160,6 +160,7 @@ int tls_handshake_start(struct lconn *c, SSL *ssl, bool fresh)
 	t->ssl = ssl;
 	t->fd = c->fd;
 	t->dtls = cfg->dtls;
+	t->cfg = cfg;
 	snprintf(t->name, sizeof t->name, "%s", cfg->typed);
 	snprintf(t->peer, sizeof t->peer, "%s", c->peer);
 	SSL_set_ex_data(t->ssl, tls_conn_idx(), t);

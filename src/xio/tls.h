@@ -47,6 +47,7 @@ struct tls_conn {
 	int verr;
 	int vdepth;
 	X509 *vcert;
+	const struct tls_cfg *cfg; /* the open's, during the handshake (the verify callback's) */
 	char name[64];       /* the address as typed, for messages */
 	char peer[320];
 };

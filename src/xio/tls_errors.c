@@ -2,6 +2,7 @@
  * issuer, SHA-256 fingerprint, how to trust it), a name mismatch (the names in the certificate
  * and the name checked), no common protocol version or cipher, an alert from the peer and its
  * meaning, a probably missing SNI, a peer that does not speak TLS. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,12 +108,63 @@ void tls_fingerprint(X509 *x, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, "%s%02X", i ? ":" : "", md[i]);
 }
 
+/* text names the IP address a (4 or 16 bytes): "127.0.0.1", "::1", "[::1]", "[0::1]" */
+static bool text_is_address(const char *text, size_t tlen, const unsigned char *a, size_t alen)
+{
+	char b[INET6_ADDRSTRLEN + 2];
+	if (tlen >= 2 && text[0] == '[' && text[tlen - 1] == ']') {
+		text++;
+		tlen -= 2;
+	}
+	if (tlen >= sizeof b || memchr(text, 0, tlen))
+		return false;
+	memcpy(b, text, tlen);
+	b[tlen] = 0;
+	unsigned char got[16];
+	return inet_pton(alen == 4 ? AF_INET : AF_INET6, b, got) == 1 && memcmp(got, a, alen) == 0;
+}
+
+/* The certificate names the address checked in its CN or a DNS subjectAltName, as socat
+ * accepts it (CN=127.0.0.1, CN=[::1], DNS:[::1]), also without brackets or written another
+ * way (CN=::1 for [::1]); OpenSSL itself looks at IP subjectAltNames only. */
+static bool cert_names_address(X509 *x, const char *addr)
+{
+	unsigned char a[16];
+	size_t alen = inet_pton(AF_INET, addr, a) == 1 ? 4 : inet_pton(AF_INET6, addr, a) == 1 ? 16 : 0;
+	if (!alen)
+		return false;
+	X509_NAME *n = X509_get_subject_name(x);
+	for (int i = -1; n && (i = X509_NAME_get_index_by_NID(n, NID_commonName, i)) >= 0;) {
+		const ASN1_STRING *d = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
+		if (text_is_address((const char *)ASN1_STRING_get0_data(d), (size_t)ASN1_STRING_length(d), a, alen))
+			return true;
+	}
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	bool found = false;
+	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens) && !found; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type == GEN_DNS)
+			found = text_is_address((const char *)ASN1_STRING_get0_data(g->d.dNSName),
+						(size_t)ASN1_STRING_length(g->d.dNSName), a, alen);
+	}
+	GENERAL_NAMES_free(gens);
+	return found;
+}
+
 int tls_verify_cb(int ok, X509_STORE_CTX *xs)
 {
 	if (ok)
 		return 1;
 	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
 	struct tls_conn *t = ssl ? SSL_get_ex_data(ssl, tls_conn_idx()) : NULL;
+	if (t && t->cfg && t->cfg->checkname_ip && X509_STORE_CTX_get_error(xs) == X509_V_ERR_IP_ADDRESS_MISMATCH &&
+	    X509_STORE_CTX_get_error_depth(xs) == 0 &&
+	    cert_names_address(X509_STORE_CTX_get_current_cert(xs), t->cfg->checkname)) {
+		DBG("%s: the certificate has no IP subjectAltName %s, but names it in its CN or a DNS subjectAltName: accepted",
+		    t->name, t->cfg->checkname);
+		X509_STORE_CTX_set_error(xs, X509_V_OK);
+		return 1;
+	}
 	if (t && !t->verr) {
 		t->verr = X509_STORE_CTX_get_error(xs);
 		t->vdepth = X509_STORE_CTX_get_error_depth(xs);
