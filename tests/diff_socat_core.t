@@ -133,8 +133,8 @@ rcase - SYSTEM:"echo a\,b\:c; cat"
 rcase -u EXEC:'printf "%s|" "a b" c' STDOUT
 rcase -u "EXEC:\"printf '%s|' 'a b' c\"" STDOUT
 # inside a bracket only its own closer ends it: a closer of another kind is literal
-rcase -u STDIN 'EXEC:echo a([)])b'
-rcase -u STDIN 'SYSTEM:echo a{)]}b,c'
+rcase -u 'EXEC:echo a([)])b' STDOUT
+rcase -u 'SYSTEM:echo a{)]}b,c' STDOUT
 rcase -u OPEN:"$T_TMP/abc" STDOUT
 rcase -u "$T_TMP/abc" STDOUT
 rcase -u "$T_TMP/abc,readbytes=1" STDOUT
