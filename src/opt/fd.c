@@ -124,7 +124,7 @@ const struct opt_def opt_rows_fd[] = {
 	  .phase = PH_FD, .how = OH_FUNC, .a1 = F_SETLKW, .a2 = F_WRLCK, .a3 = 0, .id = OPT_NONE, .apply = fn_fcntl_lock,
 	  .help = "fcntl F_SETLKW write lock on the whole file; wait for it" },
 	{ .name = "f-setpipe-sz", .aliases = al_f_setpipe_sz, .type = OT_INT, .groups = G(FD),
-	  .phase = PH_FD, .how = OH_FUNC, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_NONE, .apply = fn_pipesz,
+	  .phase = PH_FD, .how = OH_FUNC, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_F_SETPIPE_SZ, .apply = fn_pipesz,
 	  .help = "fcntl F_SETPIPE_SZ: pipe capacity in bytes" },
 	{ .name = "flock-ex", .aliases = al_flock_ex, .type = OT_BOOL, .groups = G(FD),
 	  .phase = PH_FD, .how = OH_FUNC, .a1 = LOCK_EX, .a2 = 0, .a3 = 0, .id = OPT_NONE, .apply = fn_flock,

@@ -1370,9 +1370,9 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->direct = d->use_splice && (d->rf->is_pipe || d->wf->is_pipe);
 		if (d->direct && !s->cfg.bufsize_explicit) {
 			/* pipe -> pipe/socket: a bigger pipe means fewer wakeups per byte */
-			if (d->rf->is_pipe)
+			if (d->rf->is_pipe && !(d->src->flags & EPF_PIPE_SIZED))
 				grow_pipe(d->rf->fd);
-			if (d->wf->is_pipe)
+			if (d->wf->is_pipe && !(d->dst->flags & EPF_PIPE_SIZED))
 				grow_pipe(d->wf->fd);
 		}
 		/* Through a pooled pipe a splice step costs two syscalls and pipe pages: for

@@ -332,8 +332,13 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 		cin = (op->dir & XIO_WRONLY) ? sv[1] : -1;
 		cout = (op->dir & XIO_RDONLY) ? sv[1] : -1;
 	} else if (!xc.pipes) {
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-			xio_fail_errno(op, "socketpair(AF_UNIX, SOCK_STREAM)");
+		/* socktype=2 (datagram) or 5 (seqpacket): the program's reads and writes keep
+		 * their message boundaries */
+		long long type = SOCK_STREAM;
+		opt_take_int(&op->opts, OPT_SO_TYPE, &type);
+		if (socketpair(AF_UNIX, (int)type | SOCK_CLOEXEC, 0, sv) < 0) {
+			ERR("%s: socketpair(AF_UNIX, %lld, 0): %s (socktype= takes 1 stream, 2 datagram or 5 seqpacket)",
+			    op->typed, type, strerror(errno));
 			goto fail;
 		}
 		pfd_r = pfd_w = sv[0];
@@ -371,7 +376,16 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 		ERR("%s: fdin/fdout must be file descriptor numbers", op->typed);
 		goto fail;
 	}
-	/* FD, PREFORK: options for the parent's end */
+	/* FD, PREFORK: options for the parent's end. f-setpipe-sz with pipes sizes both pipes,
+	 * and the engine then leaves their size alone (it would grow them for splicing). */
+	bool pipe_sized = false;
+	struct opt_value *pipesz = xc.pipes ? opt_take(&op->opts, OPT_F_SETPIPE_SZ) : NULL;
+	for (int i = 0; pipesz && i < 2; i++) {
+		ctx.fd = i == 0 ? pfd_r : pfd_w;
+		if (ctx.fd >= 0 && opt_apply_value(pipesz, &ctx) < 0)
+			goto fail;
+		pipe_sized = true;
+	}
 	ctx.fd = pfd_r >= 0 ? pfd_r : pfd_w;
 	if (xio_apply_fd_phase(op, &ctx) < 0 || opt_apply_phase(&op->opts, PH_PREFORK, &ctx) < 0 ||
 	    opt_apply_phase(&op->opts, PH_FORK, &ctx) < 0)
@@ -428,6 +442,8 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	ep->ops = xc.pty ? &exec_pty_ops : &exec_ops;
 	if (xc.pty)
 		ep->flags |= EPF_PTY_CHILD;
+	if (pipe_sized)
+		ep->flags |= EPF_PIPE_SIZED;
 	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
 	for (int i = 0; i < 3; i++)
 		if (xc.fwd[i] && add_forward(op, sigs[i], pid) < 0) {

@@ -146,7 +146,9 @@ static int pty_open(struct xio_open *op)
 	snprintf(ep->desc, sizeof ep->desc, "pty");
 
 	struct termios tio;
-	struct opt_apply_ctx ctx = { .fd = m, .termios = &tio, .addrname = op->typed, .open_mode = 0666 };
+	/* perm=, user=, group= are for the slave, the terminal users open (the master's inode
+	 * is /dev/ptmx itself: an fchmod there would change every later pty) */
+	struct opt_apply_ctx ctx = { .fd = m, .path = name, .termios = &tio, .addrname = op->typed, .open_mode = 0666 };
 	if (tcgetattr(m, &tio) < 0 || opt_apply_phase(&op->opts, PH_FD, &ctx) < 0 ||
 	    opt_apply_termios_commit(&ctx) < 0 || xio_take_appl_opts(op, ep) < 0) {
 		endpoint_close(ep);
