@@ -34,8 +34,8 @@ import fcntl, sys
 F_GETPIPE_SZ = 1032
 sys.stdout.write(sys.stdin.read().strip() + " %d %d\n" % (fcntl.fcntl(0, F_GETPIPE_SZ), fcntl.fcntl(1, F_GETPIPE_SZ)))
 PY
-capsh 10 "echo hi | \"\$DUCT\" - EXEC:'python3 $T_TMP/psz.py',pipes,f-setpipe-sz=8192"
+capsh 10 "echo hi | \"\$DUCT\" -t 5 - EXEC:'python3 $T_TMP/psz.py',pipes,f-setpipe-sz=8192"
 is "$RC:$OUT" "0:hi 8192 8192" "EXEC pipes,f-setpipe-sz=8192: both pipes keep the user's size"
-capsh 10 "echo hi | \"\$DUCT\" - SYSTEM:'python3 $T_TMP/psz.py',pipes,pipesz=4096"
+capsh 10 "echo hi | \"\$DUCT\" -t 5 - SYSTEM:'python3 $T_TMP/psz.py',pipes,pipesz=4096"
 is "$RC:$OUT" "0:hi 4096 4096" "SYSTEM pipes,pipesz=4096 (the alias) as well"
 done_testing
