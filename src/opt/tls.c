@@ -44,7 +44,7 @@ const struct opt_def opt_rows_tls[] = {
 	  .help = "PEM file with the own certificate (and key)" },
 	{ .name = "openssl-cipherlist", .aliases = al_openssl_cipherlist, .type = OT_STRING, .groups = G(OPENSSL),
 	  .phase = PH_SPEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_TLS_CIPHER,
-	  .help = "OpenSSL cipher list string" },
+	  .help = "OpenSSL cipher list string (default HIGH:-NULL:-PSK:-aNULL, as socat: DSA certificates work)" },
 	{ .name = "openssl-commonname", .aliases = al_openssl_commonname, .type = OT_STRING, .groups = G(OPENSSL),
 	  .phase = PH_SPEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_TLS_COMMONNAME,
 	  .help = "name the peer certificate must match instead of the host" },

@@ -283,10 +283,21 @@ static void set_field_env(X509_NAME *n, struct endpoint *ep)
 			field_var(X509_NAME_ENTRY_get_object(e), other, sizeof other);
 			if (strcmp(var, other) != 0)
 				continue;
-			unsigned char *u = NULL;
-			int k = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
-			join_value(&value, k > 0 ? (const char *)u : "", k > 0 ? (size_t)k : 0);
-			OPENSSL_free(u);
+			/* the bytes as the certificate has them (as socat gives them: a T61String
+			 * often holds UTF-8 already); only the wide strings made UTF-8 */
+			const ASN1_STRING *d = X509_NAME_ENTRY_get_data(e);
+			int type = ASN1_STRING_type(d);
+			if (type == V_ASN1_BMPSTRING || type == V_ASN1_UNIVERSALSTRING) {
+				unsigned char *u = NULL;
+				int k = ASN1_STRING_to_UTF8(&u, d);
+				join_value(&value, k > 0 ? (const char *)u : "", k > 0 ? (size_t)k : 0);
+				OPENSSL_free(u);
+			} else {
+				const unsigned char *raw = ASN1_STRING_get0_data(d);
+				int k = ASN1_STRING_length(d);
+				size_t rlen = k > 0 ? strnlen((const char *)raw, (size_t)k) : 0;
+				join_value(&value, (const char *)raw, rlen);
+			}
 		}
 		endpoint_setenv(ep, var, value ? value : "");
 		free(value);
@@ -465,7 +476,7 @@ const struct xio_handler xio_openssl_connect = {
 	.name = "OPENSSL", .aliases = al_ssl, .usage = ":<host>:<port>", .min_params = 2, .max_params = 2,
 	.groups = TLS_C_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
 	.open = openssl_connect_open, .stop = layer_stop, .resume = layer_resume,
-	.help = "TLS client; verifies the server's chain and name (subjectAltName, then CN) and sends SNI",
+	.help = "TLS client; verifies the server's chain and name (subjectAltName, then CN; an address such as [::1] also matches a CN or DNS name of [::1] or ::1) and sends SNI",
 };
 const struct xio_handler xio_openssl_listen = {
 	.name = "OPENSSL-LISTEN", .aliases = al_ssll, .usage = ":<port>", .min_params = 1, .max_params = 1,

@@ -160,7 +160,7 @@ int tls_verify_cb(int ok, X509_STORE_CTX *xs)
 	if (t && t->cfg && t->cfg->checkname_ip && X509_STORE_CTX_get_error(xs) == X509_V_ERR_IP_ADDRESS_MISMATCH &&
 	    X509_STORE_CTX_get_error_depth(xs) == 0 &&
 	    cert_names_address(X509_STORE_CTX_get_current_cert(xs), t->cfg->checkname)) {
-		DBG("%s: the certificate has no IP subjectAltName %s, but names it in its CN or a DNS subjectAltName: accepted",
+		DBG("%s: no IP subjectAltName of the certificate is %s, but its CN or a DNS subjectAltName names that address: accepted",
 		    t->name, t->cfg->checkname);
 		X509_STORE_CTX_set_error(xs, X509_V_OK);
 		return 1;
