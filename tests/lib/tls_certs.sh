@@ -19,7 +19,7 @@ _tls_ca() { # _tls_ca DIR NAME SUBJECT
 }
 _tls_leaf() { # _tls_leaf DIR NAME CA SUBJECT EXTENSIONS
 	_tls_key "$1/$2.key"
-	openssl req -new -key "$1/$2.key" -subj "$4" -out "$1/$2.csr" 2>/dev/null
+	openssl req -new -utf8 -key "$1/$2.key" -subj "$4" -out "$1/$2.csr" 2>/dev/null
 	printf '%b\n' "$5" >"$1/$2.ext"
 	openssl x509 -req -in "$1/$2.csr" -CA "$1/$3.pem" -CAkey "$1/$3.key" -CAcreateserial -days 3 \
 		-extfile "$1/$2.ext" -out "$1/$2.crt" 2>/dev/null
