@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "xio/ancillary.h"
 
 #define ACCEPT_BATCH 64
 #define DGRAM_MAX 65536
@@ -72,7 +73,6 @@ struct sk {
 	bool tight;                /* unix-tightsocklen */
 	bool bind_tempname;
 	char *tempname_tmpl;
-	bool want_timestamp, want_pktinfo, want_recvtos, want_recvttl, want_v6pktinfo;
 	/* state */
 	struct loop_timer *timer;  /* retry, connect timeout, client-fork interval, emfile */
 	struct loop_timer *atimer; /* accept-timeout */
@@ -426,6 +426,7 @@ static int reset_opts(struct sk *s)
 #define DGF_PEERONLY 0x02 /* read: only datagrams from peer (address and port) */
 #define DGF_RANGE   0x04 /* read: only datagrams in range / sourceport / lowport */
 #define DGF_PREREAD 0x08 /* one datagram was read already (RECVFROM) */
+#define DGF_ANC     0x10 /* read with recvmsg and report the ancillary data (RECV) */
 
 struct dg_ctx {
 	unsigned flags;
@@ -441,6 +442,8 @@ struct dg_ctx {
 	bool raw_ip;
 	struct endpoint_ops ops;
 };
+
+static void report_ancillary(struct endpoint *ep, struct msghdr *mh);
 
 static bool peer_ok(const struct dg_ctx *d, const struct sockaddr *sa, socklen_t len)
 {
@@ -500,9 +503,19 @@ static ssize_t dg_read(struct endpoint *ep, void *buf, size_t len)
 	for (;;) {
 		union sockaddr_any from;
 		socklen_t fl = sizeof from;
-		ssize_t n = recvfrom(ep->rfd, buf, len, MSG_DONTWAIT, &from.sa, &fl);
+		unsigned char cbuf[512];
+		struct iovec iov = { buf, len };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = fl, .msg_iov = &iov, .msg_iovlen = 1 };
+		if (d->flags & DGF_ANC) {
+			mh.msg_control = cbuf;
+			mh.msg_controllen = sizeof cbuf;
+		}
+		ssize_t n = recvmsg(ep->rfd, &mh, MSG_DONTWAIT);
 		if (n < 0)
 			return -1;
+		fl = mh.msg_namelen;
+		if (d->flags & DGF_ANC)
+			report_ancillary(NULL, &mh); /* a sink: no child to export to */
 		if (d->raw_ip && from.sa.sa_family == AF_INET && n > 0) {
 			/* raw IPv4 sockets read the IP header too: pass on the payload */
 			size_t ihl = (size_t)(((unsigned char *)buf)[0] & 0x0f) * 4;
@@ -1590,46 +1603,35 @@ static bool dgram_listen_one(struct sk *s)
 	return serve_conn(s, c, &pa, pl, true);
 }
 
-static void export_cmsg_env(struct endpoint *ep, struct msghdr *mh)
+static const char *anc_ifname(unsigned index, char *buf)
 {
-	char val[128];
+	return if_indextoname(index, buf);
+}
+
+/* Logs each control message of mh as socat does (debug: raw; notice: socat 1.7.4's summary
+ * for IPv4 pktinfo/ttl/tos; info: each value) and, with ep, exports the values for its
+ * EXEC/SYSTEM child. */
+static void report_ancillary(struct endpoint *ep, struct msghdr *mh)
+{
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMP) {
-			struct timeval tv;
-			memcpy(&tv, CMSG_DATA(cm), sizeof tv);
-			struct tm tm;
-			time_t t = tv.tv_sec;
-			localtime_r(&t, &tm);
-			char tb[64];
-			strftime(tb, sizeof tb, "%Y/%m/%d %H:%M:%S", &tm);
-			snprintf(val, sizeof val, "%s.%06ld", tb, (long)tv.tv_usec);
-			endpoint_setenv(ep, "TIMESTAMP", val);
-		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(cm), sizeof pi);
-			char ifn[IF_NAMESIZE] = "";
-			inet_ntop(AF_INET, &pi.ipi_addr, val, sizeof val);
-			endpoint_setenv(ep, "IP_DSTADDR", val);
-			inet_ntop(AF_INET, &pi.ipi_spec_dst, val, sizeof val);
-			endpoint_setenv(ep, "IP_LOCADDR", val);
-			if (if_indextoname((unsigned)pi.ipi_ifindex, ifn))
-				endpoint_setenv(ep, "IP_IF", ifn);
-		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TOS) {
-			snprintf(val, sizeof val, "%u", (unsigned)*(unsigned char *)CMSG_DATA(cm));
-			endpoint_setenv(ep, "IP_TOS", val);
-		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) {
-			int ttl;
-			memcpy(&ttl, CMSG_DATA(cm), sizeof ttl);
-			snprintf(val, sizeof val, "%d", ttl);
-			endpoint_setenv(ep, "IP_TTL", val);
-		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(cm), sizeof pi);
-			struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = pi.ipi6_addr };
-			sa_addr_text((struct sockaddr *)&a, sizeof a, val, sizeof val);
-			endpoint_setenv(ep, "IPV6_DSTADDR", val);
+		if (log_enabled(LOG_D)) {
+			char hex[260];
+			size_t n = cm->cmsg_len > CMSG_LEN(0) ? cm->cmsg_len - CMSG_LEN(0) : 0;
+			DBG("ancillary message: len=%zu, level=%d, type=%d, data=%s", (size_t)cm->cmsg_len,
+			    cm->cmsg_level, cm->cmsg_type, anc_hex(CMSG_DATA(cm), n, hex, sizeof hex));
+		}
+		struct anc_msg m;
+		anc_decode(cm, anc_ifname, &m);
+		if (m.summary[0])
+			NOTE("Ancillary message: %s", m.summary);
+		for (int i = 0; i < m.nfields; i++) {
+			INFO("ancillary message: %s: %s=%s", m.name, m.f[i].key, m.f[i].value);
+			if (ep)
+				endpoint_setenv(ep, m.f[i].env, m.f[i].value);
 		}
 	}
+	if (mh->msg_flags & MSG_CTRUNC)
+		WARN("ancillary data truncated");
 }
 
 /* *-RECVFROM: one datagram, one session; replies go to its sender. */
@@ -1716,7 +1718,7 @@ static bool dgram_recvfrom_one(struct sk *s)
 	d->raw_ip = s->rq.raw_ip;
 	NOTE("received packet with %zd bytes from %s", n, b);
 	export_env(op, ep, dfd, &pa.sa, pl);
-	export_cmsg_env(ep, &mh);
+	report_ancillary(ep, &mh);
 	if (!s->fork) {
 		if (s->polling)
 			loop_del_fd(op->loop, s->fd);
@@ -1754,6 +1756,25 @@ static void on_dgram_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 	}
 }
 
+/* Whether an option (so-timestamp, ip-pktinfo, ip-recvttl, ..., or a setsockopt-int of the
+ * same) asked the kernel for ancillary data on fd: asked of the socket itself, so every way of
+ * setting it counts. */
+static bool wants_ancillary(int fd)
+{
+	static const int opts[][2] = {
+		{ SOL_SOCKET, SO_TIMESTAMP },	   { IPPROTO_IP, IP_PKTINFO },	       { IPPROTO_IP, IP_RECVTTL },
+		{ IPPROTO_IP, IP_RECVTOS },	   { IPPROTO_IP, IP_RECVOPTS },	       { IPPROTO_IPV6, IPV6_RECVPKTINFO },
+		{ IPPROTO_IPV6, IPV6_RECVHOPLIMIT }, { IPPROTO_IPV6, IPV6_RECVTCLASS },
+	};
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		int v = 0;
+		socklen_t l = sizeof v;
+		if (getsockopt(fd, opts[i][0], opts[i][1], &v, &l) == 0 && v)
+			return true;
+	}
+	return false;
+}
+
 /* *-RECV: the bound socket is the endpoint. */
 static void recv_deliver(struct sk *s)
 {
@@ -1776,8 +1797,10 @@ static void recv_deliver(struct sk *s)
 		return;
 	}
 	ep->flags &= ~EPF_WRITE;
-	if (s->has_range || s->sourceport >= 0 || s->lowport || s->rq.raw_ip) {
-		struct dg_ctx *d = dg_attach(ep, s->has_range || s->sourceport >= 0 || s->lowport ? DGF_RANGE : 0);
+	bool anc = wants_ancillary(ep->rfd);
+	if (s->has_range || s->sourceport >= 0 || s->lowport || s->rq.raw_ip || anc) {
+		struct dg_ctx *d = dg_attach(ep, (s->has_range || s->sourceport >= 0 || s->lowport ? DGF_RANGE : 0) |
+							 (anc ? DGF_ANC : 0));
 		if (d) {
 			d->raw_ip = s->rq.raw_ip;
 			d->has_range = s->has_range;
