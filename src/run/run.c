@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +18,6 @@
 #include "relay/linger.h"
 #include "run/fdinfo.h"
 #include "run/lock.h"
-#include "run/sniff.h"
 
 struct run_ctx;
 
@@ -32,7 +30,6 @@ struct pending {
 	struct endpoint *half2[2];
 	bool opening2;
 	bool delivered2;
-	int sniff_fd[2];            /* this session's own -r/-R files (plan sniff_name), -1: none */
 };
 
 /* An address being opened, with its two halves for READ!!WRITE. */
@@ -184,15 +181,6 @@ static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
 
 /* ---- sessions ---- */
 
-static void close_session_sniffs(struct pending *pd)
-{
-	for (int k = 0; k < 2; k++) {
-		if (pd->sniff_fd[k] >= 0)
-			close(pd->sniff_fd[k]);
-		pd->sniff_fd[k] = -1;
-	}
-}
-
 static void session_done(struct session *s, int status, void *arg)
 {
 	struct pending *pd = arg;
@@ -212,42 +200,14 @@ static void session_done(struct session *s, int status, void *arg)
 	for (int k = 0; k < 2; k++)
 		if (pd->op2[k].h)
 			xio_open_stop(&pd->op2[k]);
-	close_session_sniffs(pd);
 	free(pd);
 	maybe_finish(rc);
-}
-
-static void addr2_failed(struct pending *pd, int status);
-
-/* The -r/-R names with expansions, for this session: its addresses' variables
- * (<PREFIX>_PEERADDR, ...) and one time for both names. Returns -1 (logged) on failure. */
-static int open_session_sniffs(struct pending *pd, struct endpoint *ep2, struct relay_config *cfg)
-{
-	const struct relay_plan *p = pd->rc->p;
-	char **const envs[2] = { pd->ep1->env, ep2->env };
-	struct timeval now;
-	gettimeofday(&now, NULL);
-	for (int k = 0; k < 2; k++) {
-		if (!p->sniff_name[k])
-			continue;
-		pd->sniff_fd[k] = sniff_open(k ? "-R" : "-r", p->sniff_name[k], &now, envs, 2);
-		if (pd->sniff_fd[k] < 0)
-			return -1;
-		cfg->sniff_fd[k] = pd->sniff_fd[k];
-	}
-	return 0;
 }
 
 static void start_session(struct pending *pd, struct endpoint *ep2)
 {
 	struct run_ctx *rc = pd->rc;
 	struct relay_config cfg = rc->p->relay;
-	if (open_session_sniffs(pd, ep2, &cfg) < 0) {
-		close_session_sniffs(pd);
-		endpoint_close(ep2);
-		addr2_failed(pd, 1);
-		return;
-	}
 	rc->opening--;
 	/* An address that turned out one-directional makes the session one-directional. */
 	bool l2r = (pd->ep1->flags & EPF_READ) && (ep2->flags & EPF_WRITE);
@@ -268,7 +228,6 @@ static void start_session(struct pending *pd, struct endpoint *ep2)
 		ERR("cannot start the transfer: %s", strerror(errno));
 		rc->sessions--;
 		set_status(rc, 1);
-		close_session_sniffs(pd);
 		free(pd);
 		maybe_finish(rc);
 	}
@@ -427,7 +386,6 @@ static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoin
 	pd->rc = rc;
 	pd->origin = origin;
 	pd->ep1 = ep1;
-	pd->sniff_fd[0] = pd->sniff_fd[1] = -1;
 	if (!rc->in_child)
 		origin->active++;
 	rc->opening++;
