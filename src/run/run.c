@@ -30,6 +30,12 @@ struct pending {
 	struct endpoint *half2[2];
 	bool opening2;
 	bool delivered2;
+	/* fork on address 2: every connection it delivers is served with address 1, which stays
+	 * open here (ep1) while each session gets its own copy (share_ep1) */
+	bool multi2;
+	bool done2;                 /* address 2 delivers no more */
+	unsigned sessions2;         /* sessions and per-connection processes of address 2 alive */
+	struct pending *next_shared; /* run_ctx.shared */
 };
 
 /* An address being opened, with its two halves for READ!!WRITE. */
@@ -56,6 +62,7 @@ struct run_ctx {
 	bool stopping;
 	pid_t workers[256];
 	int nworkers;
+	struct pending *shared;     /* address 1 endpoints shared by address 2's connections */
 };
 
 static void maybe_finish(struct run_ctx *rc);
@@ -181,12 +188,22 @@ static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
 
 /* ---- sessions ---- */
 
+static void shared_conn_ended(struct pending *pd);
+
 static void session_done(struct session *s, int status, void *arg)
 {
 	struct pending *pd = arg;
 	struct run_ctx *rc = pd->rc;
 	(void)s;
 	rc->sessions--;
+	if (pd->multi2) {
+		/* one of address 2's connections: as socat's parent, the listener's exit status
+		 * is not the session's (a per-connection process's is) */
+		if (rc->in_child)
+			set_status(rc, status);
+		shared_conn_ended(pd);
+		return;
+	}
 	if (pd->origin) {
 		if (pd->origin->active)
 			pd->origin->active--;
@@ -204,22 +221,19 @@ static void session_done(struct session *s, int status, void *arg)
 	maybe_finish(rc);
 }
 
-static void start_session(struct pending *pd, struct endpoint *ep2)
+static void start_session(struct pending *pd, struct endpoint *ep1, struct endpoint *ep2)
 {
 	struct run_ctx *rc = pd->rc;
 	struct relay_config cfg = rc->p->relay;
-	rc->opening--;
 	/* An address that turned out one-directional makes the session one-directional. */
-	bool l2r = (pd->ep1->flags & EPF_READ) && (ep2->flags & EPF_WRITE);
-	bool r2l = (ep2->flags & EPF_READ) && (pd->ep1->flags & EPF_WRITE);
+	bool l2r = (ep1->flags & EPF_READ) && (ep2->flags & EPF_WRITE);
+	bool r2l = (ep2->flags & EPF_READ) && (ep1->flags & EPF_WRITE);
 	if (cfg.dir == RELAY_BOTH && l2r != r2l)
 		cfg.dir = l2r ? RELAY_LEFT_TO_RIGHT : RELAY_RIGHT_TO_LEFT;
 	if (rc->p->dump_fds)
-		fdinfo_dump(pd->ep1, ep2);
+		fdinfo_dump(ep1, ep2);
 	if (rc->p->hooks && rc->p->hooks->opened)
 		rc->p->hooks->opened(rc->p->hooks_arg, 2, ep2);
-	struct endpoint *ep1 = pd->ep1;
-	pd->ep1 = NULL;
 	INFO("resolved and opened all sock addresses");
 	if (log_cfg()->target == LOGT_MIXED)
 		log_switch_mixed(); /* -lm: syslog from the transfer on */
@@ -228,7 +242,10 @@ static void start_session(struct pending *pd, struct endpoint *ep2)
 		ERR("cannot start the transfer: %s", strerror(errno));
 		rc->sessions--;
 		set_status(rc, 1);
-		free(pd);
+		if (pd->multi2)
+			shared_conn_ended(pd);
+		else
+			free(pd);
 		maybe_finish(rc);
 	}
 }
@@ -259,21 +276,224 @@ static void addr2_failed(struct pending *pd, int status)
 	maybe_finish(rc);
 }
 
+/* ---- fork on the second address: address 1 shared by its connections ---- */
+
+/* A session's copy of address 1: dups of its fds with its data-layer settings, and none of
+ * what the original owns (the EXEC child, files to remove, the half-close). socat serves each
+ * of address 2's connections in a process that inherits address 1 and only closes its copy
+ * at the end, so the next connection finds address 1 as it was (a connected socket, the EXEC
+ * child and its channel, a file and its offset). */
+struct ep_copy {
+	struct endpoint_ops ops;
+};
+
+static void copy_close(struct endpoint *ep)
+{
+	if (ep->rfd >= 0)
+		close(ep->rfd);
+	if (ep->wfd >= 0 && ep->wfd != ep->rfd)
+		close(ep->wfd);
+	ep->rfd = ep->wfd = -1;
+	free(ep->ctx);
+	ep->ctx = NULL;
+}
+
+static struct endpoint *share_ep1(const struct endpoint *orig, const char *text)
+{
+	if (orig->ops && orig->ops->close == dual_close) {
+		const struct dual_ctx *d = orig->ctx;
+		struct endpoint *r = share_ep1(d->h[0], text);
+		struct endpoint *w = r ? share_ep1(d->h[1], text) : NULL;
+		if (!w) {
+			endpoint_close(r);
+			return NULL;
+		}
+		return dual_merge(r, w);
+	}
+	if (orig->ctx) {
+		/* TLS, readline, datagram replies: the state of one conversation */
+		ERR("address 1 (%s): its %s keeps the state of one conversation and cannot serve another connection of address 2; remove fork from address 2 or put the forking address first",
+		    text, orig->desc);
+		return NULL;
+	}
+	struct endpoint *ep = endpoint_new();
+	struct ep_copy *c = calloc(1, sizeof *c);
+	if (!ep || !c) {
+		ERR("out of memory");
+		free(c);
+		endpoint_close(ep);
+		return NULL;
+	}
+	if (orig->ops)
+		c->ops = *orig->ops;
+	c->ops.shutdown_write = NULL;
+	c->ops.close = copy_close;
+	ep->ops = &c->ops;
+	ep->ctx = c;
+	ep->rfd = orig->rfd >= 0 ? fcntl(orig->rfd, F_DUPFD_CLOEXEC, 3) : -1;
+	ep->wfd = orig->wfd < 0 ? -1 : orig->wfd == orig->rfd ? ep->rfd : fcntl(orig->wfd, F_DUPFD_CLOEXEC, 3);
+	if ((orig->rfd >= 0 && ep->rfd < 0) || (orig->wfd >= 0 && ep->wfd < 0)) {
+		ERR("address 1 (%s): fcntl(F_DUPFD_CLOEXEC): %s", text, strerror(errno));
+		endpoint_close(ep);
+		return NULL;
+	}
+	/* never half-closed (the next connection still writes to it), never signals the child */
+	ep->flags = orig->flags | EPF_END_CLOSE;
+	ep->shut = EP_SHUT_NONE;
+	ep->lineterm = orig->lineterm;
+	ep->readbytes = orig->readbytes;
+	ep->readpackets = orig->readpackets;
+	ep->escape = orig->escape;
+	snprintf(ep->desc, sizeof ep->desc, "%s", orig->desc);
+	return ep;
+}
+
+/* Address 2 delivers no more and its last session ended: address 1 is closed as a one-shot
+ * relay closes it (its EXEC child gets SIGTERM unless end-close). */
+static void shared_release(struct pending *pd)
+{
+	struct run_ctx *rc = pd->rc;
+	for (struct pending **pp = &rc->shared; *pp; pp = &(*pp)->next_shared)
+		if (*pp == pd) {
+			*pp = pd->next_shared;
+			break;
+		}
+	if (pd->op2[0].h)
+		xio_open_stop(&pd->op2[0]);
+	if (pd->ep1 && rc->in_child)
+		endpoint_close_shared(pd->ep1); /* the listener's: its unread input is not ours */
+	else if (pd->ep1)
+		endpoint_close(pd->ep1);
+	rc->opening--;
+	if (pd->origin && pd->origin->active)
+		pd->origin->active--;
+	if (pd->origin && pd->origin->h && pd->origin->h->resume && !rc->a1_done)
+		pd->origin->h->resume(pd->origin);
+	free(pd);
+	maybe_finish(rc);
+}
+
+/* A session or process serving one of address 2's connections ended: with max-children the
+ * listener accepts again. */
+static void shared_conn_ended(struct pending *pd)
+{
+	struct xio_open *op = &pd->op2[0];
+	pd->sessions2--;
+	if (op->active)
+		op->active--;
+	if (pd->done2 && pd->sessions2 == 0) {
+		shared_release(pd);
+		return;
+	}
+	if (!pd->done2 && op->h && op->h->resume)
+		op->h->resume(op);
+	maybe_finish(pd->rc);
+}
+
+static void shared_child_exited(struct loop *lp, pid_t pid, int status, void *arg)
+{
+	struct pending *pd = arg;
+	(void)lp;
+	(void)pid;
+	(void)status;
+	pd->rc->children--;
+	shared_conn_ended(pd);
+}
+
+/* --fork-process, or address 2 changes the process (su=, chroot=...): the connection gets a
+ * process of its own that inherits address 1, as in socat. Returns 0 in that child, the pid in
+ * the listener (which forgets the connection), -1 on failure. */
+static int fork_shared(struct pending *pd, struct xio_open *op, struct endpoint *ep2)
+{
+	struct run_ctx *rc = pd->rc;
+	pid_t pid = fork();
+	if (pid < 0) {
+		ERR("fork(): %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int keep[6] = { pd->ep1->rfd, pd->ep1->wfd, ep2->rfd, ep2->wfd, rc->p->relay.sniff_fd[0],
+				rc->p->relay.sniff_fd[1] };
+		loop_after_fork(rc->lp, keep, 6);
+		linger_forget();
+		rc->in_child = true;
+		rc->p->xg.session_process = true;
+		rc->a1_done = true;
+		pd->done2 = true;
+		/* the listener's: closed here, its socket file stays */
+		op->is_child_session = true;
+		xio_open_stop(op);
+		op->h = NULL;
+		pd->ep1->child = 0; /* the listener's child: not ours to signal */
+		endpoint_forget_unlinks(pd->ep1);
+		if (xio_apply_process_late(op) < 0)
+			_exit(1);
+		return 0;
+	}
+	NOTE("forked off child process %ld", (long)pid);
+	rc->children++;
+	pd->sessions2++;
+	op->active++;
+	ep2->child = 0;
+	ep2->flags |= EPF_RD_EOF; /* the child reads the connection */
+	endpoint_forget_unlinks(ep2);
+	endpoint_close_shared(ep2);
+	loop_watch_child(rc->lp, pid, shared_child_exited, pd);
+	return (int)pid;
+}
+
+/* Fork on address 2: each connection it delivers is served with (a copy of) address 1. */
+static void serve_shared(struct pending *pd, struct xio_open *op, struct endpoint *ep2)
+{
+	struct run_ctx *rc = pd->rc;
+	if (!pd->multi2) {
+		pd->multi2 = true;
+		pd->delivered2 = true;
+		pd->next_shared = rc->shared;
+		rc->shared = pd;
+	}
+	if ((op->needs_process || rc->p->xg.classic_fork) && !rc->in_child) {
+		int pid = fork_shared(pd, op, ep2);
+		if (pid < 0)
+			endpoint_close(ep2);
+		if (pid != 0)
+			return;
+	}
+	struct endpoint *ep1 = share_ep1(pd->ep1, rc->p->addr_text[0]);
+	if (!ep1) {
+		endpoint_close(ep2);
+		if (rc->in_child)
+			set_status(rc, 1);
+		if (pd->done2 && pd->sessions2 == 0)
+			shared_release(pd);
+		return;
+	}
+	pd->sessions2++;
+	op->active++;
+	start_session(pd, ep1, ep2);
+}
+
 static int open_addr2_half(struct pending *pd, int k);
 
 static void deliver2(struct xio_open *op, struct endpoint *ep, int status)
 {
 	struct pending *pd = op->arg;
 	int k = op == &pd->op2[1];
+	if (!ep && pd->multi2) {
+		/* the fork listener stopped (accept-timeout): address 1 waits for its sessions */
+		if (status != 0)
+			set_status(pd->rc, open_failure_status(pd->rc, status));
+		pd->done2 = true;
+		if (pd->sessions2 == 0)
+			shared_release(pd);
+		return;
+	}
 	if (!ep) {
 		addr2_failed(pd, status);
 		return;
 	}
-	if (pd->delivered2 && !pd->rc->dual[1]) {
-		/* fork on the second address: only the first connection has a partner. */
-		WARN("address 2 (%s) delivered another connection; fork on the second address needs --fork-process; closing it",
-		     pd->rc->p->addr_text[1]);
-		endpoint_close(ep);
+	if (op->multi && !pd->rc->dual[1]) {
+		serve_shared(pd, op, ep);
 		return;
 	}
 	pd->half2[k] = ep;
@@ -293,7 +513,10 @@ static void deliver2(struct xio_open *op, struct endpoint *ep, int status)
 		}
 	}
 	pd->half2[0] = pd->half2[1] = NULL;
-	start_session(pd, ep2);
+	struct endpoint *ep1 = pd->ep1;
+	pd->ep1 = NULL;
+	pd->rc->opening--;
+	start_session(pd, ep1, ep2);
 }
 
 static int open_addr2_half(struct pending *pd, int k)
@@ -667,6 +890,12 @@ int relay_plan_run(struct relay_plan *p)
 		for (int k = 0; k < 2; k++)
 			if (rc.a1.op[k].h)
 				xio_open_stop(&rc.a1.op[k]);
+	/* a signal ended the fork listeners of address 2: address 1 is closed with them */
+	while (rc.shared) {
+		rc.shared->done2 = true;
+		rc.shared->sessions2 = 0;
+		shared_release(rc.shared);
+	}
 	/* Wait for the worker processes we started (they got the same signal). */
 	for (int i = 0; i < rc.nworkers; i++)
 		waitpid(rc.workers[i], NULL, 0);
