@@ -298,6 +298,16 @@ static void copy_close(struct endpoint *ep)
 	ep->ctx = NULL;
 }
 
+/* TLS, readline, datagram replies: the state of one conversation, which a copy can't share */
+static bool shareable(const struct endpoint *ep)
+{
+	if (ep->ops && ep->ops->close == dual_close) {
+		const struct dual_ctx *d = ep->ctx;
+		return shareable(d->h[0]) && shareable(d->h[1]);
+	}
+	return !ep->ctx;
+}
+
 static struct endpoint *share_ep1(const struct endpoint *orig, const char *text)
 {
 	if (orig->ops && orig->ops->close == dual_close) {
@@ -309,12 +319,6 @@ static struct endpoint *share_ep1(const struct endpoint *orig, const char *text)
 			return NULL;
 		}
 		return dual_merge(r, w);
-	}
-	if (orig->ctx) {
-		/* TLS, readline, datagram replies: the state of one conversation */
-		ERR("address 1 (%s): its %s keeps the state of one conversation and cannot serve another connection of address 2; remove fork from address 2 or put the forking address first",
-		    text, orig->desc);
-		return NULL;
 	}
 	struct endpoint *ep = endpoint_new();
 	struct ep_copy *c = calloc(1, sizeof *c);
@@ -452,6 +456,13 @@ static void serve_shared(struct pending *pd, struct xio_open *op, struct endpoin
 		pd->next_shared = rc->shared;
 		rc->shared = pd;
 	}
+	if (!pd->ep1) {
+		/* an address 1 that could not be shared went to the first connection */
+		ERR("address 1 (%s) keeps the state of one conversation and serves only the first connection of address 2; closing this one (remove fork from address 2, or give the forking address first)",
+		    rc->p->addr_text[0]);
+		endpoint_close(ep2);
+		return;
+	}
 	if ((op->needs_process || rc->p->xg.classic_fork) && !rc->in_child) {
 		int pid = fork_shared(pd, op, ep2);
 		if (pid < 0)
@@ -459,7 +470,13 @@ static void serve_shared(struct pending *pd, struct xio_open *op, struct endpoin
 		if (pid != 0)
 			return;
 	}
-	struct endpoint *ep1 = share_ep1(pd->ep1, rc->p->addr_text[0]);
+	struct endpoint *ep1;
+	if (shareable(pd->ep1)) {
+		ep1 = share_ep1(pd->ep1, rc->p->addr_text[0]);
+	} else {
+		ep1 = pd->ep1; /* this session's alone, as before fork */
+		pd->ep1 = NULL;
+	}
 	if (!ep1) {
 		endpoint_close(ep2);
 		if (rc->in_child)
