@@ -170,8 +170,14 @@ for a in EXEC:cat,pty,raw,echo=0 SYSTEM:cat,pty,raw,echo=0; do
 		is "$got" "$(end_case socat - "$a")" "... as socat 1.7.4"
 	fi
 done
+# SHELL runs $SHELL (socat 1.8); CI's environment may have none, so the test names one
 CAP_IN=$T_TMP/hi
-is "$(end_case "$DUCT" - SHELL:cat,pty,raw,echo=0)" "0:hi" "SHELL:cat,pty: exits 0 after a correct transfer"
+is "$(SHELL=/bin/sh end_case "$DUCT" - SHELL:cat,pty,raw,echo=0)" "0:hi" "SHELL:cat,pty: exits 0 after a correct transfer"
+CAP_IN=$T_TMP/hi
+is "$(end_case env -u SHELL "$DUCT" - SHELL:cat,pty,raw,echo=0,shell=/bin/sh)" "0:hi" "SHELL:cat,shell=/bin/sh: runs without \$SHELL"
+CAP_IN=$T_TMP/hi cap 8 env -u SHELL "$DUCT" - SHELL:cat,pty,raw,echo=0
+is "$RC" 1 "SHELL without \$SHELL or shell=: exit 1"
+like "$ERR" 'SHELL is not set; give the option shell=' "... naming what to give"
 CAP_IN=$T_TMP/hi
 is "$(end_case "$DUCT" --statistics - EXEC:cat,pty,raw,echo=0)" "0:hi" "--statistics: the same, exit 0"
 # -T: the session ends on inactivity; the child is still reading its terminal
