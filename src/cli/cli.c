@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "opt/opt.h"
 #include "run/plan.h"
+#include "run/sniff.h"
 
 #define USE_H "; use option \"-h\" for help"
 
@@ -146,67 +147,6 @@ static int parse_log_facility(const char *w, const char *flag)
 	if (f < 0)
 		ERR("option %s: unknown syslog facility \"%s\" (try daemon, user, local0 .. local7)", flag, fac);
 	return f;
-}
-
-/* socat 1.8 expands -r/-R file names: $$ (pid), $PROGNAME, $TIMESTAMP (YYYYMMDDThhmmss),
- * $MICROS (microseconds of that time) and environment variables ($NAME or ${NAME}). */
-static void expand_name(const char *in, char *out, size_t outlen)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	size_t o = 0;
-	while (*in && o + 1 < outlen) {
-		if (in[0] != '$') {
-			out[o++] = *in++;
-			continue;
-		}
-		char name[128], val[160];
-		const char *v = NULL;
-		size_t n = 0;
-		if (in[1] == '$') {
-			snprintf(val, sizeof val, "%ld", (long)getpid());
-			v = val;
-			in += 2;
-		} else {
-			bool brace = in[1] == '{';
-			const char *p = in + 1 + brace;
-			while ((*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) &&
-			       n < sizeof name - 1)
-				name[n++] = *p++;
-			name[n] = 0;
-			if (!n || (brace && *p != '}')) {
-				out[o++] = *in++;
-				continue;
-			}
-			in = p + brace;
-			if (!strcmp(name, "PROGNAME")) {
-				v = log_progname();
-			} else if (!strcmp(name, "TIMESTAMP")) {
-				struct tm tm;
-				localtime_r(&tv.tv_sec, &tm);
-				strftime(val, sizeof val, "%Y%m%dT%H%M%S", &tm);
-				v = val;
-			} else if (!strcmp(name, "MICROS")) {
-				snprintf(val, sizeof val, "%06ld", (long)tv.tv_usec);
-				v = val;
-			} else {
-				v = getenv(name);
-			}
-		}
-		for (; v && *v && o + 1 < outlen; v++)
-			out[o++] = *v;
-	}
-	out[o] = 0;
-}
-
-static int open_sniff(const char *flag, const char *name)
-{
-	char path[4096];
-	expand_name(name, path, sizeof path);
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0664);
-	if (fd < 0)
-		ERR("option %s: open(\"%s\"): %s", flag, path, strerror(errno));
-	return fd;
 }
 
 /* Options a single word can be. Returns 1 when the word is consumed, 0 when it isn't an
@@ -404,8 +344,12 @@ int relay_main(int argc, char **argv)
 		return early_exit(&st, 1);
 	}
 	for (int k = 0; k < 2; k++) {
-		if (st.sniff[k]) {
-			plan.relay.sniff_fd[k] = open_sniff(k ? "-R" : "-r", st.sniff[k]);
+		if (st.sniff[k] && sniff_name_varies(st.sniff[k])) {
+			plan.sniff_name[k] = st.sniff[k]; /* expanded and opened for each session */
+		} else if (st.sniff[k]) {
+			struct timeval now;
+			gettimeofday(&now, NULL);
+			plan.relay.sniff_fd[k] = sniff_open(k ? "-R" : "-r", st.sniff[k], &now, NULL, 0);
 			if (plan.relay.sniff_fd[k] < 0)
 				return early_exit(&st, 1);
 		}

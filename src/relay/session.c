@@ -64,6 +64,17 @@
 #define BUF_FREELIST      8
 #define PIPE_POOL         32
 
+/* -r/-R files opened for one session (names with expansions) end with it. */
+static void close_owned_sniffs(struct relay_config *c)
+{
+	for (int k = 0; k < 2; k++) {
+		if (c->sniff_owned[k] && c->sniff_fd[k] >= 0)
+			close(c->sniff_fd[k]);
+		if (c->sniff_owned[k])
+			c->sniff_fd[k] = -1;
+	}
+}
+
 void relay_config_defaults(struct relay_config *c)
 {
 	memset(c, 0, sizeof *c);
@@ -1304,6 +1315,8 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		logmsg(LOG_E, "calloc(): %s", strerror(errno));
 		endpoint_close(a);
 		endpoint_close(b);
+		struct relay_config c = *cfg;
+		close_owned_sniffs(&c);
 		return NULL;
 	}
 	s->lp = lp;
@@ -1532,6 +1545,7 @@ static void finalize(struct session *s)
 	endpoint_close(s->ep[0]);
 	endpoint_close(s->ep[1]);
 	s->ep[0] = s->ep[1] = NULL;
+	close_owned_sniffs(&s->cfg);
 	if (s->prev)
 		s->prev->next = s->next;
 	else

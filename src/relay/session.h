@@ -24,6 +24,7 @@ struct relay_config {
 	bool dump_text;            /* -v */
 	bool dump_hex;             /* -x */
 	int sniff_fd[2];           /* -r (left->right) and -R (right->left) raw copies, -1: none */
+	bool sniff_owned[2];       /* the session closes that sniff_fd at its end (a file of its own) */
 	bool statistics;           /* --statistics */
 	bool sloppy;               /* -s */
 	bool nosplice;             /* debugging/benchmark switch: force the buffered path */

@@ -16,6 +16,9 @@ struct relay_plan {
 	struct addr_spec *spec[2];
 	struct xio_bi bi[2];
 	struct relay_config relay;
+	/* -r/-R names with something to expand ($$, $TIMESTAMP, $<PREFIX>_PEERADDR...): each
+	 * session opens its own files (relay.sniff_fd is then -1). NULL: none, or opened once. */
+	const char *sniff_name[2];
 	struct xio_globals xg;
 	const char *lockfile;         /* -L / -W */
 	bool lock_wait;

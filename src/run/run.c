@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "relay/linger.h"
 #include "run/fdinfo.h"
 #include "run/lock.h"
+#include "run/sniff.h"
 
 struct run_ctx;
 
@@ -221,10 +223,40 @@ static void session_done(struct session *s, int status, void *arg)
 	maybe_finish(rc);
 }
 
+/* The -r/-R names with expansions, for this session: its addresses' variables
+ * (<PREFIX>_PEERADDR, ...) and one time for both names; the session owns the files.
+ * Returns -1 (logged, none left open) on failure. */
+static int open_session_sniffs(const struct relay_plan *p, const struct endpoint *ep1, const struct endpoint *ep2,
+			       struct relay_config *cfg)
+{
+	char **const envs[2] = { ep1->env, ep2->env };
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	for (int k = 0; k < 2; k++) {
+		if (!p->sniff_name[k])
+			continue;
+		cfg->sniff_fd[k] = sniff_open(k ? "-R" : "-r", p->sniff_name[k], &now, envs, 2);
+		if (cfg->sniff_fd[k] < 0) {
+			if (k == 1 && cfg->sniff_owned[0])
+				close(cfg->sniff_fd[0]);
+			return -1;
+		}
+		cfg->sniff_owned[k] = true;
+	}
+	return 0;
+}
+
 static void start_session(struct pending *pd, struct endpoint *ep1, struct endpoint *ep2)
 {
 	struct run_ctx *rc = pd->rc;
 	struct relay_config cfg = rc->p->relay;
+	rc->sessions++; /* from here on it ends through session_done, started or not */
+	if (open_session_sniffs(rc->p, ep1, ep2, &cfg) < 0) {
+		endpoint_close(ep1);
+		endpoint_close(ep2);
+		session_done(NULL, 1, pd);
+		return;
+	}
 	/* An address that turned out one-directional makes the session one-directional. */
 	bool l2r = (ep1->flags & EPF_READ) && (ep2->flags & EPF_WRITE);
 	bool r2l = (ep2->flags & EPF_READ) && (ep1->flags & EPF_WRITE);
@@ -237,16 +269,10 @@ static void start_session(struct pending *pd, struct endpoint *ep1, struct endpo
 	INFO("resolved and opened all sock addresses");
 	if (log_cfg()->target == LOGT_MIXED)
 		log_switch_mixed(); /* -lm: syslog from the transfer on */
-	rc->sessions++;
 	if (!session_start(rc->lp, &cfg, ep1, ep2, session_done, pd)) {
 		ERR("cannot start the transfer: %s", strerror(errno));
-		rc->sessions--;
 		set_status(rc, 1);
-		if (pd->multi2)
-			shared_conn_ended(pd);
-		else
-			free(pd);
-		maybe_finish(rc);
+		session_done(NULL, 1, pd);
 	}
 }
 
