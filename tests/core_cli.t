@@ -27,32 +27,53 @@ cap 5 "$DUCT" -hh; h2=$OUT; h2rc=$RC
 cap 5 "$DUCT" -hhh; h3=$OUT; h3rc=$RC
 is "$h1rc/$h2rc/$h3rc" "0/0/0" "-h, -hh, -hhh exit 0"
 like "$h1" '^Usage:' "-h: Usage: line"
-like "$h1" '^   address-head:$' "-h: address-head: section"
-unlike "$h1" '^   opts:$' "-h: no opts: section"
-like "$h2" '^   opts:$' "-hh: opts: section"
-like "$h3" '^   opts:$' "-hhh: opts: section"
+like "$h1" '^  duct nc ' "-h: the nc face's usage"
+like "$h1" '^  duct ss ' "-h: the ss face's usage"
+like "$h1" '^Address types \(-hh' "-h: address type names, pointing at -hh"
+unlike "$h1" 'groups=' "-h: no socat-style rows (those are -hh's)"
+unlike "$h1" '^Options ' "-h: no option list"
+like "$h1" 'man duct' "-h: says where the man page is"
+like "$h2" '^Options \(the common ones' "-hh: option list"
+like "$h3" '^Options \(all, with aliases\)' "-hhh: option list with aliases"
 cap 5 "$DUCT" '-?'; is "$OUT" "$h1" "-? prints the same as -h"
 cap 5 "$DUCT" '-??'; is "$OUT" "$h2" "-?? prints the same as -hh"
 cap 5 "$DUCT" '-???'; is "$OUT" "$h3" "-??? prints the same as -hhh"
+# every global option the command line takes is explained in -h
+for f in -V -d -lf -ls -ly -lm -lp -lu -lh -D --statistics -v -x -r -R -u -U -t -T -b -s -4 -6 -0 -L -W -S -g \
+	--experimental --fork-process --workers --no-splice; do
+	like "$h1" "^  ([^ ].*[ ,])?$f\\b" "-h explains $f"
+done
+# -h's type names: every handler, sorted; the same set as -hh's rows
+h1names=$(printf '%s\n' "$h1" | sed -n '/^Address types (-hh/,/^$/p' | sed '1d' | tr ' ' '\n' | grep .)
+ok "$(printf '%s\n' "$h1names" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-h: address type names sorted"
+h2names=$(printf '%s\n' "$h2" | sed -n '/^Address types: /,/^Options /p' | sed '1d;$d' | grep . | awk '{print $1}' | sed -E 's/(:|\[).*//')
+is "$(printf '%s\n' "$h1names" | sort | tr '\n' ' ')" "$(printf '%s\n' "$h2names" | sort | tr '\n' ' ')" "-h names the same address types as -hh"
+# -h is ours: at most 3 lines shared with socat -h (the name swapped)
+if have socat; then
+	shared=$(comm -12 <(printf '%s\n' "$h1" | sed 's/duct/socat/g' | sort -u) <(socat -h 2>/dev/null | sort -u) | grep -c .)
+	ok "$([ "$shared" -le 3 ]; echo $?)" "-h shares $shared lines with socat -h (at most 3)"
+else
+	skip "socat not installed"
+fi
 
-# sections of -hhh: address-head list, then opts list (after the '   opt:' line)
-heads=$(printf '%s\n' "$h3" | sed -n '/^   address-head:$/,/^   opts:$/p' | sed '1d;$d')
-opts=$(printf '%s\n' "$h3" | sed -n '/^   opt:$/,$p' | sed 1d)
-ok "$([ -n "$heads" ] && [ -n "$opts" ]; echo $?)" "-hhh: address-head: comes before opts:, both non-empty"
+# sections of -hhh: address rows, then option rows (the rows keep socat's format)
+heads=$(printf '%s\n' "$h3" | sed -n '/^Address types: /,/^Options /p' | sed '1d;$d' | grep .)
+opts=$(printf '%s\n' "$h3" | sed -n '/^Options /,$p' | sed 1d)
+ok "$([ -n "$heads" ] && [ -n "$opts" ]; echo $?)" "-hhh: address rows come before option rows, both non-empty"
 # keyword/option column: first word, without :<params>; skip the short-form lines (<num>, <filename>)
 hkeys=$(printf '%s\n' "$heads" | grep -v 'is a short form' | awk '{print $1}' | sed -E 's/(:|\[).*//' | tr a-z A-Z)
 okeys=$(printf '%s\n' "$opts" | awk '{print $1}' | tr A-Z a-z)
 ok "$(printf '%s\n' "$hkeys" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-hhh: address heads (with aliases) sorted"
 ok "$(printf '%s\n' "$okeys" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-hhh: options (with aliases) sorted"
-h1keys=$(printf '%s\n' "$h1" | sed -n '/^   address-head:$/,$p' | sed 1d | awk '{print $1}' | sed -E 's/(:|\[).*//' | tr a-z A-Z)
-ok "$(printf '%s\n' "$h1keys" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-h: address heads sorted"
-o2=$(printf '%s\n' "$h2" | sed -n '/^   opt:$/,$p' | sed 1d)
+h2rows=$(printf '%s\n' "$h2" | sed -n '/^Address types: /,/^Options /p' | sed '1d;$d' | grep .)
+ok "$(printf '%s\n' "$h2names" | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-hh: address heads sorted"
+o2=$(printf '%s\n' "$h2" | sed -n '/^Options /,$p' | sed 1d)
 ok "$(printf '%s\n' "$o2" | awk '{print $1}' | LC_ALL=C sort -c 2>&1 >/dev/null; echo $?)" "-hh: options sorted"
 for k in STDIO STDIN STDOUT STDERR FD OPEN CREATE GOPEN PIPE SOCKETPAIR EXEC SYSTEM SHELL; do
-	like "$h1" "^      $k([:[]|[[:space:]])" "-h lists address type $k"
+	like "$h2rows" "^      $k([:[]|[[:space:]])" "-hh lists address type $k"
 done
-like "$h1" 'groups=' "-h: address lines carry groups="
-unlike "$h1" 'is an alias' "-h: no alias lines"
+like "$h2rows" 'groups=' "-hh: address rows carry groups="
+unlike "$h2rows" 'is an alias' "-hh: no alias rows"
 unlike "$o2" 'is an alias' "-hh: no option alias lines"
 like "$heads" '^ +FILE[[:space:]]+is an alias name for OPEN' "-hhh: FILE listed as alias of OPEN"
 like "$heads" '^ +-[[:space:]]+is an alias name for STDIO' "-hhh: - listed as alias of STDIO"

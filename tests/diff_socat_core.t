@@ -221,8 +221,8 @@ cap 5 "$SOCAT" -hhh
 skeys=$(sed -n '/^   address-head:$/,/^   opts:$/p' "$T_TMP/cap.out" | sed '1d;$d' | grep -v 'short form' | awk '{print $1}' | sed -E 's/(:|\[).*//' | tr a-z A-Z | sort -u)
 sopts=$(sed -n '/^   opt:$/,$p' "$T_TMP/cap.out" | sed 1d | awk '{print $1}' | tr A-Z a-z | sort -u)
 cap 5 "$DUCT" -hhh
-dkeys=$(sed -n '/^   address-head:$/,/^   opts:$/p' "$T_TMP/cap.out" | sed '1d;$d' | grep -v 'short form' | awk '{print $1}' | sed -E 's/(:|\[).*//' | tr a-z A-Z | sort -u)
-dopts=$(sed -n '/^   opt:$/,$p' "$T_TMP/cap.out" | sed 1d | awk '{print $1}' | tr A-Z a-z | sort -u)
+dkeys=$(sed -n '/^Address types: /,/^Options /p' "$T_TMP/cap.out" | sed '1d;$d' | grep . | grep -v 'short form' | awk '{print $1}' | sed -E 's/(:|\[).*//' | tr a-z A-Z | sort -u)
+dopts=$(sed -n '/^Options /,$p' "$T_TMP/cap.out" | sed 1d | awk '{print $1}' | tr A-Z a-z | sort -u)
 ok "$([ "$(printf '%s\n' "$skeys" | grep -c .)" -gt 100 ] && [ "$(printf '%s\n' "$sopts" | grep -c .)" -gt 500 ]; echo $?)" "sanity: socat's -hhh lists parsed (keywords, options)"
 mk=$(comm -23 <(printf '%s\n' "$skeys") <(printf '%s\n' "$dkeys") | tr '\n' ' ')
 is "$mk" "" "-hhh: every address keyword/alias of socat 1.7.4 is listed"

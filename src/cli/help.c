@@ -1,6 +1,7 @@
 /* -V prints the version and the compiled feature list as "#define WITH_X 1" / "#undef WITH_X"
  * lines (scripts test features that way); -h lists every address type with its parameters
- * and groups, -hh adds every option, -hhh every alias, each list sorted, in socat's layout. */
+ * and groups, -hh adds every option, -hhh every alias, each list sorted; the rows keep socat's
+ * layout (scripts parse them), the prose around them is ours. */
 #include "cli/help.h"
 
 #include <stdlib.h>
@@ -58,44 +59,114 @@ void help_version(FILE *out)
 	fputs("  #define WITH_DEFAULT_IPV 4\n", out);
 }
 
-static const char *const usage_lines[] = {
-	"      -V     print version and feature information to stdout, and exit",
-	"      -h|-?  print a help text describing command line options and addresses",
-	"      -hh    like -h, plus a list of all common address option names",
-	"      -hhh   like -hh, plus a list of all available address option names",
-	"      -d[ddd]         increase verbosity (use up to 4 times; 2 are recommended)",
-	"      -d0|1|2|3|4     set verbosity level (0: Errors; 4 all including Debug)",
-	"      -D     analyze file descriptors before loop",
-	"      --experimental  enable experimental features",
-	"      --statistics    output transfer statistics on exit",
-	"      -ly[facility]  log to syslog, using facility (default is daemon)",
-	"      -lf<logfile>   log to file",
-	"      -ls            log to stderr (default if no other log)",
-	"      -lm[facility]  mixed log mode (stderr during initialization, then syslog)",
-	"      -lp<progname>  set the program name used for logging and vars",
-	"      -lu            use microseconds for logging timestamps",
-	"      -lh            add hostname to log messages",
-	"      -v     verbose text dump of data traffic",
-	"      -x     verbose hexadecimal dump of data traffic",
-	"      -r <file>      raw dump of data flowing from left to right",
-	"      -R <file>      raw dump of data flowing from right to left",
-	"      -b<size_t>     set data buffer size (default: sized by the engine; socat uses 8192)",
-	"      -s     sloppy (continue on error)",
-	"      -S<sigmask>    log these signals, override default",
-	"      -t<timeout>    wait seconds before closing second channel",
-	"      -T<timeout>    total inactivity timeout in seconds",
-	"      -u     unidirectional mode (left to right)",
-	"      -U     unidirectional mode (right to left)",
-	"      -g     do not check option groups",
-	"      -L <lockfile>  try to obtain lock, or fail",
-	"      -W <lockfile>  try to obtain lock, or wait",
-	"      -0     do not prefer an IP version",
-	"      -4     prefer IPv4 if version is not explicitly specified",
-	"      -6     prefer IPv6 if version is not explicitly specified",
-	"      --fork-process  serve fork sessions in a process each (socat's classic way)",
-	"      --workers <n>   run n listener processes sharing the port (SO_REUSEPORT)",
-	"      --no-splice     never use splice(2); move all data through buffers",
+/* duct -h: our own words and layout (socat's text is GPL; only the -hh/-hhh rows keep
+ * socat's row format, which scripts parse). Each group is what a user looks for. */
+static const char intro_text[] =
+	"%1$s %2$s - move bytes between two addresses: sockets, files, programs, terminals, TLS.\n"
+	"Reads socat command lines; `%1$s nc` is netcat and `%1$s ss` lists sockets.\n"
+	"\n"
+	"Usage:\n"
+	"  %1$s [OPTION]... ADDRESS ADDRESS   relay, socat's syntax\n"
+	"  %1$s nc [FLAG]... [HOST] PORT      netcat (OpenBSD flags; ncat's long ones)  %1$s nc -h\n"
+	"  %1$s ss [FLAG]... [FILTER]         socket listing as iproute2 ss, plus -j    %1$s ss -h\n"
+	"\n"
+	"ADDRESS is TYPE:PARAMETERS,OPTION,NAME=VALUE... (TCP-LISTEN:8080,fork,reuseaddr).\n"
+	"Two one-way addresses joined as READ!!WRITE make one; `-` is stdin/stdout, a number N\n"
+	"is FD:N, and a path alone is GOPEN:path.\n";
+
+struct help_group {
+	const char *title;
+	const char *rows; /* "flag\tmeaning\n" lines */
 };
+
+static const struct help_group help_groups[] = {
+	{ "What to print",
+	  "-h, -?\tthis text; -hh adds every address type and the common options,\n"
+	  "\t-hhh every option and alias (the rows socat scripts parse)\n"
+	  "-V\tversion and the compiled-in features, as #define lines\n" },
+	{ "Messages",
+	  "-d ... -dddd\tone more level of detail each time (-d0..-d4 sets it); -dd is useful\n"
+	  "-lf FILE\twrite messages to FILE      -ls   to stderr (the default)\n"
+	  "-ly[FAC]\tto syslog (facility daemon)  -lm[FAC] stderr while opening, then syslog\n"
+	  "-lp NAME\tthe name in messages and in the <NAME>_* variables of child programs\n"
+	  "-lu, -lh\tmicroseconds in timestamps; the host name in each line\n"
+	  "-D\tdescribe the open file descriptors before relaying\n"
+	  "--statistics\tbyte and packet counts per direction at the end (and on SIGUSR1)\n" },
+	{ "Seeing the data",
+	  "-v, -x\tcopy what passes to stderr as text (-v) or hex (-x), with direction marks\n"
+	  "-r FILE\tappend the bytes going from the first address to the second to FILE\n"
+	  "-R FILE\tthe same for the other way; $$, $TIMESTAMP, $VAR expand per session\n" },
+	{ "Direction and timing",
+	  "-u, -U\tone way only: first to second (-u) or second to first (-U)\n"
+	  "-t SECS\tafter one side ends, how long the other may still send (0.5)\n"
+	  "-T SECS\tend a session that moved no data for SECS\n"
+	  "-b BYTES\tthe most read or written at once (duct sizes buffers itself otherwise)\n"
+	  "-s\tgo on after errors that would end the relay\n" },
+	{ "Names, locks, signals",
+	  "-4, -6, -0\tresolve names to IPv4 first, IPv6 first, or as the resolver says\n"
+	  "-L FILE\ttake the UUCP lock file FILE or exit; -W FILE waits for it\n"
+	  "-S MASK\tthe signals to log and end on, as a bit mask (default 0x89de)\n"
+	  "-g\taccept options outside the address's groups\n"
+	  "--experimental\tallow features marked experimental\n" },
+	{ "duct's own",
+	  "--fork-process\tserve each connection of a fork listener in its own process\n"
+	  "--workers N\tN processes share each listening port (SO_REUSEPORT)\n"
+	  "--no-splice\tcopy through buffers instead of splice(2)\n" },
+};
+
+static const char examples_text[] =
+	"\n"
+	"Examples:\n"
+	"  %1$s TCP-LISTEN:8080,fork,reuseaddr TCP:localhost:80     forward a port\n"
+	"  %1$s - OPENSSL:example.org:443                            talk TLS from the terminal\n"
+	"  %1$s PTY,link=/tmp/ttyV0,raw,echo=0 TCP:host:2000         a serial line over the net\n"
+	"\n"
+	"Every address type and option, with what it does: man %1$s\n";
+
+/* "flag\tmeaning" rows, the meanings aligned; a row starting with a tab continues the last */
+static void print_rows(FILE *out, const char *rows)
+{
+	while (*rows) {
+		const char *nl = strchr(rows, '\n');
+		size_t len = nl ? (size_t)(nl - rows) : strlen(rows);
+		const char *tab = memchr(rows, '\t', len);
+		size_t flen = tab ? (size_t)(tab - rows) : len;
+		const char *text = tab ? tab + 1 : rows + len;
+		int tlen = (int)(len - (size_t)(text - rows));
+		fprintf(out, "  %-16.*s%.*s\n", (int)flen, rows, tlen, text);
+		rows += len + (nl != NULL);
+	}
+}
+
+static int cmp_str(const void *a, const void *b);
+
+/* -h: the type names only, wrapped (-hh shows their parameters and groups) */
+static void print_type_names(FILE *out)
+{
+	fputs("\nAddress types (-hh: with parameters and option groups):\n", out);
+	const struct xio_handler *const *hs = xio_handlers();
+	size_t n = 0;
+	while (hs[n])
+		n++;
+	const char **names = malloc((n ? n : 1) * sizeof *names);
+	if (!names)
+		return;
+	for (size_t i = 0; i < n; i++)
+		names[i] = hs[i]->name;
+	qsort(names, n, sizeof *names, cmp_str);
+	size_t col = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = strlen(names[i]) + 1;
+		if (col && col + w > 78) {
+			fputc('\n', out);
+			col = 0;
+		}
+		fprintf(out, "%s%s", col ? " " : "  ", names[i]);
+		col += w + (col ? 0 : 1);
+	}
+	fputc('\n', out);
+	free(names);
+}
 
 static void tabs_to(FILE *out, size_t len, size_t width)
 {
@@ -113,6 +184,11 @@ struct name_entry {
 static int cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct name_entry *)a)->name, ((const struct name_entry *)b)->name);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static void print_addresses(FILE *out, int level)
@@ -190,7 +266,8 @@ static void print_options(FILE *out, int level)
 	struct opt_collect c = { .level = level };
 	opt_foreach(collect_opt, &c);
 	qsort(c.v, c.n, sizeof *c.v, cmp_entry);
-	fputs("   opts:\n      <opt>{,<opts>}:\n   opt:\n", out);
+	fprintf(out, "\nOptions (%s): name, the groups that take it, when it applies, its value\n",
+		level >= 3 ? "all, with aliases" : "the common ones; -hhh for all");
 	for (size_t i = 0; i < c.n; i++) {
 		char line[512];
 		opt_help_line(c.v[i].target, c.v[i].name, c.v[i].alias, line, sizeof line);
@@ -201,18 +278,18 @@ static void print_options(FILE *out, int level)
 
 void help_usage(FILE *out, int level)
 {
-	fprintf(out, "%s by the duct authors - MIT licence; a socat-compatible socket relay\n", log_progname());
-	fprintf(out, "Usage:\n%s [options] <bi-address> <bi-address>\n   options:\n", log_progname());
-	for (size_t i = 0; i < sizeof usage_lines / sizeof usage_lines[0]; i++)
-		fprintf(out, "%s\n", usage_lines[i]);
-	fputs("   bi-address:  /* is an address that may act both as data sync and source */\n"
-	      "      <single-address>\n"
-	      "      <single-address>!!<single-address>\n"
-	      "   single-address:\n"
-	      "      <address-head>[,<opts>]\n"
-	      "   address-head:\n",
-	      out);
+	const char *me = log_progname();
+	fprintf(out, intro_text, me, DUCT_VERSION);
+	for (size_t i = 0; i < sizeof help_groups / sizeof help_groups[0]; i++) {
+		fprintf(out, "\n%s:\n", help_groups[i].title);
+		print_rows(out, help_groups[i].rows);
+	}
+	if (level < 2) {
+		print_type_names(out);
+		fprintf(out, examples_text, me);
+		return;
+	}
+	fputs("\nAddress types: TYPE:PARAMETERS, then the option groups it takes\n", out);
 	print_addresses(out, level);
-	if (level >= 2)
-		print_options(out, level);
+	print_options(out, level);
 }
