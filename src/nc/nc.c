@@ -41,7 +41,6 @@ int nc_main(int argc, char **argv, enum nc_dialect dialect)
 			fputs(nc_ncat_help_text, stdout);
 		} else {
 			fprintf(stderr, "duct nc %s (OpenBSD netcat 1.219 compatible)\n", DUCT_VERSION);
-			fputs(nc_usage_text, stderr);
 			fputs(nc_help_text, stderr);
 		}
 		return 0;
