@@ -22,7 +22,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check asan install clean bench man man-update unit fuzz fuzz-smoke
-all: $(BUILD)/duct $(BUILD)/duct.1
+all: $(BUILD)/duct $(BUILD)/duct.1 $(BUILD)/completion/duct.bash $(BUILD)/completion/_duct
 
 $(BUILD)/duct: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -45,6 +45,18 @@ $(BUILD)/duct.1: docs/duct.1
 	cp docs/duct.1 $@
 
 unit: $(UNIT_BINS) $(BUILD)/tests/gen_man
+
+# Shell completion: data generated from the tables (completion/gen_completion.c) + the logic.
+$(BUILD)/gen_completion: completion/gen_completion.c $(BUILD)/libduct.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libduct.a $(LDLIBS)
+
+$(BUILD)/completion/duct.bash: $(BUILD)/gen_completion completion/duct.bash
+	@mkdir -p $(dir $@)
+	$(BUILD)/gen_completion bash >$@.tmp && cat completion/duct.bash >>$@.tmp && mv $@.tmp $@
+
+$(BUILD)/completion/_duct: $(BUILD)/gen_completion completion/duct.zsh
+	@mkdir -p $(dir $@)
+	$(BUILD)/gen_completion zsh >$@.tmp && cat completion/duct.zsh >>$@.tmp && mv $@.tmp $@
 
 # The man page's address and option lists come from the tables (docs/gen_man.c).
 $(BUILD)/tests/gen_man: docs/gen_man.c $(BUILD)/libduct.a
@@ -103,6 +115,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/duct $(DESTDIR)$(PREFIX)/bin/duct
 	install -m 0644 $(BUILD)/duct.1 $(DESTDIR)$(PREFIX)/share/man/man1/duct.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 0644 $(BUILD)/completion/duct.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/duct
+	install -m 0644 $(BUILD)/completion/_duct $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_duct
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -114,6 +114,28 @@ static const struct help_group help_groups[] = {
 	  "--no-splice\tcopy through buffers instead of splice(2)\n" },
 };
 
+/* the options named anywhere in the rows: "-d0..-d4" gives -d0, "-lm[FAC]" -lm */
+void help_flags_foreach(void (*fn)(const char *flag, void *arg), void *arg)
+{
+	for (size_t g = 0; g < sizeof help_groups / sizeof help_groups[0]; g++) {
+		const char *r = help_groups[g].rows;
+		for (const char *p = r; *p; p++) {
+			if (*p != '-' || (p > r && !strchr(" \t\n,(", p[-1])))
+				continue;
+			size_t n = 1;
+			while (p[n] == '-' || p[n] == '?' || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+			       (p[n] >= '0' && p[n] <= '9'))
+				n++;
+			if (n < 2 || p[1] == ' ' || (p[1] == '-' && n < 4))
+				continue;
+			char flag[32];
+			snprintf(flag, sizeof flag, "%.*s", (int)n, p);
+			fn(flag, arg);
+			p += n - 1;
+		}
+	}
+}
+
 static const char examples_text[] =
 	"\n"
 	"Examples:\n"

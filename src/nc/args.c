@@ -341,6 +341,25 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* ncat's short flags are a superset of nc.openbsd's (-d takes a delay there) */
+static const char ncat_optstring[] = "+:46bCc:Dd:e:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
+static const char openbsd_optstring[] = "+:46bCc:Dde:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
+
+void nc_flags_foreach(void (*fn)(const char *flag, bool takes_value, void *arg), void *arg)
+{
+	for (const char *c = ncat_optstring; *c; c++) {
+		if (*c == '+' || *c == ':')
+			continue;
+		char flag[3] = { '-', *c, 0 };
+		fn(flag, c[1] == ':', arg);
+	}
+	for (const struct option *lo = long_opts; lo->name; lo++) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "--%s", lo->name);
+		fn(flag, lo->has_arg != no_argument, arg);
+	}
+}
+
 static void opts_defaults(struct nc_opts *o, enum nc_dialect d)
 {
 	memset(o, 0, sizeof *o);
@@ -387,8 +406,7 @@ enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialec
 	if (err && errlen)
 		err[0] = '\0';
 	const bool ncat = dialect == NC_NCAT;
-	const char *optstring = ncat ? "+:46bCc:Dd:e:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz"
-				     : "+:46bCc:Dde:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
+	const char *optstring = ncat ? ncat_optstring : openbsd_optstring;
 	/* GNU getopt permutes (nc.openbsd on Debian does: `nc host port -v` works); the "+" above
 	 * is removed again below, it only keeps optstring readable for both. */
 	optstring++;

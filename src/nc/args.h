@@ -109,6 +109,8 @@ int nc_parse_tos(const char *s);
 size_t nc_addr_escape(const char *s, char *out, size_t len);
 
 /* The OpenBSD usage text (3 spaces/tab layout as nc.openbsd prints it). */
+/* Every flag of the nc face, short (-l) and long (--keep-open), for shell completion. */
+void nc_flags_foreach(void (*fn)(const char *flag, bool takes_value, void *arg), void *arg);
 extern const char nc_usage_text[];
 extern const char nc_help_text[];
 extern const char nc_ncat_help_text[];

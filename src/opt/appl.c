@@ -3,6 +3,7 @@
 #include "opt/opt_int.h"
 
 /* clang-format off */
+static const char *const hub_stdio_values[] = { "in", "out", "inout", "none", NULL };
 static const char *const al_crnl[] = { "crlf", NULL };
 static const char *const al_ignoreeof[] = { "ignoreof", NULL };
 static const char *const al_readbytes[] = { "bytes", NULL };
@@ -25,7 +26,8 @@ const struct opt_def opt_rows_appl[] = {
 	  .help = "byte value that acts as EOF on input (e.g. 0x1d)" },
 	{ .name = "hub-stdio", .aliases = NULL, .type = OT_STRING, .groups = G(APPL),
 	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_HUB_STDIO,
-	  .help = "BROKER, CHAT, FANOUT: the process's stdin (in), stdout (out), both (inout) or none join the hub (duct)" },
+	  .help = "BROKER, CHAT, FANOUT: the process's stdin (in), stdout (out), both (inout) or none join the hub (duct)",
+	  .values = hub_stdio_values },
 	{ .name = "ignoreeof", .aliases = al_ignoreeof, .type = OT_BOOL, .groups = G(APPL),
 	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_IGNOREEOF,
 	  .help = "treat EOF as \"no data yet\" and poll again (like tail -f)" },

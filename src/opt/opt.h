@@ -92,6 +92,8 @@ struct opt_def {
 	opt_apply_fn apply;           /* OH_FUNC */
 	enum opt_id id;               /* OPT_NONE for generic rows */
 	const char *help;             /* one line; shown by the man page and errors */
+	const char *const *values;    /* NULL-terminated: the words it takes, where they are a set
+				       * (shell completion offers them), or NULL */
 	bool multi;                   /* call-type (setsockopt, ioctl, memberships): every occurrence
 				       * is applied; otherwise the last occurrence wins */
 	bool count;                   /* OT_INT counting something (max-children, backlog):
@@ -136,6 +138,9 @@ const struct opt_table *opt_tables(void);   /* terminated by {NULL, NULL} */
 /* Visit every option name (canonical and aliases) for help output. */
 void opt_foreach(void (*fn)(const char *name, const struct opt_def *def, bool is_alias, void *arg), void *arg);
 const struct opt_def *opt_by_id(enum opt_id id);
+/* May an address of these groups take this option? (groups 0 and the process/application
+ * groups go with every address) */
+bool opt_group_ok(const struct opt_def *d, uint64_t groups);
 
 /* Parse the options of one single address against the groups of its type.
  * addrname is the keyword as typed (for messages). On error writes one line to err and

@@ -7,6 +7,7 @@
 
 /* clang-format off */
 static const char *const al_protocol_family[] = { "pf", NULL };
+static const char *const pf_values[] = { "ip4", "ip6", "unix", "vsock", NULL }; /* sa_parse_pf */
 static const char *const al_setsockopt[] = { "sockopt", NULL };
 static const char *const al_setsockopt_bin[] = { "sockopt-bin", NULL };
 static const char *const al_setsockopt_int[] = { "sockopt-int", NULL };
@@ -60,7 +61,7 @@ const struct opt_def opt_rows_socket[] = {
 	  .help = "an empty datagram means EOF" },
 	{ .name = "protocol-family", .aliases = al_protocol_family, .type = OT_STRING, .groups = G(SOCKET),
 	  .phase = PH_PRESOCKET, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_PF,
-	  .help = "socket domain: ip4, ip6 or a number" },
+	  .help = "socket domain: ip4, ip6 or a number", .values = pf_values },
 	{ .name = "setsockopt", .aliases = al_setsockopt, .type = OT_INT_INT_BIN, .groups = G(SOCKET),
 	  .phase = PH_CONNECTED, .how = OH_SOCKOPT_CALL, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_NONE, .multi = true,
 	  .help = "setsockopt(level:name:data) on the connected socket" },

@@ -761,7 +761,7 @@ int opt_list_copy(const struct opt_list *src, struct opt_list *dst)
 	return 0;
 }
 
-static bool group_ok(const struct opt_def *d, uint64_t groups)
+bool opt_group_ok(const struct opt_def *d, uint64_t groups)
 {
 	return d->groups == 0 || (d->groups & groups) || (d->groups & GRP_ANY);
 }
@@ -795,7 +795,7 @@ int opt_parse_list(const struct addr_single *a, const char *addrname, uint64_t g
 				     safe(tmp2, sizeof(tmp2), addrname));
 			goto fail;
 		}
-		if (!nocheck && !group_ok(d, groups)) {
+		if (!nocheck && !opt_group_ok(d, groups)) {
 			char gs[256], og[128];
 			opt_groups_str(groups | GRP_ANY, false, gs, sizeof(gs));
 			opt_groups_str(d->groups, false, og, sizeof(og));

@@ -1,5 +1,6 @@
 /* ss command line: options (GNU getopt, permuting), state words, then the filter expression. */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -228,25 +229,42 @@ static char *read_file(const char *path)
 	return b;
 }
 
+static const struct option longopts[] = {
+	{ "numeric", 0, 0, 'n' }, { "resolve", 0, 0, 'r' }, { "options", 0, 0, 'o' },
+	{ "extended", 0, 0, 'e' }, { "memory", 0, 0, 'm' }, { "info", 0, 0, 'i' },
+	{ "processes", 0, 0, 'p' }, { "threads", 0, 0, 'T' }, { "bpf", 0, 0, 'b' },
+	{ "events", 0, 0, 'E' }, { "dccp", 0, 0, 'd' }, { "tcp", 0, 0, 't' }, { "sctp", 0, 0, 'S' },
+	{ "udp", 0, 0, 'u' }, { "raw", 0, 0, 'w' }, { "unix", 0, 0, 'x' }, { "tipc", 0, 0, OPT_TIPC },
+	{ "vsock", 0, 0, OPT_VSOCK }, { "all", 0, 0, 'a' }, { "listening", 0, 0, 'l' },
+	{ "ipv4", 0, 0, '4' }, { "ipv6", 0, 0, '6' }, { "packet", 0, 0, '0' },
+	{ "family", 1, 0, 'f' }, { "socket", 1, 0, 'A' }, { "query", 1, 0, 'A' },
+	{ "summary", 0, 0, 's' }, { "diag", 1, 0, 'D' }, { "filter", 1, 0, 'F' },
+	{ "version", 0, 0, 'V' }, { "help", 0, 0, 'h' }, { "context", 0, 0, 'Z' },
+	{ "contexts", 0, 0, 'z' }, { "net", 1, 0, 'N' }, { "tipcinfo", 0, 0, OPT_TIPCINFO },
+	{ "tos", 0, 0, OPT_TOS }, { "cgroup", 0, 0, OPT_CGROUP }, { "kill", 0, 0, 'K' },
+	{ "no-header", 0, 0, 'H' }, { "xdp", 0, 0, OPT_XDP }, { "mptcp", 0, 0, 'M' },
+	{ "oneline", 0, 0, 'O' }, { "inet-sockopt", 0, 0, OPT_INET_SOCKOPT }, { "json", 0, 0, 'j' },
+	{ 0, 0, 0, 0 }
+};
+static const char optstring[] = "dhaletuwxnro460spTbEf:mMiA:D:F:vVzZN:KHSOj";
+
+void ss_flags_foreach(void (*fn)(const char *flag, bool takes_value, void *arg), void *arg)
+{
+	for (const char *c = optstring; *c; c++) {
+		if (*c == ':')
+			continue;
+		char flag[3] = { '-', *c, 0 };
+		fn(flag, c[1] == ':', arg);
+	}
+	for (const struct option *lo = longopts; lo->name; lo++) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "--%s", lo->name);
+		fn(flag, lo->has_arg != 0, arg);
+	}
+}
+
 int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "numeric", 0, 0, 'n' }, { "resolve", 0, 0, 'r' }, { "options", 0, 0, 'o' },
-		{ "extended", 0, 0, 'e' }, { "memory", 0, 0, 'm' }, { "info", 0, 0, 'i' },
-		{ "processes", 0, 0, 'p' }, { "threads", 0, 0, 'T' }, { "bpf", 0, 0, 'b' },
-		{ "events", 0, 0, 'E' }, { "dccp", 0, 0, 'd' }, { "tcp", 0, 0, 't' }, { "sctp", 0, 0, 'S' },
-		{ "udp", 0, 0, 'u' }, { "raw", 0, 0, 'w' }, { "unix", 0, 0, 'x' }, { "tipc", 0, 0, OPT_TIPC },
-		{ "vsock", 0, 0, OPT_VSOCK }, { "all", 0, 0, 'a' }, { "listening", 0, 0, 'l' },
-		{ "ipv4", 0, 0, '4' }, { "ipv6", 0, 0, '6' }, { "packet", 0, 0, '0' },
-		{ "family", 1, 0, 'f' }, { "socket", 1, 0, 'A' }, { "query", 1, 0, 'A' },
-		{ "summary", 0, 0, 's' }, { "diag", 1, 0, 'D' }, { "filter", 1, 0, 'F' },
-		{ "version", 0, 0, 'V' }, { "help", 0, 0, 'h' }, { "context", 0, 0, 'Z' },
-		{ "contexts", 0, 0, 'z' }, { "net", 1, 0, 'N' }, { "tipcinfo", 0, 0, OPT_TIPCINFO },
-		{ "tos", 0, 0, OPT_TOS }, { "cgroup", 0, 0, OPT_CGROUP }, { "kill", 0, 0, 'K' },
-		{ "no-header", 0, 0, 'H' }, { "xdp", 0, 0, OPT_XDP }, { "mptcp", 0, 0, 'M' },
-		{ "oneline", 0, 0, 'O' }, { "inet-sockopt", 0, 0, OPT_INET_SOCKOPT }, { "json", 0, 0, 'j' },
-		{ 0, 0, 0, 0 }
-	};
 	struct argstate a = { .o = o, .do_default = true };
 	unsigned state_filter = 0;
 	bool saw_states = false, saw_query = false;
@@ -257,7 +275,7 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 	o->preferred_family = AF_UNSPEC;
 	optind = 0;
 	opterr = 1;
-	while ((ch = getopt_long(argc, argv, "dhaletuwxnro460spTbEf:mMiA:D:F:vVzZN:KHSOj", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': o->numeric = true; break;
 		case 'r': o->resolve = true; break;

@@ -511,9 +511,13 @@ static int add_stdio(struct hub *h, const char *role)
 	return 0;
 }
 
+/* the words the registry row lists (in, out, inout, none) */
 static bool valid_role(const char *s)
 {
-	return !strcmp(s, "none") || !strcmp(s, "in") || !strcmp(s, "out") || !strcmp(s, "inout");
+	for (const char *const *v = opt_by_id(OPT_HUB_STDIO)->values; *v; v++)
+		if (!strcmp(s, *v))
+			return true;
+	return false;
 }
 
 /* The hub of this kind, made at the first open (the options of that open set it up). */
