@@ -20,6 +20,7 @@ OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+COMPAT_NAMES := socat nc netcat ncat ss
 
 .PHONY: all check asan install clean bench man man-update unit fuzz fuzz-smoke
 all: $(BUILD)/duct $(BUILD)/duct.1 $(BUILD)/completion/duct.bash $(BUILD)/completion/_duct
@@ -111,6 +112,9 @@ fuzz-smoke: fuzz
 bench: all
 	bench/run
 
+# The links socat, nc, netcat, ncat, ss -> duct go to $(PREFIX)/lib/duct/bin, off the PATH (never
+# in bin/, where they would shadow the real programs); PATH=$(PREFIX)/lib/duct/bin:$PATH makes
+# duct answer to those names.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/duct $(DESTDIR)$(PREFIX)/bin/duct
@@ -118,6 +122,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 0644 $(BUILD)/completion/duct.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/duct
 	install -m 0644 $(BUILD)/completion/_duct $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_duct
+	install -d $(DESTDIR)$(PREFIX)/lib/duct/bin
+	for n in $(COMPAT_NAMES); do ln -sfn ../../../bin/duct $(DESTDIR)$(PREFIX)/lib/duct/bin/$$n || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz
