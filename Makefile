@@ -1,4 +1,5 @@
-# duct — GNU make build. `make` -> build/duct; `make check`; `make asan`; `make install PREFIX=...`
+# duct — GNU make build. `make` -> build/duct; `make check`; `make asan`; `make install PREFIX=...`;
+# `make deb` -> the Debian package (debian/)
 CC       ?= cc
 PREFIX   ?= /usr/local
 BUILD    ?= build
@@ -22,7 +23,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 COMPAT_NAMES := socat nc netcat ncat ss
 
-.PHONY: all check asan install clean bench man man-update unit fuzz fuzz-smoke
+.PHONY: all check asan install clean bench man man-update unit fuzz fuzz-smoke deb
 all: $(BUILD)/duct $(BUILD)/duct.1 $(BUILD)/completion/duct.bash $(BUILD)/completion/_duct
 
 $(BUILD)/duct: $(OBJS)
@@ -124,6 +125,18 @@ install: all
 	install -m 0644 $(BUILD)/completion/_duct $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_duct
 	install -d $(DESTDIR)$(PREFIX)/lib/duct/bin
 	for n in $(COMPAT_NAMES); do ln -sfn ../../../bin/duct $(DESTDIR)$(PREFIX)/lib/duct/bin/$$n || exit 1; done
+
+# The Debian package: dpkg-buildpackage writes to the parent directory; the .deb files, the
+# .buildinfo and the .changes are moved to $(DEB_OUT). Builds in build-deb/ (debian/rules).
+DEB_OUT ?= $(BUILD)/deb
+deb:
+	dpkg-buildpackage -b -us -uc
+	@mkdir -p $(DEB_OUT)
+	@changes=../duct_$$(dpkg-parsechangelog -S Version)_$$(dpkg-architecture -qDEB_HOST_ARCH).changes; \
+	files=$$(sed -n '/^Files:/,/^[^ ]/s/^ .* \([^ ]*\)$$/\1/p' "$$changes"); \
+	for f in $$files; do mv "../$$f" $(DEB_OUT)/ || exit 1; done; \
+	mv "$$changes" $(DEB_OUT)/; \
+	for f in $$files; do case $$f in *.deb) echo "$(DEB_OUT)/$$f";; esac; done
 
 clean:
 	rm -rf build build-asan build-fuzz
