@@ -2,7 +2,7 @@
 # Issue 19: the Debian package. From a clean clone of this repository's HEAD (committed files
 # only), `dpkg-buildpackage -b -us -uc` builds ../duct_VERSION_ARCH.deb (VERSION = DUCT_VERSION,
 # which debian/changelog must match); the package holds /usr/bin/duct (and nothing else in
-# /usr/bin), the man page, the completions when `make install` installs them, and the links
+# /usr/bin), the man page, the bash and zsh completions, and the links
 # socat, nc, netcat, ncat, ss -> /usr/bin/duct in /usr/lib/duct/bin; lintian reports no error;
 # the package unpacked into a scratch root (never installed on this machine) relays
 # `duct - EXEC:cat`, and each link starts the face it is named after.
@@ -58,19 +58,10 @@ for n in socat nc netcat ncat ss; do
 	like "$list" "^/usr/lib/duct/bin/$n -> (/usr/bin/duct|\.\./\.\./\.\./bin/duct)\$" \
 		"/usr/lib/duct/bin/$n is a link to /usr/bin/duct"
 done
-# The completions come from `make install` (once it installs them).
-if grep -q 'bash-completion' "$src/Makefile"; then
-	like "$list" '^/usr/share/bash-completion/completions/duct$' "bash completion in /usr/share/bash-completion/completions"
-else
-	skip "make install installs no bash completion yet"
-fi
-if grep -q '_duct' "$src/Makefile"; then
-	like "$list" '^/usr/share/zsh/vendor-completions/_duct$' "zsh completion in /usr/share/zsh/vendor-completions"
-	unlike "$list" 'site-functions' "nothing left in /usr/share/zsh/site-functions"
-else
-	skip "make install installs no zsh completion yet"
-	skip "make install installs no zsh completion yet"
-fi
+# The completions `make install` installs; zsh's where Debian's zsh reads packaged ones
+like "$list" '^/usr/share/bash-completion/completions/duct$' "bash completion in /usr/share/bash-completion/completions"
+like "$list" '^/usr/share/zsh/vendor-completions/_duct$' "zsh completion in /usr/share/zsh/vendor-completions"
+unlike "$list" 'site-functions' "nothing left in /usr/share/zsh/site-functions"
 deps=$(dpkg-deb -f "$deb" Depends)
 like "$deps" 'libssl' "Depends names libssl ($deps)"
 like "$deps" 'libreadline' "Depends names libreadline"
