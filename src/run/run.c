@@ -334,6 +334,18 @@ static bool shareable(const struct endpoint *ep)
 	return !ep->ctx;
 }
 
+/* nofork: can the program of address 2 take address 1's fds over as they are? Not when bytes
+ * pass through duct's own layer (TLS, READLINE, datagram replies: write and pending hooks); a
+ * read hook alone is a pty master's EIO read as EOF, and the program just sees the EIO. */
+static bool bare_fds(const struct endpoint *ep)
+{
+	if (ep->ops && ep->ops->close == dual_close) {
+		const struct dual_ctx *d = ep->ctx;
+		return bare_fds(d->h[0]) && bare_fds(d->h[1]);
+	}
+	return !ep->ops || (!ep->ops->write && !ep->ops->pending);
+}
+
 static struct endpoint *share_ep1(const struct endpoint *orig, const char *text)
 {
 	if (orig->ops && orig->ops->close == dual_close) {
@@ -574,7 +586,7 @@ static int open_addr2_half(struct pending *pd, int k)
 	else if (!(pd->ep1->flags & EPF_READ) && dir == XIO_RDWR)
 		dir = XIO_RDONLY;
 	int h = !p->bi[1].dual ? 0 : rc->dual[1] ? k : rc->half[1];
-	return xio_open_start(&pd->op2[k], &p->bi[1].half[h], dir, 2, rc->lp, &p->xg, pd->ep1->env, deliver2, pd);
+	return xio_open_start(&pd->op2[k], &p->bi[1].half[h], dir, 2, rc->lp, &p->xg, pd->ep1, deliver2, pd);
 }
 
 /* Give ep1 its own process: the child serves this session alone; the parent forgets it. */
@@ -629,7 +641,10 @@ static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoin
 	struct relay_plan *p = rc->p;
 	if (p->hooks && p->hooks->opened)
 		p->hooks->opened(p->hooks_arg, 1, ep1);
-	if (origin->multi && (origin->needs_process || p->xg.classic_fork || addr2_waits(p)) && !rc->in_child) {
+	/* nofork on address 2: its program replaces the process that opens it, so each
+	 * connection of a fork listener gets a process of its own, as in socat */
+	bool nofork = xio_bi_nofork(&p->bi[1]);
+	if (origin->multi && (origin->needs_process || p->xg.classic_fork || addr2_waits(p) || nofork) && !rc->in_child) {
 		int pid = fork_session(rc, origin, ep1);
 		if (pid < 0) {
 			endpoint_close(ep1);
@@ -655,6 +670,12 @@ static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoin
 	if (!rc->in_child)
 		origin->active++;
 	rc->opening++;
+	if (nofork && !bare_fds(ep1)) {
+		ERR("address 1 (%s) passes its bytes through duct (TLS, line editing, datagram replies): the program of address 2 cannot take over its bare file descriptor; remove nofork",
+		    p->addr_text[0]);
+		addr2_failed(pd, 1);
+		return;
+	}
 	if (open_addr2_half(pd, 0) < 0)
 		addr2_failed(pd, 1);
 }
@@ -836,6 +857,61 @@ void relay_plan_init(struct relay_plan *p)
 		p->xg.listen_ipv = e[0] - '0';
 }
 
+/* nofork on address 2: its program takes address 1's fds over and duct transfers nothing, so
+ * what acts on the transfer would be taken and ignored (socat ignores it): refused. */
+static int check_nofork(const struct relay_plan *p)
+{
+	if (!xio_bi_nofork(&p->bi[1]))
+		return 0;
+	if (p->bi[1].dual) {
+		ERR("option nofork is not allowed in a READ!!WRITE address (%s): the program would replace duct while the other half still needs it; give the program alone as the second address",
+		    p->addr_text[1]);
+		return -1;
+	}
+	struct relay_config d;
+	relay_config_defaults(&d);
+	const struct relay_config *c = &p->relay;
+	const struct {
+		bool on;
+		const char *flag;
+	} transfer[] = {
+		{ c->dump_text, "-v" },
+		{ c->dump_hex, "-x" },
+		{ c->sniff_fd[0] >= 0 || p->sniff_name[0], "-r" },
+		{ c->sniff_fd[1] >= 0 || p->sniff_name[1], "-R" },
+		{ c->statistics, "--statistics" },
+		{ c->bufsize_explicit, "-b" },
+		{ c->inactivity_timeout >= 0, "-T" },
+		{ c->closing_timeout != d.closing_timeout, "-t" },
+		{ p->dump_fds, "-D" },
+		{ c->nosplice, "--no-splice" },
+	};
+	for (size_t i = 0; i < sizeof transfer / sizeof transfer[0]; i++)
+		if (transfer[i].on) {
+			ERR("option %s does not combine with nofork on the second address (%s): its program takes over the first address and duct transfers nothing; remove %s or nofork",
+			    transfer[i].flag, p->addr_text[1], transfer[i].flag);
+			return -1;
+		}
+	for (int k = 0; k < 2; k++) {
+		const struct xio_handler *h = p->bi[0].half[k].h;
+		if (h && (h->flags & XH_IN_PROCESS)) {
+			ERR("the first address %s is served inside duct, which nofork on the second address (%s) replaces with its program; remove nofork",
+			    h->name, p->addr_text[1]);
+			return -1;
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		const struct opt_value *v = p->bi[0].half[k].h ? xio_appl_opt_present(&p->bi[0].half[k].opts) : NULL;
+		if (v) {
+			const char *n = v->typed_name ? v->typed_name : v->def->name;
+			ERR("option \"%s\" of the first address acts on duct's transfer, which nofork on the second address (%s) replaces with its program; remove %s or nofork",
+			    n, p->addr_text[1], n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int relay_plan_resolve(struct relay_plan *p)
 {
 	for (int k = 0; k < 2; k++) {
@@ -853,7 +929,7 @@ int relay_plan_resolve(struct relay_plan *p)
 	}
 	/* peer and local addresses are exported only for a program the second address starts */
 	p->xg.peer_env = xio_bi_starts_program(&p->bi[1]);
-	return 0;
+	return check_nofork(p);
 }
 
 int relay_plan_run(struct relay_plan *p)

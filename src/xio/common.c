@@ -95,6 +95,24 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
 	return 0;
 }
 
+/* What xio_take_appl_opts consumes (keep the two in step): options that act on duct's
+ * transfer, not on the fd. */
+static const enum opt_id appl_ids[] = {
+	OPT_CR, OPT_CRNL, OPT_CRNL_OUT, OPT_EOF_ENDS, OPT_IGNOREEOF, OPT_READBYTES, OPT_READPACKETS,
+	OPT_ESCAPE, OPT_NULL_EOF, OPT_END_CLOSE, OPT_SHUT_DOWN, OPT_SHUT_CLOSE, OPT_SHUT_NONE,
+	OPT_SHUT_NULL, OPT_COOL_WRITE,
+};
+
+const struct opt_value *xio_appl_opt_present(const struct opt_list *l)
+{
+	for (size_t i = 0; i < sizeof appl_ids / sizeof appl_ids[0]; i++) {
+		const struct opt_value *v = opt_peek(l, appl_ids[i]);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
 /* ---- finishing ---- */
 
 int xio_apply_process_late(struct xio_open *op)

@@ -149,64 +149,85 @@ static void child_ctty(struct xio_open *op, const struct xchild *xc)
 		WARN("%s: tcsetpgrp(%d): %s", op->typed, fd, strerror(errno));
 }
 
-/* Runs in the child; never returns. cin/cout: the child's ends (-1: leave that fd alone). */
-static void run_child(struct xio_open *op, enum xkind kind, const struct xchild *xc, char **words, int cin, int cout)
+/* The signals as a program expects them: the mask duct was started with (the loop blocks the
+ * ones it reads from its signalfd) and the default action for the ones socat catches with
+ * handlers, which exec resets: the program starts with the default action even when duct was
+ * started with them ignored (a background job of a script ignores SIGINT and SIGQUIT), so
+ * sigint/sigquit forwarding reaches a trap. SIGPIPE, which duct ignores, too. */
+static void program_signals(void)
 {
-	const char *cmd = op->spec->params[0];
-
+	static const int caught[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGPIPE };
 	loop_child_after_fork();
-	signal(SIGPIPE, SIG_DFL);
-	/* socat catches these with handlers, which exec resets: the program starts with the
-	 * default action even when duct was started with them ignored (a background job of a
-	 * script ignores SIGINT and SIGQUIT), so sigint/sigquit forwarding reaches a trap. */
-	static const int caught[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 };
 	for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
 		signal(caught[i], SIG_DFL);
-	/* log before the fds move: the log fd may be one of the numbers the child gets */
+}
+
+static void log_exec(enum xkind kind, const struct xchild *xc, char **words, const char *cmd)
+{
 	if (kind == XK_EXEC)
 		NOTE("execvp'ing \"%s\"", words[0]);
 	else if (kind == XK_SYSTEM)
 		NOTE("executing shell command \"%s\"", cmd);
 	else
 		NOTE("execl'ing \"%s\" -c \"%s\"", xc->shell, cmd);
+}
 
+/* Put the program's channel on its fds: cin on fdin, cout on fdout (and on 2 with stderr);
+ * -1: leave that fd alone. Both are lifted out of the way first, so any numbering works
+ * (already 0 and 1, swapped, or one fd for both). -1 on failure (logged). */
+static int place_fds(struct xio_open *op, const struct xchild *xc, int cin, int cout)
+{
 	int in = lift(cin), out = cin == cout ? in : lift(cout);
 	if ((cin >= 0 && in < 0) || (cout >= 0 && out < 0)) {
 		ERR("%s: fcntl(F_DUPFD): %s", op->typed, strerror(errno));
-		_exit(1);
+		return -1;
 	}
+	int rc = -1;
 	if (in >= 0 && dup2(in, (int)xc->fdin) < 0) {
 		ERR("%s: dup2(%d, %lld): %s", op->typed, in, xc->fdin, strerror(errno));
-		_exit(1);
+		goto out;
 	}
 	if (out >= 0 && dup2(out, (int)xc->fdout) < 0) {
 		ERR("%s: dup2(%d, %lld): %s", op->typed, out, xc->fdout, strerror(errno));
-		_exit(1);
+		goto out;
 	}
 	if (xc->want_stderr && (out >= 0 || in >= 0) && dup2(out >= 0 ? out : in, 2) < 0) {
 		ERR("%s: dup2(%d, 2): %s", op->typed, out, strerror(errno));
-		_exit(1);
+		goto out;
 	}
+	rc = 0;
+out:
 	if (in >= 0)
 		close(in);
 	if (out >= 0 && out != in)
 		close(out);
+	return rc;
+}
 
+/* The PROCESS options of the LATE phases, ctty, setpgid, the environment: what the program's
+ * process needs just before the exec. -1 on failure (logged). */
+static int program_process(struct xio_open *op, const struct xchild *xc)
+{
 	if (proc_opts_apply(&op->proc, PH_LATE, op->typed) < 0)
-		_exit(1);
+		return -1;
 	if (xc->ctty)
 		child_ctty(op, xc);
 	if (xc->has_pgid && setpgid(0, (pid_t)xc->pgid) < 0) {
 		ERR("%s: setpgid(0, %lld): %s", op->typed, xc->pgid, strerror(errno));
-		_exit(1);
+		return -1;
 	}
 	if (proc_opts_apply(&op->proc, PH_LATE2, op->typed) < 0)
-		_exit(1);
-
+		return -1;
 	child_env(op, xc);
 	if (xc->path)
 		setenv("PATH", xc->path, 1);
+	return 0;
+}
 
+/* Exec the program; returns only when that failed (logged). */
+static void exec_program(struct xio_open *op, enum xkind kind, const struct xchild *xc, char **words)
+{
+	const char *cmd = op->spec->params[0];
 	switch (kind) {
 	case XK_EXEC: {
 		char *a0 = argv0_for(words[0], xc->dash);
@@ -215,6 +236,10 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 			words[0] = a0;
 		execvp(file, words);
 		ERR("execvp(\"%s\"): %s", file, strerror(errno));
+		if (a0) {
+			words[0] = (char *)file;
+			free(a0);
+		}
 		break;
 	}
 	case XK_SYSTEM:
@@ -226,9 +251,21 @@ static void run_child(struct xio_open *op, enum xkind kind, const struct xchild 
 		setenv("SHELL", xc->shell, 1);
 		execl(xc->shell, a0 ? a0 : xc->shell, "-c", cmd, (char *)NULL);
 		ERR("execl(\"%s\"): %s", xc->shell, strerror(errno));
+		free(a0);
 		break;
 	}
 	}
+}
+
+/* Runs in the child; never returns. cin/cout: the child's ends (-1: leave that fd alone). */
+static void run_child(struct xio_open *op, enum xkind kind, const struct xchild *xc, char **words, int cin, int cout)
+{
+	program_signals();
+	/* log before the fds move: the log fd may be one of the numbers the child gets */
+	log_exec(kind, xc, words, op->spec->params[0]);
+	if (place_fds(op, xc, cin, cout) < 0 || program_process(op, xc) < 0)
+		_exit(1);
+	exec_program(op, kind, xc, words);
 	_exit(1);
 }
 
@@ -255,14 +292,122 @@ static void exec_close(struct endpoint *ep)
 static const struct endpoint_ops exec_ops = { .close = exec_close };
 static const struct endpoint_ops exec_pty_ops = { .read = xio_pty_read, .close = exec_close };
 
-static int refuse(struct xio_open *op, enum opt_id id, const char *name, const char *why)
+/* PASTBIGEN: the program's fd numbers for its channel. -1 on a bad combination (logged). */
+static int take_fd_opts(struct xio_open *op, struct xchild *xc)
 {
-	bool on = false;
-	if (opt_take_bool(&op->opts, id, &on) && on) {
-		ERR("%s: option \"%s\" is %s", op->typed, name, why);
+	bool has_fdin = opt_take_int(&op->opts, OPT_FDIN, &xc->fdin);
+	bool has_fdout = opt_take_int(&op->opts, OPT_FDOUT, &xc->fdout);
+	/* socat: the program's end that the relay does not use can't be placed anywhere */
+	if (has_fdout && op->dir == XIO_WRONLY) {
+		ERR("%s: option fdout is useless in write-only mode", op->typed);
+		return -1;
+	}
+	if (has_fdin && op->dir == XIO_RDONLY) {
+		ERR("%s: option fdin is useless in read-only mode", op->typed);
+		return -1;
+	}
+	if (xc->fdin < 0 || xc->fdin > 0xffff || xc->fdout < 0 || xc->fdout > 0xffff) {
+		ERR("%s: fdin/fdout must be file descriptor numbers", op->typed);
 		return -1;
 	}
 	return 0;
+}
+
+/* PASTFORK, LATE, PREEXEC: what the program's process needs. */
+static void take_child_opts(struct xio_open *op, struct xchild *xc)
+{
+	opt_take_bool(&op->opts, OPT_STDERR, &xc->want_stderr);
+	xc->has_pgid = opt_take_int(&op->opts, OPT_SETPGID, &xc->pgid);
+	xc->fwd[0] = opt_take(&op->opts, OPT_SIGHUP) != NULL;
+	xc->fwd[1] = opt_take(&op->opts, OPT_SIGINT) != NULL;
+	xc->fwd[2] = opt_take(&op->opts, OPT_SIGQUIT) != NULL;
+	opt_take_str(&op->opts, OPT_PATH, &xc->path);
+	opt_take_bool(&op->opts, OPT_DASH, &xc->dash);
+}
+
+/* ---- nofork: the program in place of duct ---- */
+
+/* socat's programs expect blocking fds; duct made the other address's fds non-blocking. */
+static void make_blocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+}
+
+/* nofork: no child and no relay; this process becomes the program, with the first address's
+ * fds as its stdin and stdout (only the direction in use: -u keeps our stdout, -U our stdin,
+ * as socat). The runner gives a fork listener's connections a process each for it. Returns
+ * only on failure (logged); words is freed. */
+static int exec_in_place(struct xio_open *op, enum xkind kind, struct xchild *xc, char **words)
+{
+	static const char *const fwd_name[3] = { "sighup", "sigint", "sigquit" };
+	const struct endpoint *peer = op->peer;
+	bool bad = false;
+
+	if (op->index != 2 || !peer) {
+		ERR("%s: option nofork is not allowed here: only the second address can run its program in place of duct, on the first address's connection (give the program second, or remove nofork)",
+		    op->typed);
+		goto fail;
+	}
+	opt_take_bool(&op->opts, OPT_CTTY, &xc->ctty);
+	if (take_fd_opts(op, xc) < 0)
+		goto fail;
+	take_child_opts(op, xc);
+	for (int i = 0; i < 3; i++)
+		if (xc->fwd[i]) {
+			ERR("%s: option \"%s\" does not combine with nofork: the program runs in duct's place and gets the signal itself (remove %s)",
+			    op->typed, fwd_name[i], fwd_name[i]);
+			bad = true;
+		}
+	/* pty, pipes, socktype, termios, socket and data-layer options act on the channel or on
+	 * the transfer, and there is neither */
+	for (size_t i = 0; i < op->opts.n; i++) {
+		const struct opt_value *v = &op->opts.v[i];
+		if (v->used)
+			continue;
+		const char *n = v->typed_name ? v->typed_name : v->def->name;
+		ERR("%s: option \"%s\" does not combine with nofork: duct makes no channel for the program and relays nothing (remove %s, or nofork)",
+		    op->typed, n, n);
+		bad = true;
+	}
+	if (bad)
+		goto fail;
+	int cin = (op->dir & XIO_WRONLY) ? peer->rfd : -1;
+	int cout = (op->dir & XIO_RDONLY) ? peer->wfd : -1;
+	if (cin < 0 && cout < 0) {
+		ERR("%s: nofork: the first address has no file descriptor to give the program", op->typed);
+		goto fail;
+	}
+
+	/* as socat: PID is this process (the program's now), PPID the listener that forked it */
+	xc->env_pid = getpid();
+	xc->env_ppid = op->g && op->g->session_process ? getppid() : getpid();
+	log_exec(kind, xc, words, op->spec->params[0]);
+	fflush(NULL);
+	if (place_fds(op, xc, cin, cout) < 0)
+		goto fail;
+	if (cin >= 0)
+		make_blocking((int)xc->fdin);
+	if (cout >= 0)
+		make_blocking((int)xc->fdout);
+	op->proc_late_done = true; /* chroot, setsid, su...: applied here, for the program */
+	if (program_process(op, xc) < 0)
+		goto fail;
+	/* duct's own fds are all close-on-exec, as for a child; fds duct inherited and did not
+	 * use stay open for the program, as socat leaves them */
+	sigset_t mask;
+	struct sigaction pipe_sa;
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	sigaction(SIGPIPE, NULL, &pipe_sa);
+	program_signals();
+	exec_program(op, kind, xc, words);
+	/* back to the loop's signals, which ends the run */
+	sigaction(SIGPIPE, &pipe_sa, NULL);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+fail:
+	addr_free_words(words);
+	return -1;
 }
 
 static int exec_open(struct xio_open *op, enum xkind kind)
@@ -278,10 +423,8 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	xio_ctx_init(&ctx, op, -1, NULL, &tio);
 	if (xio_apply_phases(op, PH_INIT, PH_PREBIGEN, &ctx) < 0)
 		return -1;
-	if (refuse(op, OPT_NOFORK, "nofork",
-		   "not supported: duct keeps relaying in its own process; without nofork the program runs as a child") < 0 ||
-0)
-		return -1;
+	bool nofork = false;
+	opt_take_bool(&op->opts, OPT_NOFORK, &nofork);
 
 	if (kind == XK_EXEC) {
 		struct addr_error aerr;
@@ -312,6 +455,9 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 			return -1;
 		}
 	}
+
+	if (nofork)
+		return exec_in_place(op, kind, &xc, words);
 
 	/* BIGEN: the channel */
 	opt_take_bool(&op->opts, OPT_PIPES, &xc.pipes);
@@ -361,21 +507,8 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 		cout = b[1];
 	}
 	/* PASTBIGEN */
-	bool has_fdin = opt_take_int(&op->opts, OPT_FDIN, &xc.fdin);
-	bool has_fdout = opt_take_int(&op->opts, OPT_FDOUT, &xc.fdout);
-	/* socat: the program's end that the relay does not use can't be placed anywhere */
-	if (has_fdout && op->dir == XIO_WRONLY) {
-		ERR("%s: option fdout is useless in write-only mode", op->typed);
+	if (take_fd_opts(op, &xc) < 0)
 		goto fail;
-	}
-	if (has_fdin && op->dir == XIO_RDONLY) {
-		ERR("%s: option fdin is useless in read-only mode", op->typed);
-		goto fail;
-	}
-	if (xc.fdin < 0 || xc.fdin > 0xffff || xc.fdout < 0 || xc.fdout > 0xffff) {
-		ERR("%s: fdin/fdout must be file descriptor numbers", op->typed);
-		goto fail;
-	}
 	/* FD, PREFORK: options for the parent's end. f-setpipe-sz with pipes sizes both pipes,
 	 * and the engine then leaves their size alone (it would grow them for splicing). */
 	bool pipe_sized = false;
@@ -391,13 +524,7 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	    opt_apply_phase(&op->opts, PH_FORK, &ctx) < 0)
 		goto fail;
 	/* what the child needs: PASTFORK, LATE, PREEXEC */
-	opt_take_bool(&op->opts, OPT_STDERR, &xc.want_stderr);
-	xc.has_pgid = opt_take_int(&op->opts, OPT_SETPGID, &xc.pgid);
-	xc.fwd[0] = opt_take(&op->opts, OPT_SIGHUP) != NULL;
-	xc.fwd[1] = opt_take(&op->opts, OPT_SIGINT) != NULL;
-	xc.fwd[2] = opt_take(&op->opts, OPT_SIGQUIT) != NULL;
-	opt_take_str(&op->opts, OPT_PATH, &xc.path);
-	opt_take_bool(&op->opts, OPT_DASH, &xc.dash);
+	take_child_opts(op, &xc);
 
 	NOTE("forking off child, using %s for %s", xc.pty ? "pty" : xc.pipes ? "pipes" : "socket",
 	     op->dir == XIO_RDWR ? "reading and writing" : op->dir == XIO_RDONLY ? "reading" : "writing");

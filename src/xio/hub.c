@@ -630,7 +630,8 @@ static int hub_open(struct xio_open *op)
 
 #define HUB_HANDLER(var, kw, kind, text)                                                                      \
 	const struct xio_handler var = { .name = kw, .usage = "", .min_params = 0, .max_params = 0,             \
-					 .groups = G(APPL), .dirs = XIO_RDWR, .arg = kind, .flags = XH_PEER_INFO, \
+					 .groups = G(APPL), .dirs = XIO_RDWR, .arg = kind,                        \
+					 .flags = XH_PEER_INFO | XH_IN_PROCESS,                           \
 					 .open = hub_open, .help = text }
 
 HUB_HANDLER(xio_broker, "BROKER", HUB_BROKER,

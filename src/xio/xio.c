@@ -193,6 +193,20 @@ bool xio_bi_starts_program(const struct xio_bi *bi)
 	return false;
 }
 
+bool xio_bi_nofork(const struct xio_bi *bi)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct opt_list *l = &bi->half[k].opts;
+		const struct opt_value *last = NULL;
+		for (size_t i = 0; bi->half[k].h && i < l->n; i++)
+			if (l->v[i].def && l->v[i].def->id == OPT_NOFORK)
+				last = &l->v[i]; /* the last one given wins, as opt_take_bool */
+		if (last && last->i)
+			return true;
+	}
+	return false;
+}
+
 void xio_bi_free(struct xio_bi *bi)
 {
 	if (!bi)
@@ -224,7 +238,7 @@ static void restore_then_deliver(struct xio_open *op, struct endpoint *ep, int s
 }
 
 int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index, struct loop *lp,
-		   const struct xio_globals *g, char *const *env_in, xio_deliver_fn deliver, void *arg)
+		   const struct xio_globals *g, const struct endpoint *peer, xio_deliver_fn deliver, void *arg)
 {
 	memset(op, 0, sizeof *op);
 	op->h = a->h;
@@ -233,7 +247,8 @@ int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, 
 	op->index = index;
 	op->loop = lp;
 	op->g = g;
-	op->env_in = env_in;
+	op->env_in = peer ? peer->env : NULL;
+	op->peer = peer;
 	op->deliver = restore_then_deliver;
 	op->deliver_to = deliver;
 	op->arg = arg;

@@ -21,6 +21,8 @@ enum xio_dir { XIO_RDONLY = 1, XIO_WRONLY = 2, XIO_RDWR = 3 };
 #define XH_EXPERIMENTAL 0x02u /* needs --experimental */
 #define XH_NEEDS_TTY    0x04u
 #define XH_PEER_INFO    0x08u /* reads the other address's peer info (env_in), as programs do */
+#define XH_IN_PROCESS   0x10u /* the other end of its endpoint is served inside this process (hubs):
+				 a program that replaces the process (nofork) can't take it over */
 
 /* Process-wide settings from the command line that families need. */
 struct xio_globals {
@@ -107,6 +109,8 @@ struct xio_open {
 	const struct xio_globals *g;
 	char *const *env_in;          /* NAME=value pairs from the other address (peer info) for
 					 children this open starts; may be NULL */
+	const struct endpoint *peer;  /* address 2: the session's endpoint of address 1, whose fds
+					 EXEC/SYSTEM nofork hands to its program; else NULL */
 	bool is_child_session;        /* the listener's state, inherited by a per-connection
 					 process (classic fork): the runner forked after delivery;
 					 a stop() in such a child must close fds only and never
@@ -145,10 +149,14 @@ void xio_bi_free(struct xio_bi *bi);
 /* The address runs a program (EXEC, SYSTEM, SHELL) or wants the peer's address (XH_PEER_INFO:
  * CHAT names its members by it): it gets the other address's peer info. */
 bool xio_bi_starts_program(const struct xio_bi *bi);
+/* The address runs its program in place of duct (EXEC/SYSTEM/SHELL with nofork): no session
+ * follows its open; the program gets the other address's fds. */
+bool xio_bi_nofork(const struct xio_bi *bi);
 
-/* Start opening one single address (copying its option template). */
+/* Start opening one single address (copying its option template). peer: for address 2, the
+ * session's endpoint of address 1 (its env goes to the programs this open starts), else NULL. */
 int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index,
-		   struct loop *lp, const struct xio_globals *g, char *const *env_in,
+		   struct loop *lp, const struct xio_globals *g, const struct endpoint *peer,
 		   xio_deliver_fn deliver, void *arg);
 /* Stop a (multi-shot) open and free what it holds. */
 void xio_open_stop(struct xio_open *op);
@@ -157,6 +165,8 @@ void xio_open_stop(struct xio_open *op);
 /* Apply the data-layer options (cr, crnl, ignoreeof, readbytes, readpackets, escape, shut-*,
  * end-close, null-eof) from op->opts onto ep. */
 int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep);
+/* The first of those data-layer options present in l (not consumed), or NULL. */
+const struct opt_value *xio_appl_opt_present(const struct opt_list *l);
 /* Finish an open: apply LATE/LATE2 phases, check for unused options, deliver. */
 void xio_finish(struct xio_open *op, struct endpoint *ep);
 /* Mark the fd nonblocking and close-on-exec. */
