@@ -18,7 +18,7 @@ const struct opt_def opt_rows_exec[] = {
 	  .help = "the child writes to this fd instead of 1" },
 	{ .name = "nofork", .aliases = NULL, .type = OT_BOOL, .groups = G(FORK),
 	  .phase = PH_BIGEN, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_NOFORK,
-	  .help = "exec the program in place of this process" },
+	  .help = "second address only: the program replaces duct, with the first address's fds as stdin/stdout" },
 	{ .name = "path", .aliases = NULL, .type = OT_STRING, .groups = G(EXEC),
 	  .phase = PH_PREEXEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_PATH,
 	  .help = "PATH used to find the program, also set in the child" },
