@@ -43,7 +43,7 @@ const struct opt_def opt_rows_listen[] = {
 	  .help = "with fork: at most this many children at a time" },
 	{ .name = "range", .aliases = NULL, .type = OT_STRING, .groups = G(RANGE),
 	  .phase = PH_ACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_RANGE,
-	  .help = "accept only peers in this network (a.b.c.d/bits, [v6]/bits)" },
+	  .help = "accept only peers in this network (a.b.c.d/bits, [v6]/bits; SOCKET-*: <dalan>:<mask-dalan>)" },
 	{ .name = "retry", .aliases = NULL, .type = OT_UINT, .groups = G(RETRY),
 	  .phase = PH_INIT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_RETRY,
 	  .help = "number of extra attempts after a connect/listen/bind failure (or a TLS/SOCKS/PROXY client handshake failure)" },

@@ -49,7 +49,7 @@ static const char *const al_so_type[] = { "socktype", "type", NULL };
 const struct opt_def opt_rows_socket[] = {
 	{ .name = "bind", .aliases = NULL, .type = OT_STRING, .groups = G(SOCKET),
 	  .phase = PH_BIND, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_BIND,
-	  .help = "local address to bind: [host][:port], path, ..." },
+	  .help = "local address to bind: [host][:port], path, ... (SOCKET-*: dalan data as their address)" },
 	{ .name = "connect-timeout", .aliases = NULL, .type = OT_TIMEVAL, .groups = G(SOCKET),
 	  .phase = PH_PASTSOCKET, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_CONNECT_TIMEOUT,
 	  .help = "give up connecting after this many seconds" },

@@ -497,6 +497,15 @@ bool sa_range_match(const struct sa_range *r, const struct sockaddr *sa, socklen
 {
 	const unsigned char *a = NULL;
 	int nbytes = 0;
+	if (sa && r->family == AF_UNSPEC) {
+		/* raw: an unnamed peer (len 0 or the family only) has all bytes 0 */
+		const unsigned char *b = (const unsigned char *)sa + sizeof(sa_family_t);
+		size_t have = len > sizeof(sa_family_t) ? len - sizeof(sa_family_t) : 0;
+		for (size_t i = 0; i < r->rawlen && i < SA_RAW_MAX; i++)
+			if (((i < have ? b[i] : 0) & r->mask[i]) != r->addr[i])
+				return false;
+		return true;
+	}
 	if (!sa || len < sizeof(sa_family_t))
 		return false;
 	if (sa->sa_family == AF_INET) {

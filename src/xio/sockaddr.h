@@ -78,11 +78,15 @@ int sa_parse_bind(int domain, const char *text, int pref_ipv, int socktype, int 
 		  const char *proto_name, bool abstract, struct sa_addr *out, char *err, size_t errlen);
 
 /* Peer ranges: "a.b.c.d/bits", "a.b.c.d:mask", "[v6]/bits", "host/bits", or a bare address
- * (all bits). IPv4 ranges also match IPv4-mapped IPv6 peers. */
+ * (all bits). IPv4 ranges also match IPv4-mapped IPv6 peers. A raw range (family AF_UNSPEC,
+ * generic sockets' "<address>:<mask>" in dalan, parsed by generic_socket.c) compares the first
+ * rawlen bytes after the peer's sa_family, masked (bytes the peer's address lacks count as 0). */
+#define SA_RAW_MAX (sizeof(struct sockaddr_storage) - sizeof(sa_family_t))
 struct sa_range {
-	int family;               /* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	unsigned char mask[16];
+	int family;               /* AF_INET, AF_INET6, or AF_UNSPEC: raw */
+	unsigned char addr[SA_RAW_MAX]; /* masked already */
+	unsigned char mask[SA_RAW_MAX];
+	size_t rawlen;            /* raw: bytes compared */
 };
 int sa_range_parse(const char *text, int family_hint, struct sa_range *r, char *err, size_t errlen);
 bool sa_range_match(const struct sa_range *r, const struct sockaddr *sa, socklen_t len);

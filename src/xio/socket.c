@@ -811,9 +811,11 @@ static int client_bind(struct sk *s, int family)
 	struct xio_open *op = s->op;
 	struct sa_addr la;
 	memset(&la, 0, sizeof la);
-	bool need = s->bind_text || s->sourceport >= 0 || s->lowport || s->bind_tempname;
+	bool need = s->bind_text || s->rq.has_bind || s->sourceport >= 0 || s->lowport || s->bind_tempname;
 	if (!need)
 		return 0;
+	if (s->rq.has_bind)
+		return do_bind(s, &s->rq.bind.u.sa, s->rq.bind.len);
 	char err[400];
 	if (family == AF_UNIX) {
 		if (s->bind_tempname) {
@@ -1967,13 +1969,16 @@ static int take_common(struct sk *s)
 	s->interval = 1.0;
 	s->backlog = 5;
 	s->tight = true;
-	if (opt_take_str(l, OPT_BIND, &str) && str)
+	if (!s->rq.has_bind && opt_take_str(l, OPT_BIND, &str) && str)
 		s->bind_text = strdup(str);
 	if (opt_take_int(l, OPT_SOURCEPORT, &v))
 		s->sourceport = (int)(v & 0xffff);
 	if (opt_take_bool(l, OPT_LOWPORT, &b))
 		s->lowport = b;
-	if (opt_take_str(l, OPT_RANGE, &str) && str) {
+	if (s->rq.has_range) {
+		s->range = s->rq.range;
+		s->has_range = true;
+	} else if (opt_take_str(l, OPT_RANGE, &str) && str) {
 		int hint = s->rq.local.len ? s->rq.local.u.sa.sa_family :
 			   s->rq.peers.n ? s->rq.peers.a[0].u.sa.sa_family : AF_UNSPEC;
 		if (sa_range_parse(str, hint, &s->range, err, sizeof err) < 0) {

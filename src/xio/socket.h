@@ -37,6 +37,12 @@ struct sk_req {
 	struct sa_list peers;        /* connect/send targets, tried in order (owned) */
 	struct sa_addr local;        /* LISTEN/RECV*: the address to bind */
 	bool has_local;
+	/* bind= and range= parsed by the family already (generic sockets: their raw notation);
+	 * sk_open then leaves the options alone */
+	struct sa_addr bind;
+	bool has_bind;
+	struct sa_range range;
+	bool has_range;
 	/* connect to a name looked up off the loop (sk_req_set_peers): peers are empty until
 	 * the lookup is done; name's strings are owned */
 	bool resolve_later;

@@ -197,6 +197,23 @@ int main(void)
 		tap_ok(sa_range_parse("[::1", AF_UNSPEC, &rg, err, sizeof err) < 0, "unbalanced bracket refused");
 	}
 	{
+		/* raw ranges (generic sockets): bytes after the family, masked; missing bytes are 0 */
+		struct sa_range rg;
+		memset(&rg, 0, sizeof rg);
+		rg.family = AF_UNSPEC;
+		rg.rawlen = 3;
+		memcpy(rg.addr, "\0d\0", 3);
+		memcpy(rg.mask, "\xff\xff\x00", 3);
+		struct sa_addr ua;
+		tap_ok(sa_unix("duct-x", true, true, &ua, err, sizeof err) == 0 && sa_range_match(&rg, &ua.u.sa, ua.len),
+		       "raw range \\0d matches abstract \\0duct-x");
+		tap_ok(sa_unix("eh", true, true, &ua, err, sizeof err) == 0 && !sa_range_match(&rg, &ua.u.sa, ua.len),
+		       "raw range \\0d refuses abstract \\0eh");
+		tap_ok(!sa_range_match(&rg, &ua.u.sa, sizeof(sa_family_t)), "raw range \\0d refuses an unnamed peer");
+		rg.addr[1] = 0;
+		tap_ok(sa_range_match(&rg, &ua.u.sa, 0), "raw range of zeros matches an unnamed peer (no address)");
+	}
+	{
 		/* peer lists: several networks, spans, and the separators */
 		struct sa_rangelist rl = { 0 };
 		tap_ok(sa_rangelist_add(&rl, "10.0.0.0/8|192.168.1.5-7, [::1]", err, sizeof err) == 0 && rl.n == 5,
