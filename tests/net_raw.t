@@ -9,7 +9,9 @@ export DUCT T_TMP
 
 # ------------------------------------------------------------ namespace checks (root)
 if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! unshare -n true 2>/dev/null; then
-	for w in "raw IP" "raw IP RECVFROM" "TUN" "TUN address" "INTERFACE"; do skip "$w: needs root and unshare -n"; done
+	for w in "raw IP" "raw IP RECVFROM" "TUN" "TUN address" "INTERFACE" "INTERFACE socat" "INTERFACE filter"; do
+		skip "$w: needs root and unshare -n"
+	done
 else
 	cat >"$T_TMP/ns.sh" <<'SH'
 set -u
@@ -37,22 +39,66 @@ poll grep -q 'through tun' "$T_TMP/tun.out"
 echo "tun=$(grep -c 'through tun' "$T_TMP/tun.out")"
 echo "tunhex=$(od -An -tx1 -v "$T_TMP/tun.out" | tr -d ' \n' | grep -o '45[0-9a-f]\{22\}c0000201c0000202' | head -1)"
 kill $t; wait $t 2>/dev/null
-# INTERFACE:lo sees the frames of a datagram sent over lo
-"$DUCT" -u INTERFACE:lo OPEN:"$T_TMP/if.out",creat 2>"$T_TMP/if.err" & f=$!
-poll grep -q ' 0003 ' /proc/net/packet || poll test -s /proc/net/packet
-sleep 0.1
-printf 'frame marker' | "$DUCT" -u - UDP4-SENDTO:127.0.0.1:9 2>/dev/null
-poll grep -q 'frame marker' "$T_TMP/if.out"
-echo "iface=$(grep -c 'frame marker' "$T_TMP/if.out")"
-kill $f; wait $f 2>/dev/null
+# INTERFACE:lo reads the frames lo receives, not the ones this host sends: on lo every frame
+# passes twice (outgoing, then incoming) and socat reads it once. A UDP listener keeps the
+# ICMP port unreachable (which quotes the payload) away; the second datagram marks the end.
+"$DUCT" -u UDP4-RECV:9 /dev/null 2>/dev/null & u=$!
+poll grep -q ':0009 ' /proc/net/udp
+iface_count() { # iface_count NAME PROGRAM: how often the marker came through
+	local name=$1; shift
+	rm -f "$T_TMP/if.out"
+	"$@" -u INTERFACE:lo OPEN:"$T_TMP/if.out",creat 2>"$T_TMP/if.err" & f=$!
+	poll grep -q ' 0003   1 ' /proc/net/packet
+	printf 'frame marker' | "$DUCT" -u - UDP4-SENDTO:127.0.0.1:9 2>/dev/null
+	printf 'end of frames' | "$DUCT" -u - UDP4-SENDTO:127.0.0.1:9 2>/dev/null
+	poll grep -q -a 'end of frames' "$T_TMP/if.out"
+	echo "$name=$(grep -o -a 'frame marker' "$T_TMP/if.out" | wc -l)"
+	kill $f; wait $f 2>/dev/null
+}
+iface_count iface "$DUCT"
+if command -v socat >/dev/null; then iface_count iface_socat socat; else echo "iface_socat=none"; fi
+# kernels before 4.20 lack PACKET_IGNORE_OUTGOING: a socket filter drops the outgoing frames
+if [ -n "${PRELOAD:-}" ]; then LD_PRELOAD=$PRELOAD iface_count iface_nosockopt "$DUCT"; fi
+kill $u; wait $u 2>/dev/null
 SH
+	# a setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING) that fails as on an old kernel
+	PRELOAD=""
+	if have cc && cat >"$T_TMP/noig.c" <<'C' && cc -shared -fPIC -o "$T_TMP/noig.so" "$T_TMP/noig.c" -ldl 2>/dev/null; then
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <sys/socket.h>
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	static int (*real)(int, int, int, const void *, socklen_t);
+	if (level == 263 /* SOL_PACKET */ && name == 23 /* PACKET_IGNORE_OUTGOING */) {
+		errno = ENOPROTOOPT;
+		return -1;
+	}
+	if (!real)
+		real = (int (*)(int, int, int, const void *, socklen_t))dlsym(RTLD_NEXT, "setsockopt");
+	return real(fd, level, name, val, len);
+}
+C
+		PRELOAD="$T_TMP/noig.so"
+	fi
+	export PRELOAD
 	out=$(timeout 60 unshare -n bash "$T_TMP/ns.sh" 2>&1)
 	like "$out" "raw=raw payload" "IP4-SENDTO -> IP4-RECV:253 in a namespace (IP header removed)"
 	like "$out" "recvfrom=ping" "IP4-RECVFROM,fork answers the sender"
 	like "$out" "tunaddr=192.0.2.1/24" "TUN:192.0.2.1/24,iff-up: the interface has the address"
 	like "$out" "tun=[1-9]" "a datagram routed into the TUN comes out of duct"
 	like "$out" "tunhex=45[0-9a-f]{22}c0000201c0000202" "... as an IPv4 packet 192.0.2.1 -> 192.0.2.2"
-	like "$out" "iface=[1-9]" "INTERFACE:lo reads the link-layer frames"
+	like "$out" "iface=1" "INTERFACE:lo reads a frame lo receives once, not the copy this host sends"
+	# socat 1.8 sets PACKET_IGNORE_OUTGOING as duct does; Debian's 1.7.4 reads both copies
+	socat_n=$(printf '%s\n' "$out" | sed -n 's/^iface_socat=//p')
+	if [ "$socat_n" = none ]; then skip "socat not installed: no comparison"
+	elif socat -V 2>/dev/null | grep -q 'socat version 1\.7'; then
+		is "$socat_n" 2 "... socat 1.7 reads both copies (1.8 ignores the outgoing one, as duct)"
+	else is "$socat_n" 1 "... socat reads it once too"; fi
+	if [ -n "$PRELOAD" ]; then
+		like "$out" "iface_nosockopt=1" "... without PACKET_IGNORE_OUTGOING (before Linux 4.20) a socket filter drops it"
+	else skip "no C compiler for the PACKET_IGNORE_OUTGOING shim"; fi
 	[ -s "$T_TMP/raw.err" ] && diag "$(head -5 "$T_TMP/raw.err")"
 fi
 

@@ -1,8 +1,10 @@
 /* INTERFACE:<name>: link-layer frames on a network interface through an AF_PACKET socket
- * (each read is one frame, each write sends one). Needs CAP_NET_RAW. The iff-* helpers are
- * shared with TUN. */
+ * (each read is one frame, each write sends one). Needs CAP_NET_RAW. Only frames the interface
+ * receives are read, as socat reads them: not the ones this host sends (on lo every frame
+ * would come twice). The iff-* helpers are shared with TUN. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -63,6 +65,36 @@ int iface_take_flags(struct xio_open *op, const char *ifname)
 	return 0;
 }
 
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23 /* Linux 4.20 */
+#endif
+
+/* Leave out the frames this host sends: PACKET_IGNORE_OUTGOING (Linux >= 4.20), else a
+ * socket filter that drops what the kernel marks PACKET_OUTGOING. */
+static int ignore_outgoing(struct xio_open *op, int fd, const char *name)
+{
+	int one = 1;
+	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) == 0)
+		return 0;
+	int e = errno;
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, (__u32)(SKF_AD_OFF + SKF_AD_PKTTYPE)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+	};
+	struct sock_fprog prog = { .len = sizeof code / sizeof code[0], .filter = code };
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0) {
+		INFO("setsockopt(%d, SOL_PACKET, PACKET_IGNORE_OUTGOING): %s; a socket filter drops outgoing frames",
+		     fd, strerror(e));
+		return 0;
+	}
+	ERR("%s: cannot leave out the frames this host sends on \"%s\": setsockopt(%d, SOL_PACKET, "
+	    "PACKET_IGNORE_OUTGOING): %s, setsockopt(%d, SOL_SOCKET, SO_ATTACH_FILTER): %s",
+	    op->typed, name, fd, strerror(e), fd, strerror(errno));
+	return -1;
+}
+
 static int interface_open(struct xio_open *op)
 {
 	const char *name = op->spec->params[0];
@@ -78,7 +110,7 @@ static int interface_open(struct xio_open *op)
 		ERR("socket(%d, %d, %d): %s", AF_PACKET, SOCK_RAW, htons(ETH_P_ALL), strerror(errno));
 		return -1;
 	}
-	if (sk_apply_phases(op, PH_PASTSOCKET, PH_PREBIND, fd, NULL) < 0) {
+	if (ignore_outgoing(op, fd, name) < 0 || sk_apply_phases(op, PH_PASTSOCKET, PH_PREBIND, fd, NULL) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -117,5 +149,5 @@ static const char *const al_if[] = { "IF", NULL };
 const struct xio_handler xio_interface = {
 	.name = "INTERFACE", .aliases = al_if, .usage = ":<interface>", .min_params = 1, .max_params = 1,
 	.groups = G(FD) | G(SOCKET) | G(INTERFACE), .dirs = XIO_RDWR, .arg = AF_PACKET, .flags = 0,
-	.open = interface_open, .help = "link-layer frames on a network interface (AF_PACKET)",
+	.open = interface_open, .help = "link-layer frames on a network interface (AF_PACKET): those it receives, not those this host sends",
 };
