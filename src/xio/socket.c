@@ -268,6 +268,17 @@ static void close_fd(struct sk *s)
 	s->listening = false;
 }
 
+/* A client attempt that failed leaves the socket file it bound: remove it, so the next
+ * attempt (another socket type, retry=) can bind the name again. */
+static void drop_client_path(struct sk *s)
+{
+	if (!s->client_path)
+		return;
+	unlink(s->client_path);
+	free(s->client_path);
+	s->client_path = NULL;
+}
+
 static void cancel_timers(struct sk *s)
 {
 	if (s->timer)
@@ -380,6 +391,8 @@ static void sk_fail(struct sk *s, bool retryable, const char *fmt, ...)
 	int fail_err = s->fail_err; /* set_fail() just before: reported through on_open_error */
 	s->fail_err = 0;
 	close_fd(s);
+	if (!s->op->is_child_session)
+		drop_client_path(s);
 	if (s->timer) {
 		loop_timer_cancel(s->op->loop, s->timer);
 		s->timer = NULL;
@@ -985,14 +998,21 @@ static void client_connect(struct sk *s)
 				return;
 		}
 	}
-	if (e == EPROTOTYPE && s->rq.unix_client && s->unix_stage < 2) {
+	/* UNIX-CLIENT: stream, then datagram, then seqpacket. A socket file of another type answers
+	 * EPROTOTYPE; an abstract name is looked up per type, so one of another type answers
+	 * ECONNREFUSED, as nobody does (then every type is refused). */
+	if (s->rq.unix_client && s->unix_stage < 2 && (e == EPROTOTYPE || (e == ECONNREFUSED && s->rq.abstract))) {
+		INFO("connect(%d, %s, %u): %s; trying a %s socket", s->fd, sainfo(&p->u, p->len, b, sizeof b),
+		     (unsigned)p->len, strerror(e), s->unix_stage == 0 ? "datagram" : "seqpacket");
 		s->unix_stage++;
 		close_fd(s);
+		drop_client_path(s);
 		attempt(s);
 		return;
 	}
-	sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b), (unsigned)p->len,
-		strerror(e));
+	bool tried_all = s->rq.unix_client && s->unix_stage == 2 && (e == EPROTOTYPE || e == ECONNREFUSED);
+	sk_fail(s, true, "connect(%d, %s, %u): %s%s", s->fd, sainfo(&p->u, p->len, b, sizeof b), (unsigned)p->len,
+		strerror(e), tried_all ? " (as a stream, datagram and seqpacket socket: is anything bound there?)" : "");
 }
 
 static void unix_reconnect_cb(struct loop *lp, void *arg)

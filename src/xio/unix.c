@@ -85,4 +85,4 @@ UNIX_HANDLER(xio_abstract_recvfrom, "ABSTRACT-RECVFROM", NULL, UK_RECVFROM, 1, U
 UNIX_HANDLER(xio_abstract_recv, "ABSTRACT-RECV", NULL, UK_RECV, 1, UNIX_BASE | G(RETRY), XIO_RDONLY, 0,
 	     "datagram sink on an abstract UNIX socket");
 UNIX_HANDLER(xio_abstract_client, "ABSTRACT-CLIENT", al_aclient, UK_CLIENT, 1, UNIX_BASE | G(RETRY), XIO_RDWR, 0,
-	     "connect to an abstract UNIX socket: stream, else datagram");
+	     "connect to an abstract UNIX socket: stream, else datagram, else seqpacket");
