@@ -4,13 +4,27 @@
 # network + mount namespace the test creates, with its own /etc/resolv.conf pointing at a
 # fake DNS server on 127.0.0.1:53 that answers the first query for each slow*.duct.test after
 # 2 s. SOCKS4 and PROXY,proxy-resolve, whose target duct looks up itself, are checked the same
-# way. Skipped when not root.
+# way. The namespace part is skipped when not root.
 . "$(dirname "$0")/lib/tap.sh"
 need_duct
 export DUCT T_TMP TESTS_DIR
 
+# res-nsaddr= takes a name as socat 1.8 does (looked up once, when the address opens);
+# /etc/hosts answers localhost, so these need no DNS. A value naming no name server fails the
+# open with exit 1 (socat 1.8 refuses it; 1.7.4 does not know the option: exit 1 as well).
+cap 5 "$DUCT" -d -d -d TCP4-LISTEN:0,accept-timeout=0.1,res-nsaddr=localhost:53 /dev/null
+is "$RC" 0 "res-nsaddr=localhost:53 is taken"
+unlike "$ERR" ' [WE] .*nsaddr' "... without a warning (-d -d -d)"
+cap 5 "$DUCT" TCP4-LISTEN:0,accept-timeout=0.1,res-nsaddr=:53 /dev/null
+like "$RC:$ERR" '^1:.* E TCP4-LISTEN: res-nsaddr=:53: no name server; give the name server as an IPv4 address or a name of one' \
+	"res-nsaddr=:53: exit 1, one error naming res-nsaddr"
+if have socat; then
+	cap 5 socat TCP4-LISTEN:0,accept-timeout=0.1,res-nsaddr=:53 /dev/null
+	is "$RC" 1 "... socat exits 1 too"
+else skip "socat not installed"; fi
+
 if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! have python3 || ! unshare -mn true 2>/dev/null; then
-	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal" "UDP to a name" "res-nsaddr" \
+	for w in "lookup off the loop" "slow lookup finishes" "NXDOMAIN" "SIGTERM during a lookup" "literal" "UDP to a name" "res-nsaddr" "res-nsaddr by name" "res-nsaddr bad name" \
 		"SOCKS4 lookup off the loop" "SOCKS4 slow lookup finishes" "proxy-resolve off the loop" \
 		"SOCKS4 handshake-timeout during the lookup" "SOCKS4 timeout logged" "SOCKS4 after a cancelled lookup" \
 		"proxy-resolve slow lookup finishes" "SOCKS4 NXDOMAIN" "proxy-resolve NXDOMAIN" "SIGTERM during a SOCKS4 lookup"; do
@@ -126,6 +140,11 @@ echo "udp: $(cat "$T_TMP/udp.out")"
 kill $u; wait $u 2>/dev/null
 # res-nsaddr= changes the resolver of the thread that looks the name up
 echo "nsaddr: $(echo ns | timeout 5 "$DUCT" - TCP4:alt.duct.test:7001,res-nsaddr=127.0.0.1:5353 2>&1)"
+# ... given by name (looked up when the address opens, here through /etc/hosts)
+echo "nsname: $(echo ns | timeout 5 "$DUCT" -d -d -d - TCP4:alt.duct.test:7001,res-nsaddr=localhost:5353 2>"$T_TMP/nsname.err") W=$(grep -c ' [WE] ' "$T_TMP/nsname.err")"
+# ... a name that does not exist: an error naming res-nsaddr, exit 1
+timeout 5 "$DUCT" - TCP4:127.0.0.1:7001,res-nsaddr=nx.duct.test </dev/null 2>"$T_TMP/nsnx.err" >/dev/null
+echo "nsnx: rc=$? lines=$(wc -l <"$T_TMP/nsnx.err") $(head -1 "$T_TMP/nsnx.err")"
 # SOCKS4 and PROXY,proxy-resolve through fork listeners (ports from their -d -d logs): the
 # A clients' target lookups hang 2 s; the B clients, through the same listeners, must not wait.
 # Both pairs run side by side (an old binary stalls both Bs).
@@ -185,6 +204,9 @@ like "$out" 'term: rc=143 ms=[0-9]{1,3}$' "SIGTERM during a hanging lookup: exit
 like "$out" 'literal: lit' "an IP literal never asks the resolver"
 like "$out" 'udp: dgram' "UDP4-SENDTO to a name: the datagram arrives"
 like "$out" 'nsaddr: ns$' "res-nsaddr= is honoured (the lookup stays in the thread whose resolver it set)"
+like "$out" 'nsname: ns W=0$' "res-nsaddr=localhost:5353: a name server given by name is used, without a warning (-d -d -d)"
+like "$out" 'nsnx: rc=1 lines=1 .* E TCP4: res-nsaddr=nx\.duct\.test: getaddrinfo\("nx\.duct\.test", "53".*; give the name server as an IPv4 address or a name of one' \
+	"res-nsaddr= naming no address: exit 1, one error naming res-nsaddr and what to give"
 for k in s:SOCKS4 p:proxy-resolve; do
 	t=${k%%:*} name=${k#*:}
 	b=$(printf '%s\n' "$out" | sed -n "s/^${t}b: ${t^^}B \([0-9.]*\) \(.*\)/\1 \2/p")

@@ -391,7 +391,7 @@ const struct opt_def opt_rows_ip[] = {
 	  .help = "resolver option RES_IGNTC" },
 	{ .name = "res-nsaddr", .aliases = al_res_nsaddr, .type = OT_IP4SOCK, .groups = G(IP4) | G(IP6),
 	  .phase = PH_OFFSET, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_RES_NSADDR,
-	  .help = "use this name server (address[:port]) for lookups" },
+	  .help = "use this name server (IPv4 address or name[:port], looked up once when the address opens) for lookups" },
 	{ .name = "res-recurse", .aliases = al_res_recurse, .type = OT_BOOL, .groups = G(IP4) | G(IP6),
 	  .phase = PH_OFFSET, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_RES_RECURSE,
 	  .help = "resolver option RES_RECURSE" },

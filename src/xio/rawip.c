@@ -63,6 +63,10 @@ static int rawip_open(struct xio_open *op)
 	} else {
 		char err[600];
 		int flags = sk_resolve_flags(op, false);
+		if (flags < 0) {
+			sk_req_free(&rq);
+			return -1;
+		}
 		if (sa_resolve(op->spec->params[0], NULL, fam, op->g ? op->g->ipv : 4, SOCK_RAW, proto, flags, &rq.peers,
 			       err, sizeof err) < 0) {
 			ERR("%s", err);

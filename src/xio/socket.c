@@ -171,8 +171,13 @@ static int set_peers(struct xio_open *op, struct sk_req *rq, const struct resolv
 
 int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const char *host, const char *port)
 {
+	int flags = sk_resolve_flags(op, false);
+	if (flags < 0) {
+		sk_req_free(rq);
+		return -1;
+	}
 	const struct resolve_query q = { host, port, rq->domain, op->g ? op->g->ipv : 4, rq->type, rq->protocol,
-					 sk_resolve_flags(op, false) };
+					 flags };
 	char err[600];
 	if (set_peers(op, rq, &q, err, sizeof err) < 0) {
 		ERR("%s", err);
@@ -1897,12 +1902,15 @@ int sk_resolve_flags(struct xio_open *op, bool passive)
 		flags |= SA_V4MAPPED;
 	if (opt_take_bool(&op->opts, OPT_AI_ALL, &b) && b)
 		flags |= SA_ALL;
-	if (sk_take_resolver_opts(op))
+	int r = sk_take_resolver_opts(op);
+	if (r < 0)
+		return -1;
+	if (r)
 		flags |= SA_THIS_THREAD;
 	return flags;
 }
 
-bool sk_take_resolver_opts(struct xio_open *op)
+int sk_take_resolver_opts(struct xio_open *op)
 {
 	static const struct { enum opt_id id; unsigned long bit; } flags[] = {
 		{ OPT_RES_DEBUG, RES_DEBUG }, { OPT_RES_DEFNAMES, RES_DEFNAMES }, { OPT_RES_DNSRCH, RES_DNSRCH },
@@ -1937,18 +1945,23 @@ bool sk_take_resolver_opts(struct xio_open *op)
 	}
 	struct opt_value *ns = opt_take(&op->opts, OPT_RES_NSADDR);
 	if (ns && ns->s) {
-		char h[256], p[64];
+		/* an IPv4 address or a name (looked up now, once, as socat 1.8 does), port 53 by default */
+		char h[256] = "", p[64] = "";
 		struct sa_list l = {0};
-		char err[300];
-		if (sa_split_hostport(ns->s, h, sizeof h, p, sizeof p, err, sizeof err) == 0 &&
-		    sa_resolve(h, *p ? p : "53", AF_INET, 4, SOCK_DGRAM, 0, SA_NUMERIC, &l, err, sizeof err) == 0) {
-			if (!(_res.options & RES_INIT))
-				res_init();
-			_res.nsaddr_list[0] = l.a[0].u.in4;
-			_res.nscount = 1;
-		} else {
-			WARN("%s: res-nsaddr=%s: %s", op->typed, ns->s, err);
+		char err[300] = "no name server";
+		if (sa_split_hostport(ns->s, h, sizeof h, p, sizeof p, err, sizeof err) < 0 || !h[0] ||
+		    sa_resolve(h, *p ? p : "53", AF_INET, 4, SOCK_DGRAM, 0, 0, &l, err, sizeof err) < 0) {
+			if (!h[0])
+				snprintf(err, sizeof err, "no name server");
+			ERR("%s: res-nsaddr=%s: %s; give the name server as an IPv4 address or a name of one, "
+			    "with :PORT if not 53", op->typed, ns->s, err);
+			sa_list_free(&l);
+			return -1;
 		}
+		if (!(_res.options & RES_INIT))
+			res_init();
+		_res.nsaddr_list[0] = l.a[0].u.in4;
+		_res.nscount = 1;
 		sa_list_free(&l);
 		touched = true;
 	}
@@ -2184,6 +2197,8 @@ int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int pr
 		return -1;
 	}
 	int flags = sk_resolve_flags(op, true);
+	if (flags < 0)
+		return -1;
 	if (fam == AF_UNSPEC && !host[0])
 		fam = ipv == 4 ? AF_INET : AF_INET6;
 	struct sa_list l = { 0 };

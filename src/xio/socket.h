@@ -81,11 +81,13 @@ bool sk_lookup_in_place(const struct xio_open *op, const char *host);
 /* The family for an IP address: the handler's (AF_INET/AF_INET6), else pf=, else AF_UNSPEC.
  * Takes pf. Returns -1 (logged) on a bad pf value. */
 int sk_ip_family(struct xio_open *op, int handler_family);
-/* Resolution flags from ai-* options and the role (takes them). */
+/* Resolution flags from ai-* options and the role (takes them); -1 (logged) when a res-*
+ * option cannot be applied. */
 int sk_resolve_flags(struct xio_open *op, bool passive);
-/* Take and apply the res-* resolver options; true when one was given (they change this
- * thread's resolver state only: the lookup must stay in this thread). */
-bool sk_take_resolver_opts(struct xio_open *op);
+/* Take and apply the res-* resolver options: 1 when one was given (they change this thread's
+ * resolver state only: the lookup must stay in this thread), 0 when none, -1 (logged) when
+ * res-nsaddr names no address. */
+int sk_take_resolver_opts(struct xio_open *op);
 
 /* Run the open; takes ownership of rq's allocations (rq itself may be on the stack).
  * Returns 0 when an endpoint was or will be delivered, -1 (logged) on failure. */
