@@ -42,6 +42,8 @@ enum ep_lineterm { EP_LT_RAW, EP_LT_CR, EP_LT_CRNL,
 			   reads EIO or gets the hangup and exits on it, not on our signal */
 #define EPF_COOL_WRITE 0x10000u /* cool-write: EPIPE/ECONNRESET writing here is a notice, and only
 			   this direction ends (socat: "socket N to socket M is in error", exit 0) */
+#define EPF_POLLABLE   0x20000u /* rfd/wfd can be watched with epoll although fstat calls it a regular
+			   file (a POSIX message queue): the engine does not take it for one */
 #define EPF_PIPE_SIZED 0x40000u /* the user chose the size of the pipe(s) (f-setpipe-sz): the engine
 			   does not grow them for splicing */
 

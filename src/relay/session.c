@@ -1274,7 +1274,7 @@ static struct fdst *fd_state(struct session *s, int fd, bool nopoll, unsigned ep
 	} else if (fstat(fd, &st) == 0) {
 		f->is_sock = S_ISSOCK(st.st_mode);
 		f->is_pipe = S_ISFIFO(st.st_mode);
-		if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) && !(ep_flags & EPF_POLLABLE))
 			f->nopoll = true;
 	}
 	return f;

@@ -157,7 +157,9 @@ static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
 	const unsigned wflags = EPF_WRITE | EPF_WNOPOLL;
 	ep->rfd = r->rfd;
 	ep->wfd = w->wfd;
-	ep->flags = (r->flags & rflags) | (w->flags & wflags) | ((r->flags | w->flags) & EPF_NOSPLICE);
+	/* EPF_POLLABLE for both fds when one half has it: a regular file that gets it by mistake
+	 * is refused by epoll (EPERM) and then taken as always ready */
+	ep->flags = (r->flags & rflags) | (w->flags & wflags) | ((r->flags | w->flags) & (EPF_NOSPLICE | EPF_POLLABLE));
 	ep->shut = w->shut;
 	/* the read half's terminator for input, the write half's for output */
 	ep->lineterm = r->lineterm != EP_LT_RAW && r->lineterm != EP_LT_CRNL_OUT ? r->lineterm : w->lineterm;
