@@ -18,6 +18,8 @@ extern const struct xio_handler xio_exec, xio_system, xio_shell;
 extern const struct xio_handler xio_broker, xio_chat, xio_fanout;
 /* terminals (pty.c, readline.c) */
 extern const struct xio_handler xio_pty, xio_readline;
+/* POSIX message queues (posixmq.c) */
+extern const struct xio_handler xio_posixmq_read, xio_posixmq_receive, xio_posixmq_send, xio_posixmq_bidir;
 
 static const struct xio_handler *const table[] = {
 	/* stdio and inherited file descriptors */
@@ -44,6 +46,11 @@ static const struct xio_handler *const table[] = {
 	/* terminals */
 	&xio_pty,
 	&xio_readline,
+	/* POSIX message queues */
+	&xio_posixmq_read,
+	&xio_posixmq_receive,
+	&xio_posixmq_send,
+	&xio_posixmq_bidir,
 	/* network: TCP, UDP, UDP-Lite, UNIX, ABSTRACT, raw IP, generic sockets, VSOCK, SCTP, DCCP,
 	 * INTERFACE, TUN, ACCEPT-FD (net_handlers.h) */
 	XIO_NET_HANDLERS,

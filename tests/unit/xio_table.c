@@ -1,9 +1,11 @@
 /* The address-family layer: the handler table is well formed, keyword lookup and suggestions,
  * resolve errors as one-line messages, and real opens of every core family (STDIO/FD, OPEN,
- * CREATE, GOPEN, PIPE, SOCKETPAIR, EXEC, SYSTEM, SHELL) with their options applied. */
+ * CREATE, GOPEN, PIPE, SOCKETPAIR, EXEC, SYSTEM, SHELL) with their options applied, and of the
+ * POSIX message queue addresses. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -715,6 +717,178 @@ static void test_appl_and_locks(void)
 	tap_ok(getcwd(cwd2, sizeof cwd2) && !strcmp(cwd, cwd2), "cwd restored after the open");
 }
 
+
+/* ---- POSIX message queues ---- */
+
+/* Run the loop until o was delivered (or about two seconds passed). */
+struct until {
+	struct opened *o;
+	int left;
+};
+
+static void until_cb(struct loop *l, void *arg)
+{
+	struct until *u = arg;
+	if (u->o->delivered || --u->left <= 0) {
+		loop_stop(l);
+		return;
+	}
+	loop_timer_add(l, 0.02, until_cb, u);
+}
+
+/* A queue of this test: "/xio_table-PID-name" (text for the address, name for mq_*). */
+static const char *qname(const char *name)
+{
+	static char q[64];
+	snprintf(q, sizeof q, "/xio_table-%ld-%s", (long)getpid(), name);
+	return q;
+}
+
+static bool queue_exists(const char *q)
+{
+	mqd_t m = mq_open(q, O_RDONLY);
+	if (m < 0)
+		return false;
+	mq_close(m);
+	return true;
+}
+
+static void test_posixmq(void)
+{
+	struct opened o, o2;
+	struct endpoint *ep, *ep2;
+	char text[400], buf[9000];
+
+	const struct xio_handler *rd = xio_find("POSIXMQ-READ"), *rcv = xio_find("POSIXMQ-RECEIVE"),
+				 *snd = xio_find("POSIXMQ-SEND"), *bi = xio_find("POSIXMQ-BIDIRECTIONAL");
+	tap_ok(rd && rcv && snd && bi, "POSIXMQ-READ, -RECEIVE, -SEND, -BIDIRECTIONAL are in the table");
+	if (!rd || !rcv || !snd || !bi)
+		return;
+	tap_ok(xio_find("POSIXMQ-RECV") == rcv && xio_find("posixmq") == bi && xio_find("POSIXMQ-WRITE") == snd,
+	       "aliases POSIXMQ-RECV, POSIXMQ, POSIXMQ-WRITE");
+	const uint64_t base = G(FD) | G(NAMED) | G(OPEN) | G(RETRY) | G(POSIXMQ);
+	tap_ok(rd->groups == base && bi->groups == base && rcv->groups == (base | G(CHILD)) && snd->groups == (base | G(CHILD)),
+	       "groups FD,NAMED,OPEN,RETRY,POSIXMQ; RECEIVE and SEND add CHILD (fork)");
+	tap_ok(rd->dirs == XIO_RDONLY && rcv->dirs == XIO_RDONLY && snd->dirs == XIO_WRONLY && bi->dirs == XIO_RDWR,
+	       "directions: READ and RECEIVE read, SEND writes, BIDIRECTIONAL both");
+	tap_ok((rd->flags & rcv->flags & snd->flags & bi->flags & XH_EXPERIMENTAL) != 0, "all four need --experimental");
+	tap_ok(strstr(resolve_err("POSIXMQ-READ:/q"), "--experimental") != NULL, "without --experimental: refused");
+
+	xg.experimental = true;
+	const char *q = qname("bi");
+	mq_unlink(q);
+	snprintf(text, sizeof text, "POSIXMQ-BIDIRECTIONAL:%s,unlink-close", q);
+	ep = open_addr(&o, text, XIO_RDWR);
+	tap_ok(ep && ep->rfd >= 0 && ep->rfd == ep->wfd && ep->ops && ep->ops->read && ep->ops->write,
+	       "BIDIRECTIONAL: one queue descriptor read and written through mq_receive/mq_send");
+	tap_ok(ep && (ep->flags & (EPF_DGRAM | EPF_POLLABLE | EPF_READ | EPF_WRITE)) == (EPF_DGRAM | EPF_POLLABLE | EPF_READ | EPF_WRITE) &&
+	       !(ep->flags & (EPF_RNOPOLL | EPF_WNOPOLL)),
+	       "packets, watched by epoll (fstat calls a queue a regular file)");
+	tap_ok(ep && (fcntl(ep->rfd, F_GETFL) & O_NONBLOCK), "nonblocking");
+	tap_ok(queue_exists(q), "a missing queue is created");
+	if (ep) {
+		ssize_t w1 = ep->ops->write(ep, "one", 3), w2 = ep->ops->write(ep, "two!", 4);
+		ssize_t r1 = ep->ops->read(ep, buf, sizeof buf);
+		ssize_t r2 = ep->ops->read(ep, buf + 10, sizeof buf - 10);
+		ssize_t r3 = ep->ops->read(ep, buf + 20, sizeof buf - 20);
+		int e3 = errno;
+		tap_ok(w1 == 3 && w2 == 4 && r1 == 3 && !memcmp(buf, "one", 3) && r2 == 4 && !memcmp(buf + 10, "two!", 4),
+		       "each write is one message, each read one message");
+		tap_ok(r3 < 0 && e3 == EAGAIN, "an empty queue: EAGAIN");
+	}
+	done_addr(&o);
+	tap_ok(!queue_exists(q), "unlink-close removes the queue");
+
+	/* priorities: SEND with posixmq-priority, READ gets the highest first */
+	q = qname("prio");
+	mq_unlink(q);
+	static const struct { const char *msg; int prio; } msgs[] = { { "low", 1 }, { "high", 7 }, { "mid", 3 } };
+	int sent = 0;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(text, sizeof text, "POSIXMQ-SEND:%s,posixmq-priority=%d", q, msgs[i].prio);
+		ep = open_addr(&o, text, XIO_WRONLY);
+		sent += ep && ep->rfd < 0 && ep->ops->write(ep, msgs[i].msg, strlen(msgs[i].msg)) == (ssize_t)strlen(msgs[i].msg);
+		done_addr(&o);
+	}
+	tap_is_int(sent, 3, "SEND: three messages with priorities 1, 7, 3");
+	snprintf(text, sizeof text, "POSIXMQ-READ:%s,o-creat=0", q);
+	ep = open_addr(&o, text, XIO_RDONLY);
+	char order[64] = "";
+	for (int i = 0; ep && i < 3; i++) {
+		ssize_t n = ep->ops->read(ep, buf, sizeof buf);
+		if (n > 0)
+			snprintf(order + strlen(order), sizeof order - strlen(order), "%.*s ", (int)n, buf);
+	}
+	tap_is_str(order, "high mid low ", "READ: the highest priority first");
+	done_addr(&o);
+
+	/* posixmq-priority on READ: the lowest priority passed on */
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(text, sizeof text, "POSIXMQ-SEND:%s,mq-prio=%d", q, msgs[i].prio);
+		ep = open_addr(&o, text, XIO_WRONLY);
+		if (ep)
+			(void)ep->ops->write(ep, msgs[i].msg, strlen(msgs[i].msg));
+		done_addr(&o);
+	}
+	snprintf(text, sizeof text, "POSIXMQ-READ:%s,posixmq-priority=3,unlink-close", q);
+	log_clear();
+	ep = open_addr(&o, text, XIO_RDONLY);
+	ssize_t n1 = ep ? ep->ops->read(ep, buf, sizeof buf) : -1;
+	ssize_t n2 = ep ? ep->ops->read(ep, buf + 10, sizeof buf - 10) : -1;
+	ssize_t n3 = ep ? ep->ops->read(ep, buf + 20, sizeof buf - 20) : -1;
+	tap_ok(n1 == 4 && !memcmp(buf, "high", 4) && n2 == 3 && !memcmp(buf + 10, "mid", 3) && n3 < 0,
+	       "READ with posixmq-priority=3: priorities 7 and 3 passed on, 1 not");
+	tap_ok(log_has("discarding a message of 3 bytes with priority 1 (posixmq-priority=3"),
+	       "the discarded message is named in a warning");
+	done_addr(&o);
+
+	/* a read smaller than the message size */
+	q = qname("small");
+	snprintf(text, sizeof text, "POSIXMQ-BIDIRECTIONAL:%s,unlink-close", q);
+	ep = open_addr(&o, text, XIO_RDWR);
+	if (ep)
+		(void)ep->ops->write(ep, "abcdefgh", 8);
+	ssize_t ns = ep ? ep->ops->read(ep, buf, 3) : -1;
+	tap_ok(ns == 3 && !memcmp(buf, "abc", 3), "a read smaller than the queue's message size gets the message's start");
+	done_addr(&o);
+
+	/* RECEIVE without fork: delivered when a message is there, one message then EOF */
+	q = qname("recv");
+	mq_unlink(q);
+	snprintf(text, sizeof text, "POSIXMQ-RECEIVE:%s,unlink-close", q);
+	ep = open_addr(&o, text, XIO_RDONLY);
+	tap_ok(o.rc == 0 && !ep && o.delivered == 0, "RECEIVE: nothing delivered while the queue is empty");
+	snprintf(text, sizeof text, "POSIXMQ-SEND:%s,o-creat=0", q);
+	ep2 = open_addr(&o2, text, XIO_WRONLY);
+	if (ep2)
+		(void)ep2->ops->write(ep2, "msg", 3);
+	done_addr(&o2);
+	struct until u = { &o, 100 };
+	loop_timer_add(lp, 0.02, until_cb, &u);
+	loop_run(lp);
+	ep = o.ep;
+	tap_ok(ep && o.delivered == 1 && (ep->flags & EPF_ONESHOT) && ep->ops->pending(ep) == 3,
+	       "RECEIVE: delivered once a message arrived, holding it");
+	ssize_t m1 = ep ? ep->ops->read(ep, buf, sizeof buf) : -1, m2 = ep ? ep->ops->read(ep, buf + 10, 10) : -1;
+	tap_ok(m1 == 3 && !memcmp(buf, "msg", 3) && m2 == 0, "RECEIVE: the message, then EOF");
+	done_addr(&o);
+	mq_unlink(q);
+
+	/* refusals */
+	open_addr(&o, "POSIXMQ-READ:noslash", XIO_RDONLY);
+	tap_ok(o.rc < 0, "a name without the leading / is refused");
+	done_addr(&o);
+	log_clear();
+	snprintf(text, sizeof text, "POSIXMQ-READ:%s,o-creat=0", qname("none"));
+	open_addr(&o, text, XIO_RDONLY);
+	tap_ok(o.rc < 0 && log_has("No such file or directory; the queue does not exist"), "o-creat=0 on a missing queue: refused, saying why");
+	done_addr(&o);
+	open_addr(&o, "POSIXMQ-READ:/q,o-trunc", XIO_RDONLY);
+	tap_ok(o.rc < 0, "an open(2) flag mq_open has no use for is refused");
+	done_addr(&o);
+	xg.experimental = false;
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/xio_table.XXXXXX");
@@ -738,6 +912,7 @@ int main(void)
 	test_pipes();
 	test_exec();
 	test_appl_and_locks();
+	test_posixmq();
 
 	loop_free(lp);
 	char cmd[400];
