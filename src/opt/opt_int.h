@@ -9,7 +9,7 @@
 extern const struct opt_def opt_rows_fd[], opt_rows_file[], opt_rows_socket[], opt_rows_ip[],
 	opt_rows_tcp[], opt_rows_udp_unix[], opt_rows_termios[], opt_rows_process[], opt_rows_appl[],
 	opt_rows_exec[], opt_rows_listen[], opt_rows_pty_readline[], opt_rows_tls[], opt_rows_proxy[],
-	opt_rows_interface[], opt_rows_posixmq[];
+	opt_rows_interface[], opt_rows_posixmq[], opt_rows_ws[];
 
 /* Log 'address "A": option "O": what: strerror(err)' (err 0: no errno text); returns -1. */
 int opt_fail(const struct opt_value *v, const struct opt_apply_ctx *ctx, int err, const char *what);

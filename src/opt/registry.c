@@ -24,6 +24,7 @@ static const struct opt_table tables[] = {
 	{ "proxy", opt_rows_proxy },
 	{ "interface", opt_rows_interface },
 	{ "posixmq", opt_rows_posixmq },
+	{ "ws", opt_rows_ws },
 	{ NULL, NULL },
 };
 
@@ -191,7 +192,7 @@ static const char *const group_names[GB_COUNT] = {
 	"FD", "FIFO", "CHR", "BLK", "REG", "SOCKET", "READLINE", "NAMED", "OPEN", "EXEC",
 	"FORK", "LISTEN", "SHELL", "CHILD", "RETRY", "TERMIOS", "RANGE", "PTY", "PARENT",
 	"UNIX", "IP4", "IP6", "INTERFACE", "UDP", "TCP", "SOCKS", "OPENSSL", "PROCESS",
-	"APPL", "HTTP", "POSIXMQ", "SCTP", "DCCP", "UDPLITE",
+	"APPL", "HTTP", "POSIXMQ", "SCTP", "DCCP", "UDPLITE", "WS",
 };
 
 const char *opt_group_name(enum opt_group_bit b)

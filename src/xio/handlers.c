@@ -20,6 +20,8 @@ extern const struct xio_handler xio_broker, xio_chat, xio_fanout;
 extern const struct xio_handler xio_pty, xio_readline;
 /* POSIX message queues (posixmq.c) */
 extern const struct xio_handler xio_posixmq_read, xio_posixmq_receive, xio_posixmq_send, xio_posixmq_bidir;
+/* WebSocket client and server (ws.c) */
+extern const struct xio_handler xio_ws_connect, xio_ws_listen;
 
 static const struct xio_handler *const table[] = {
 	/* stdio and inherited file descriptors */
@@ -56,6 +58,9 @@ static const struct xio_handler *const table[] = {
 	XIO_NET_HANDLERS,
 	/* TLS, DTLS, SOCKS4/4A/5, HTTP CONNECT proxy (tls_handlers.h) */
 	XIO_TLS_HANDLERS,
+	/* WebSocket */
+	&xio_ws_connect,
+	&xio_ws_listen,
 	NULL,
 };
 
