@@ -804,6 +804,15 @@ static bool take_opts(struct xio_open *op, struct ws_cfg *cfg)
 		}
 		cfg->origin = strdup(s);
 	}
+	if (cfg->server && opt_present(&op->opts, OPT_WS_HEADER)) {
+		ERR("%s: ws-header is for the client (WS:...): a server sends no request headers", op->typed);
+		return false;
+	}
+	if (!cfg->server && opt_present(&op->opts, OPT_WS_PATH)) {
+		ERR("%s: ws-path is for the server (WS-LISTEN): the client's path is in its URL, ws://HOST:PORT/PATH",
+		    op->typed);
+		return false;
+	}
 	if (cfg->server) {
 		if (opt_take_str(&op->opts, OPT_WS_PATH, &s) && s) {
 			if (s[0] != '/') {
