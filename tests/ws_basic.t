@@ -14,6 +14,7 @@ FIX="$TESTS_DIR/lib/ws_fixture.py"
 fix() { run_to 20 "$PY" "$FIX" "$@" 2>&1; }
 
 # stdin stays open until the echo is back (a close frame sent at stdin's EOF ends the echo)
+size_ge() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
 client_run() { # client_run NAME URL DATAFILE: duct - URL, stdin a fifo held open until the echo is in
 	local n=$1 url=$2 data=$3
 	rm -f "$T_TMP/$n.fifo"; mkfifo "$T_TMP/$n.fifo"
@@ -21,7 +22,7 @@ client_run() { # client_run NAME URL DATAFILE: duct - URL, stdin a fifo held ope
 	exec 7>"$T_TMP/$n.fifo"
 	cat "$data" >&7
 	local size; size=$(stat -c %s "$data")
-	wait_for 15 test "$(stat -c %s "$T_TMP/$n.out" 2>/dev/null || echo 0)" -ge "$size"
+	wait_for 15 size_ge "$T_TMP/$n.out" "$size"
 	exec 7>&-
 	wait_pid 10 "$p"; CRC=$?
 }
