@@ -137,5 +137,37 @@ like "$R" "1009" "ws-max-message=1000: the 1 MiB message closes with 1009"
 wait_for 5 log_has "$T_TMP/max.log" "message larger than ws-max-message .*closing with 1009 \(message too big\)"
 ok $? "ws-max-message: one log line"
 
+# ---- WSS and WSS-LISTEN (TLS first, then the WebSocket layer) with the test CA's certificates
+if have openssl; then
+	. "$TESTS_DIR/lib/tls_certs.sh"
+	make_certs "$T_TMP/certs"
+	C=$T_TMP/certs
+	start_server "$T_TMP/wss.log" "$DUCT" -d -d WSS-LISTEN:0,fork,reuseaddr,cert=$C/server.pem,verify=0 EXEC:cat
+	WP=$PORT
+	R=$(WS_CA=$C/ca.pem fix client "wss://localhost:$WP/" --close 1001)
+	like "$R" "binary same 1048576" "python wss client -> WSS-LISTEN: 1 MiB echoed, SHA-256 equal"
+	like "$R" "pong ok" "python wss client: ping/pong over TLS"
+	like "$R" "closed 1001" "python wss client: close 1001 echoed"
+	is "$(grep -E 'N WSS-LISTEN: (TLS|WebSocket) connection with' "$T_TMP/wss.log" | head -2 | sed -E 's/.*WSS-LISTEN: ([A-Za-z]+) connection.*/\1/' | tr '\n' ' ')" "TLS WebSocket " \
+		"WSS-LISTEN logs the TLS connection, then the WebSocket one"
+	WS_CERT=$C/server.pem "$PY" "$FIX" server --log "$T_TMP/pys.log" >"$T_TMP/pys.port" 2>/dev/null & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+	wait_for 10 grep -q PORT "$T_TMP/pys.port"
+	ZP=$(awk '{print $2}' "$T_TMP/pys.port")
+	client_run wss "WSS:wss://localhost:$ZP/,cafile=$C/ca.pem" "$T_TMP/mib"
+	is "$CRC" 0 "duct WSS client -> python wss server: exit 0"
+	is "$(sha256_stdin <"$T_TMP/wss.out")" "$(sha256_stdin <"$T_TMP/mib")" "duct WSS client -> python wss server: 1 MiB, SHA-256 equal"
+	like "$(cat "$T_TMP/wss.err")" 'peer certificate subject "CN=localhost", issuer "CN=Duct Test CA" \(verified\)' \
+		"WSS client verified the server's certificate"
+	client_run wssd "WSS:wss://localhost:$WP/x,cafile=$C/ca.pem" "$T_TMP/small"
+	same_file "$T_TMP/wssd.out" "$T_TMP/small" "duct WSS client -> duct WSS-LISTEN"
+	cap 10 "$DUCT" - "WSS:wss://localhost:$ZP/"
+	is "$RC" 1 "WSS without the CA: exit 1"
+	like "$ERR" "certificate" "WSS without the CA: the verification failure is named"
+else
+	for i in 1 2 3 4 5 6 7 8 9 10; do skip "openssl(1) needed for the test certificates"; done
+fi
+cap 5 "$DUCT" - WS:wss://127.0.0.1:1/
+like "$ERR" "wss:// is the WSS address" "WS:wss://... points to WSS"
+
 for p in $T_BG_PIDS; do stop "$p"; done
 done_testing

@@ -21,7 +21,7 @@ extern const struct xio_handler xio_pty, xio_readline;
 /* POSIX message queues (posixmq.c) */
 extern const struct xio_handler xio_posixmq_read, xio_posixmq_receive, xio_posixmq_send, xio_posixmq_bidir;
 /* WebSocket client and server (ws.c) */
-extern const struct xio_handler xio_ws_connect, xio_ws_listen;
+extern const struct xio_handler xio_ws_connect, xio_ws_listen, xio_wss_connect, xio_wss_listen;
 
 static const struct xio_handler *const table[] = {
 	/* stdio and inherited file descriptors */
@@ -61,6 +61,8 @@ static const struct xio_handler *const table[] = {
 	/* WebSocket */
 	&xio_ws_connect,
 	&xio_ws_listen,
+	&xio_wss_connect,
+	&xio_wss_listen,
 	NULL,
 };
 

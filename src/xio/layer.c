@@ -12,6 +12,22 @@
 #include "common/log.h"
 
 static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int status);
+
+static void inner_stop(struct layer *L)
+{
+	if (L->inner_layered)
+		layer_stop(&L->inner);
+	else
+		sk_stop(&L->inner);
+}
+
+static void inner_resume(struct layer *L)
+{
+	if (L->inner_layered)
+		layer_resume(&L->inner);
+	else
+		sk_resume(&L->inner);
+}
 static void conn_kick_cb(struct loop *lp, void *arg);
 
 struct layer *layer_new(struct xio_open *op, const struct layer_vt *vt, void *cfg)
@@ -46,7 +62,7 @@ static void layer_free(struct layer *L)
 	bool child = op->is_child_session;
 	if (L->inner.priv) {
 		L->inner.is_child_session = child;
-		sk_stop(&L->inner);
+		inner_stop(L);
 	}
 	while (L->conns) {
 		struct lconn *c = L->conns;
@@ -232,7 +248,7 @@ static void conn_fail(struct lconn *c)
 	}
 	sync_active(L);
 	if (L->inner.priv)
-		sk_resume(&L->inner);
+		inner_resume(L);
 	maybe_done(L);
 }
 
@@ -416,7 +432,7 @@ void layer_stop(struct xio_open *op)
 	if (L->depth > 0) {
 		L->dead = true;
 		if (L->inner.priv)
-			sk_stop(&L->inner);
+			inner_stop(L);
 		return;
 	}
 	layer_free(L);
@@ -429,7 +445,7 @@ void layer_resume(struct xio_open *op)
 		return;
 	sync_active(L);
 	if (L->inner.priv)
-		sk_resume(&L->inner);
+		inner_resume(L);
 }
 
 static void conn_kick_cb(struct loop *lp, void *arg)

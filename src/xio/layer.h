@@ -70,6 +70,8 @@ struct layer {
 	unsigned inflight;
 	struct lconn *conns;
 	bool inner_done;        /* the transport delivers no more */
+	bool inner_layered;     /* the transport is itself a layer (WebSocket over TLS): stopped
+				   and resumed with layer_stop/layer_resume, not sk_stop/sk_resume */
 	int depth;              /* calls out to the runner in progress */
 	bool dead;              /* stopped while depth > 0: free on the way out */
 	/* A client whose handshake fails is opened again, as socat does, under its retry=,

@@ -463,6 +463,20 @@ int tls_layer_open(struct xio_open *op, const struct layer_vt *vt, bool server, 
 	return layer_run(L, inner_open, cfg);
 }
 
+int tls_stream_layer_open(struct xio_open *op, bool server, const char *host,
+			  int (*inner_open)(struct xio_open *inner, void *arg), void *arg)
+{
+	struct tls_cfg *cfg = tls_cfg_new(op, server, false, host);
+	if (!cfg)
+		return -1;
+	struct layer *L = layer_new(op, &tls_vt, cfg);
+	if (!L)
+		return -1;
+	if (!server)
+		layer_retry_failed_handshakes(L);
+	return layer_run(L, inner_open, arg);
+}
+
 static int openssl_connect_open(struct xio_open *op) { return tls_layer_open(op, &tls_vt, false, false, inner_connect); }
 static int openssl_listen_open(struct xio_open *op) { return tls_layer_open(op, &tls_vt, true, false, inner_listen); }
 

@@ -92,5 +92,9 @@ void tls_handshake_drop(struct lconn *c);
  * a failed handshake under retry=. Returns 0, or -1 (logged). */
 int tls_layer_open(struct xio_open *op, const struct layer_vt *vt, bool server, bool dtls,
 		   int (*inner_open)(struct xio_open *inner, void *arg));
+/* TLS under another layer (WSS): the OPENSSL options of op, host for SNI and verification
+ * (NULL on a server), the transport inner_open(inner, arg). Returns 0, or -1 (logged). */
+int tls_stream_layer_open(struct xio_open *op, bool server, const char *host,
+			  int (*inner_open)(struct xio_open *inner, void *arg), void *arg);
 
 #endif

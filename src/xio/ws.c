@@ -15,7 +15,10 @@
  *    peer stops the engine's reader, nothing piles up.
  *  - shutdown_write (EOF from the other address): a close frame, 1000, or the peer's code
  *    echoed when the peer closed first.
- * Protocol errors close with the RFC's code (1002, 1007, 1009) and one log line. */
+ * Protocol errors close with the RFC's code (1002, 1007, 1009) and one log line.
+ *
+ * WSS and WSS-LISTEN put the TLS layer (tls.c) between: TCP, then TLS, then this layer, whose
+ * transport I/O then goes through the TLS endpoint's ops (kept in ws_conn.inner). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +33,7 @@
 
 #include "common/log.h"
 #include "xio/layer.h"
+#include "xio/tls.h"
 #include "xio/tls_handlers.h"
 #include "xio/ws_frame.h"
 
@@ -39,6 +43,7 @@
 
 struct ws_cfg {
 	bool server;
+	bool tls;                           /* WSS, WSS-LISTEN: over TLS (tls.c) */
 	char typed[64];
 	char *host, *port, *path, *hosthdr; /* client */
 	char *want_path;                    /* server: ws-path */
@@ -861,12 +866,19 @@ static bool parse_url(struct xio_open *op, struct ws_cfg *cfg)
 		}
 		o += (size_t)k;
 	}
-	if (strncasecmp(url, "ws://", 5) != 0) {
-		ERR("%s: \"%s\": expected a URL ws://HOST[:PORT]/PATH, e.g. %s:ws://127.0.0.1:8080/", op->typed, url,
-		    op->typed);
+	const char *scheme = cfg->tls ? "wss://" : "ws://";
+	size_t sl = strlen(scheme);
+	if (!cfg->tls && strncasecmp(url, "wss://", 6) == 0) {
+		ERR("%s: \"%s\": wss:// is the WSS address: WSS:%s with the OPENSSL options (cafile=, verify=...)",
+		    op->typed, url, url);
 		return false;
 	}
-	char *h = url + 5;
+	if (strncasecmp(url, scheme, sl) != 0) {
+		ERR("%s: \"%s\": expected a URL %sHOST[:PORT]/PATH, e.g. %s:%s127.0.0.1:8080/", op->typed, url, scheme,
+		    op->typed, scheme);
+		return false;
+	}
+	char *h = url + sl;
 	char *slash = strchr(h, '/');
 	char *q = strchr(h, '?');
 	if (q && (!slash || q < slash))
@@ -910,7 +922,7 @@ static bool parse_url(struct xio_open *op, struct ws_cfg *cfg)
 		ERR("%s: empty port in the URL; give one (ws://HOST:8080/) or leave \":\" out for 80", op->typed);
 		return false;
 	}
-	cfg->port = strdup(port ? port : "80");
+	cfg->port = strdup(port ? port : cfg->tls ? "443" : "80");
 	bool v6 = strchr(cfg->host, ':') != NULL;
 	if (asprintf(&cfg->hosthdr, "%s%s%s%s%s", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port ? ":" : "",
 		     port ? port : "") < 0)
@@ -918,47 +930,56 @@ static bool parse_url(struct xio_open *op, struct ws_cfg *cfg)
 	return cfg->path && cfg->port && cfg->hosthdr;
 }
 
-static int ws_connect_open(struct xio_open *op)
+/* WSS: TLS (a layer of its own, tls.c) on the TCP transport, the WebSocket layer on TLS */
+static int tls_inner_connect(struct xio_open *inner, void *arg)
 {
-	struct ws_cfg *cfg = calloc(1, sizeof *cfg);
-	if (!cfg) {
-		ERR("out of memory");
-		return -1;
-	}
-	if (!parse_url(op, cfg) || !take_opts(op, cfg)) {
-		ws_free_cfg(cfg);
-		return -1;
-	}
-	struct layer *L = layer_new(op, &ws_vt, cfg);
-	if (!L)
-		return -1;
-	layer_retry_failed_handshakes(L);
-	return layer_run(L, inner_connect, cfg);
+	struct ws_cfg *cfg = arg;
+	return tls_stream_layer_open(inner, false, cfg->host, inner_connect, cfg);
 }
 
-static int ws_listen_open(struct xio_open *op)
+static int tls_inner_listen(struct xio_open *inner, void *arg)
+{
+	return tls_stream_layer_open(inner, true, NULL, inner_listen, arg);
+}
+
+static int ws_open(struct xio_open *op, bool server, bool tls)
 {
 	struct ws_cfg *cfg = calloc(1, sizeof *cfg);
 	if (!cfg) {
 		ERR("out of memory");
 		return -1;
 	}
-	cfg->server = true;
-	if (!take_opts(op, cfg)) {
+	cfg->server = server;
+	cfg->tls = tls;
+	if ((!server && !parse_url(op, cfg)) || !take_opts(op, cfg)) {
 		ws_free_cfg(cfg);
 		return -1;
 	}
 	struct layer *L = layer_new(op, &ws_vt, cfg);
 	if (!L)
 		return -1;
-	return layer_run(L, inner_listen, cfg);
+	if (tls) {
+		/* a failed TLS handshake is retried by the TLS layer under retry= */
+		L->inner_layered = true;
+		return layer_run(L, server ? tls_inner_listen : tls_inner_connect, cfg);
+	}
+	if (!server)
+		layer_retry_failed_handshakes(L);
+	return layer_run(L, server ? inner_listen : inner_connect, cfg);
 }
+
+static int ws_connect_open(struct xio_open *op) { return ws_open(op, false, false); }
+static int ws_listen_open(struct xio_open *op) { return ws_open(op, true, false); }
+static int wss_connect_open(struct xio_open *op) { return ws_open(op, false, true); }
+static int wss_listen_open(struct xio_open *op) { return ws_open(op, true, true); }
 
 #define WS_C_GROUPS (G(FD) | G(SOCKET) | G(IP4) | G(IP6) | G(TCP) | G(WS) | G(CHILD) | G(RETRY))
 #define WS_L_GROUPS (WS_C_GROUPS | G(LISTEN) | G(RANGE))
 
 static const char *const al_ws[] = { "WS-CONNECT", NULL };
 static const char *const al_wsl[] = { "WS-L", NULL };
+static const char *const al_wss[] = { "WSS-CONNECT", NULL };
+static const char *const al_wssl[] = { "WSS-L", NULL };
 
 const struct xio_handler xio_ws_connect = {
 	.name = "WS", .aliases = al_ws, .usage = ":ws://<host>[:<port>]/<path>", .min_params = 2, .max_params = 3,
@@ -971,4 +992,16 @@ const struct xio_handler xio_ws_listen = {
 	.groups = WS_L_GROUPS, .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
 	.open = ws_listen_open, .stop = layer_stop, .resume = layer_resume,
 	.help = "WebSocket server on a TCP port; fork serves many connections in one process; other requests get an HTTP 4xx with the reason",
+};
+const struct xio_handler xio_wss_connect = {
+	.name = "WSS", .aliases = al_wss, .usage = ":wss://<host>[:<port>]/<path>", .min_params = 2, .max_params = 3,
+	.groups = WS_C_GROUPS | G(OPENSSL), .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
+	.open = wss_connect_open, .stop = layer_stop, .resume = layer_resume,
+	.help = "WebSocket client over TLS (port 443 unless given); verifies the server as OPENSSL does",
+};
+const struct xio_handler xio_wss_listen = {
+	.name = "WSS-LISTEN", .aliases = al_wssl, .usage = ":<port>", .min_params = 1, .max_params = 1,
+	.groups = WS_L_GROUPS | G(OPENSSL), .dirs = XIO_RDWR, .arg = AF_UNSPEC, .flags = XH_MULTI,
+	.open = wss_listen_open, .stop = layer_stop, .resume = layer_resume,
+	.help = "WebSocket server over TLS (cert=; as OPENSSL-LISTEN, verify=1 asks clients for certificates: verify=0 for browsers)",
 };

@@ -14,6 +14,8 @@
                                            unmasked, len63, badutf8, bigctl, noupgrade, frag
                                            (a fragmented message with a ping in between);
                                            prints the HTTP status or "close CODE"
+With WS_CA=FILE, wss:// URLs are verified against that CA; with WS_CERT=PEM (certificate and
+key) the server speaks TLS (wss://).
 Each run is bounded by timeouts; nothing waits forever.
 """
 import asyncio
@@ -21,14 +23,21 @@ import base64
 import hashlib
 import os
 import socket
+import ssl
 import struct
 import sys
 
 import websockets
 
 
+def client_ssl(url):
+    if not url.startswith("wss:"):
+        return None
+    return ssl.create_default_context(cafile=os.environ.get("WS_CA"))
+
+
 async def client(url, close_code):
-    async with websockets.connect(url, max_size=None, open_timeout=5, close_timeout=5) as ws:
+    async with websockets.connect(url, max_size=None, open_timeout=5, close_timeout=5, ssl=client_ssl(url)) as ws:
         await ws.send("hello, text")
         r = await asyncio.wait_for(ws.recv(), 5)
         print("text", repr(r))
@@ -50,7 +59,7 @@ async def client(url, close_code):
 
 
 async def send(url, text):
-    async with websockets.connect(url, max_size=None, open_timeout=5, close_timeout=5) as ws:
+    async with websockets.connect(url, max_size=None, open_timeout=5, close_timeout=5, ssl=client_ssl(url)) as ws:
         await ws.send(text)
         r = await asyncio.wait_for(ws.recv(), 5)
         print("reply", r if isinstance(r, str) else r.decode(errors="replace"))
@@ -71,7 +80,11 @@ async def server(close_with, log):
         with open(log, "a") as f:
             f.write("closed %s %s\n" % (ws.close_code, ws.close_reason))
 
-    async with websockets.serve(handler, "127.0.0.1", 0, max_size=None) as srv:
+    ctx = None
+    if os.environ.get("WS_CERT"):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.environ["WS_CERT"])
+    async with websockets.serve(handler, "127.0.0.1", 0, max_size=None, ssl=ctx) as srv:
         port = srv.sockets[0].getsockname()[1]
         print("PORT", port, flush=True)
         await asyncio.sleep(60)
