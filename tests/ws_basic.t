@@ -137,6 +137,28 @@ like "$R" "1009" "ws-max-message=1000: the 1 MiB message closes with 1009"
 wait_for 5 log_has "$T_TMP/max.log" "message larger than ws-max-message .*closing with 1009 \(message too big\)"
 ok $? "ws-max-message: one log line"
 
+# ---- ws-ping-interval / ws-ping-timeout
+rm -f "$T_TMP/hold"; mkfifo "$T_TMP/hold"
+"$PY" "$FIX" silent >"$T_TMP/silent.port" 2>/dev/null & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+wait_for 10 grep -q PORT "$T_TMP/silent.port"
+QP=$(awk '{print $2}' "$T_TMP/silent.port")
+capsh 10 "exec 3<>\"\$T_TMP/hold\"; \"\$DUCT\" - WS:ws://127.0.0.1:$QP/,ws-ping-interval=0.2,ws-ping-timeout=0.3 <&3"
+is "$RC" 1 "a peer that never answers pings: exit 1"
+like "$ERR" "E WS: 127.0.0.1:$QP did not answer a ping within 0.3 s \(ws-ping-timeout\): ending the session" \
+	"a peer that never answers pings: the reason is logged"
+rm -f "$T_TMP/ping.fifo"; mkfifo "$T_TMP/ping.fifo"
+run_to 20 "$DUCT" -d -d -d -d - "WS:ws://127.0.0.1:$YP/,ws-ping-interval=0.05" <"$T_TMP/ping.fifo" >"$T_TMP/ping.out" 2>"$T_TMP/ping.err" & PPID_=$!
+exec 7>"$T_TMP/ping.fifo"
+wait_for 10 log_has "$T_TMP/ping.err" "pong from 127.0.0.1:$YP"
+ok $? "ws-ping-interval: pings go out and the python server's pongs come back"
+printf 'still here\n' >&7
+wait_for 10 size_ge "$T_TMP/ping.out" 11
+exec 7>&-
+wait_pid 10 "$PPID_"
+is "$?" 0 "ws-ping-interval: the session goes on and ends normally"
+cap 5 "$DUCT" - WS:ws://127.0.0.1:1/,ws-ping-timeout=1
+like "$ERR" "ws-ping-timeout needs ws-ping-interval" "ws-ping-timeout alone refused"
+
 # ---- WSS and WSS-LISTEN (TLS first, then the WebSocket layer) with the test CA's certificates
 if have openssl; then
 	. "$TESTS_DIR/lib/tls_certs.sh"

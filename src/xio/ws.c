@@ -52,6 +52,7 @@ struct ws_cfg {
 	size_t nheaders;
 	bool text;
 	unsigned long long max_message;
+	double ping_interval, ping_timeout; /* 0: no pings */
 };
 
 struct ws_conn {
@@ -71,6 +72,12 @@ struct ws_conn {
 	bool ctl_is_close;
 	bool close_sent, close_rcvd, failed;
 	unsigned peer_code;
+	/* ws-ping-interval/-timeout: armed on the first read or write, in the process that
+	 * serves the session (never before a fork) */
+	struct loop *lp;
+	double ping_interval, ping_timeout;
+	struct loop_timer *ping_t, *dead_t;
+	bool timers_started, dead;
 	char name[64];
 	char peer[320];
 };
@@ -160,11 +167,63 @@ static void send_close(struct ws_conn *w, unsigned code, const char *reason)
 		DBG("%s: sending close frame to %s: %s", w->name, w->peer, strerror(errno));
 }
 
+/* ---- keepalive pings ---- */
+
+static void dead_cb(struct loop *lp, void *arg)
+{
+	struct ws_conn *w = arg;
+	(void)lp;
+	w->dead_t = NULL;
+	ERR("%s: %s did not answer a ping within %.3g s (ws-ping-timeout): ending the session", w->name, w->peer,
+	    w->ping_timeout);
+	w->dead = true;
+	/* the engine sees the socket readable and reads ETIMEDOUT from ws_read */
+	shutdown(w->fd, SHUT_RDWR);
+}
+
+static void ping_cb(struct loop *lp, void *arg)
+{
+	struct ws_conn *w = arg;
+	w->ping_t = NULL;
+	if (w->close_sent || w->failed || w->dead)
+		return;
+	if (!w->ctllen) { /* a pong still waiting for its turn says enough */
+		queue_ctl(w, WS_OP_PING, (const uint8_t *)"duct", 4);
+		if (flush_out(w) < 0 && errno != EAGAIN)
+			DBG("%s: sending a ping to %s: %s", w->name, w->peer, strerror(errno));
+	}
+	if (!w->dead_t)
+		w->dead_t = loop_timer_add(lp, w->ping_timeout, dead_cb, w);
+	w->ping_t = loop_timer_add(lp, w->ping_interval, ping_cb, w);
+}
+
+static void start_timers(struct ws_conn *w)
+{
+	w->timers_started = true;
+	if (w->ping_interval > 0 && w->lp)
+		w->ping_t = loop_timer_add(w->lp, w->ping_interval, ping_cb, w);
+}
+
+/* the peer sent something: it is alive */
+static void peer_alive(struct ws_conn *w)
+{
+	if (w->dead_t) {
+		loop_timer_cancel(w->lp, w->dead_t);
+		w->dead_t = NULL;
+	}
+}
+
 /* ---- the endpoint ---- */
 
 static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 {
 	struct ws_conn *w = ep->ctx;
+	if (!w->timers_started)
+		start_timers(w);
+	if (w->dead) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
 	for (;;) {
 		if (flush_out(w) < 0 && errno != EAGAIN) {
 			if (!w->close_rcvd)
@@ -237,6 +296,7 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 			w->close_rcvd = true;
 			return 0;
 		}
+		peer_alive(w);
 		w->inlen += (size_t)n;
 	}
 }
@@ -244,6 +304,12 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 static ssize_t ws_write(struct endpoint *ep, const void *buf, size_t len)
 {
 	struct ws_conn *w = ep->ctx;
+	if (!w->timers_started)
+		start_timers(w);
+	if (w->dead) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
 	if (w->close_sent || w->failed) {
 		errno = EPIPE;
 		return -1;
@@ -342,6 +408,10 @@ static void ws_conn_free(struct ws_conn *w)
 static void ws_close(struct endpoint *ep)
 {
 	struct ws_conn *w = ep->ctx;
+	if (w->ping_t)
+		loop_timer_cancel(w->lp, w->ping_t);
+	if (w->dead_t)
+		loop_timer_cancel(w->lp, w->dead_t);
 	if (w->inner.ops && w->inner.ops->close) {
 		w->inner.ops->close(&w->inner);
 	} else if (w->fd >= 0) {
@@ -670,6 +740,9 @@ static enum lstep ws_finish(struct lconn *c, struct ws_hs *st)
 	memcpy(w->in, st->in + st->hdrend, w->inlen);
 	w->server = cfg->server;
 	w->text = cfg->text;
+	w->lp = c->L->op->loop;
+	w->ping_interval = cfg->ping_interval;
+	w->ping_timeout = cfg->ping_timeout;
 	ws_dec_init(&w->dec, cfg->server, cfg->max_message);
 	snprintf(w->name, sizeof w->name, "%s", cfg->typed);
 	snprintf(w->peer, sizeof w->peer, "%s", c->peer);
@@ -794,6 +867,25 @@ static bool take_opts(struct xio_open *op, struct ws_cfg *cfg)
 			return false;
 		}
 		cfg->max_message = (unsigned long long)mm;
+	}
+	double t;
+	if (opt_take_time(&op->opts, OPT_WS_PING_INTERVAL, &t)) {
+		if (t <= 0) {
+			ERR("%s: ws-ping-interval: expected a time in seconds above 0, e.g. ws-ping-interval=30", op->typed);
+			return false;
+		}
+		cfg->ping_interval = cfg->ping_timeout = t;
+	}
+	if (opt_take_time(&op->opts, OPT_WS_PING_TIMEOUT, &t)) {
+		if (!cfg->ping_interval) {
+			ERR("%s: ws-ping-timeout needs ws-ping-interval (pings are sent only with an interval)", op->typed);
+			return false;
+		}
+		if (t <= 0) {
+			ERR("%s: ws-ping-timeout: expected a time in seconds above 0", op->typed);
+			return false;
+		}
+		cfg->ping_timeout = t;
 	}
 	if (opt_take_str(&op->opts, OPT_WS_PROTOCOL, &s) && s) {
 		if (!*s || strpbrk(s, " \t,\r\n")) {

@@ -10,6 +10,8 @@
                                            echo server on 127.0.0.1; prints "PORT n"; logs
                                            "closed CODE REASON" for each connection; with
                                            --close-with it closes after the first echo
+  ws_fixture.py silent                    a server that completes the upgrade, then reads and
+                                           never answers (no pongs); prints "PORT n"
   ws_fixture.py raw PORT CASE              a raw socket client sending bad input: badkey,
                                            unmasked, len63, badutf8, bigctl, noupgrade, frag
                                            (a fragmented message with a ping in between);
@@ -187,6 +189,35 @@ def raw(port, case):
     print(read_close(s))
 
 
+def silent():
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(5)
+    ls.settimeout(30)
+    print("PORT", ls.getsockname()[1], flush=True)
+    conns = []
+    try:
+        while True:
+            c, _ = ls.accept()
+            c.settimeout(5)
+            req = b""
+            while b"\r\n\r\n" not in req:
+                d = c.recv(4096)
+                if not d:
+                    break
+                req += d
+            key = ""
+            for line in req.decode(errors="replace").split("\r\n"):
+                if line.lower().startswith("sec-websocket-key:"):
+                    key = line.split(":", 1)[1].strip()
+            acc = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+            c.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Accept: %s\r\n\r\n" % acc).encode())
+            conns.append(c)  # held open, never read again
+    except (socket.timeout, OSError):
+        pass
+
+
 def main():
     a = sys.argv[1:]
     if a[0] == "client":
@@ -205,6 +236,8 @@ def main():
             else:
                 raise SystemExit("unknown " + a[i])
         asyncio.run(server(close_with, log))
+    elif a[0] == "silent":
+        silent()
     elif a[0] == "raw":
         raw(int(a[1]), a[2])
 
