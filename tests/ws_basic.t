@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# WS and WS-LISTEN (RFC 6455) against Debian's python3-websockets (tests/lib/ws_fixture.py, run
+# WS, WS-LISTEN, WSS and WSS-LISTEN (RFC 6455) against Debian's python3-websockets (tests/lib/ws_fixture.py, run
 # with /usr/bin/python3: another python3 may come first on PATH): echo of text and of 1 MiB
 # binary (SHA-256 compared), ping/pong, close codes both ways, duct's client against the
 # python server and against duct's server, a TCP client bridged to a WebSocket echo, refused
@@ -105,6 +105,20 @@ client_run bye "WS:ws://127.0.0.1:$Y2/" "$T_TMP/small"
 same_file "$T_TMP/bye.out" "$T_TMP/small" "server closing with 1001: the echo arrives first"
 like "$(cat "$T_TMP/bye.err")" 'N WS: peer closed: 1001 going away, reason "server says bye"' "server's close 1001 logged with its reason"
 
+# ---- ws-header and ws-origin sent by the client; ws-origin checked by the server
+client_run hdr "WS:ws://127.0.0.1:$YP/,ws-header=X-Duct-Test:one\ two,ws-origin=http://example.test" "$T_TMP/small"
+same_file "$T_TMP/hdr.out" "$T_TMP/small" "ws-header, ws-origin: data flows"
+wait_for 5 log_has "$T_TMP/py.log" "header X-Duct-Test: one two"
+ok $? "ws-header=X-Duct-Test:one two reaches the server"
+ok $(log_has "$T_TMP/py.log" "header Origin: http://example.test"; echo $?) "ws-origin on the client sends Origin"
+start_server "$T_TMP/origin.log" "$DUCT" -d -d WS-LISTEN:0,reuseaddr,fork,ws-origin=http://good.test EXEC:cat
+OP=$PORT
+R=$(WS_ORIGIN=http://evil.test fix send "ws://127.0.0.1:$OP/" x)
+like "$R" "403" "ws-origin=http://good.test: another Origin gets 403"
+like "$(cat "$T_TMP/origin.log")" "403 Forbidden: Origin not allowed \(ws-origin\)" "ws-origin: the refusal is logged"
+R=$(WS_ORIGIN=http://good.test fix send "ws://127.0.0.1:$OP/" fine)
+like "$R" "reply fine" "ws-origin: the right Origin is served"
+
 # ---- duct client -> duct server
 client_run d2d "WS:ws://127.0.0.1:$SP/any" "$T_TMP/mib"
 is "$CRC" 0 "duct client -> duct server: exit 0"
@@ -146,6 +160,20 @@ capsh 10 "exec 3<>\"\$T_TMP/hold\"; \"\$DUCT\" - WS:ws://127.0.0.1:$QP/,ws-ping-
 is "$RC" 1 "a peer that never answers pings: exit 1"
 like "$ERR" "E WS: 127.0.0.1:$QP did not answer a ping within 0.3 s \(ws-ping-timeout\): ending the session" \
 	"a peer that never answers pings: the reason is logged"
+# back-pressure: a peer that never reads stops duct's reader; nothing piles up in duct
+rchar() { awk '/^rchar/ {print $2}' "/proc/$1/io" 2>/dev/null || echo 0; }
+stalled() { # stalled PID: rchar the same over 0.3 s
+	local a b; a=$(rchar "$1"); sleep 0.3; b=$(rchar "$1"); [ "$a" = "$b" ] && [ "$a" -gt 1000000 ]
+}
+head -c 300000000 /dev/zero | "$DUCT" - "WS:ws://127.0.0.1:$QP/" >/dev/null 2>"$T_TMP/bp.err" &
+DP=$!; T_BG_PIDS="$T_BG_PIDS $DP"
+wait_for 15 stalled "$DP"
+ok $? "a peer that never reads: duct's reading stops"
+R=$(rchar "$DP")
+ok $([ "$R" -lt 67108864 ]; echo $?) "a peer that never reads: duct read $R bytes of 300 MB (bounded by the socket buffers)"
+RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$DP/status" 2>/dev/null)
+ok $([ "${RSS:-999999}" -lt 40000 ]; echo $?) "a peer that never reads: duct's RSS stays small (${RSS} kB)"
+stop "$DP"
 rm -f "$T_TMP/ping.fifo"; mkfifo "$T_TMP/ping.fifo"
 run_to 20 "$DUCT" -d -d -d -d - "WS:ws://127.0.0.1:$YP/,ws-ping-interval=0.05" <"$T_TMP/ping.fifo" >"$T_TMP/ping.out" 2>"$T_TMP/ping.err" & PPID_=$!
 exec 7>"$T_TMP/ping.fifo"

@@ -61,7 +61,9 @@ async def client(url, close_code):
 
 
 async def send(url, text):
-    async with websockets.connect(url, max_size=None, open_timeout=5, close_timeout=5, ssl=client_ssl(url)) as ws:
+    origin = os.environ.get("WS_ORIGIN")
+    async with websockets.connect(url, max_size=None, open_timeout=5, close_timeout=5, ssl=client_ssl(url),
+                                  origin=origin) as ws:
         await ws.send(text)
         r = await asyncio.wait_for(ws.recv(), 5)
         print("reply", r if isinstance(r, str) else r.decode(errors="replace"))
@@ -80,6 +82,9 @@ async def server(close_with, log):
         except websockets.ConnectionClosed:
             pass
         with open(log, "a") as f:
+            for h in ("X-Duct-Test", "Origin"):
+                if h in ws.request_headers:
+                    f.write("header %s: %s\n" % (h, ws.request_headers[h]))
             f.write("closed %s %s\n" % (ws.close_code, ws.close_reason))
 
     ctx = None
