@@ -158,6 +158,25 @@ static int flush_out(struct ws_conn *w)
 	}
 }
 
+/* Buffers exist only while bytes are in them: an idle connection holds none. */
+static void release_out(struct ws_conn *w)
+{
+	if (w->out && w->outoff >= w->outlen && !w->out_payload && !w->ctllen) {
+		free(w->out);
+		w->out = NULL;
+		w->outlen = w->outoff = 0;
+	}
+}
+
+static void release_in(struct ws_conn *w)
+{
+	if (w->in && w->inoff >= w->inlen) {
+		free(w->in);
+		w->in = NULL;
+		w->inlen = w->inoff = 0;
+	}
+}
+
 static void send_close(struct ws_conn *w, unsigned code, const char *reason)
 {
 	uint8_t p[WS_CTL_MAX];
@@ -282,10 +301,21 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 			w->inlen -= w->inoff;
 			w->inoff = 0;
 		}
+		if (!w->in) {
+			w->in = malloc(WS_IN_CAP);
+			if (!w->in) {
+				errno = ENOMEM;
+				return -1;
+			}
+		}
 		ssize_t n = tr_recv(w, w->in + w->inlen, WS_IN_CAP - w->inlen);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			int e = errno;
+			release_in(w);
+			release_out(w);
+			errno = e;
 			return -1;
 		}
 		if (n == 0) {
@@ -322,6 +352,7 @@ static ssize_t ws_write(struct endpoint *ep, const void *buf, size_t len)
 			return -1; /* errno from flush_out */
 		size_t p = w->out_payload;
 		w->out_payload = 0;
+		release_out(w);
 		return (ssize_t)p;
 	}
 	if (r < 0)
@@ -355,6 +386,7 @@ static ssize_t ws_write(struct endpoint *ep, const void *buf, size_t len)
 	if (flush_out(w) < 0 && w->outoff < w->outlen)
 		return -1;
 	w->out_payload = 0;
+	release_out(w);
 	return (ssize_t)n;
 }
 
@@ -370,6 +402,8 @@ static int ws_shutdown_write(struct endpoint *ep)
 		if (!w->server)
 			fill_mask(mask);
 		size_t hl = ws_hdr_build(h, true, WS_OP_CONT, 0, w->server ? NULL : mask);
+		if (!w->out)
+			w->out = malloc(WS_HDR_MAX + WS_OUT_MAX);
 		if (w->outoff >= w->outlen && w->out) {
 			memcpy(w->out, h, hl);
 			w->outlen = hl;
@@ -727,8 +761,9 @@ static enum lstep ws_finish(struct lconn *c, struct ws_hs *st)
 	struct ws_cfg *cfg = c->L->cfg;
 	struct endpoint *ep = c->ep;
 	struct ws_conn *w = calloc(1, sizeof *w);
-	uint8_t *in = malloc(WS_IN_CAP);
-	if (!w || !in) {
+	size_t extra = st->inlen - st->hdrend; /* what came right after the handshake */
+	uint8_t *in = extra ? malloc(WS_IN_CAP) : NULL;
+	if (!w || (extra && !in)) {
 		free(w);
 		free(in);
 		ERR("out of memory");
@@ -736,8 +771,9 @@ static enum lstep ws_finish(struct lconn *c, struct ws_hs *st)
 	}
 	w->fd = c->fd;
 	w->in = in;
-	w->inlen = st->inlen - st->hdrend; /* what came right after the handshake */
-	memcpy(w->in, st->in + st->hdrend, w->inlen);
+	w->inlen = extra;
+	if (extra)
+		memcpy(w->in, st->in + st->hdrend, extra);
 	w->server = cfg->server;
 	w->text = cfg->text;
 	w->lp = c->L->op->loop;
