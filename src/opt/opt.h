@@ -162,6 +162,9 @@ bool opt_take_str(struct opt_list *l, enum opt_id id, const char **out);
 bool opt_take_time(struct opt_list *l, enum opt_id id, double *seconds);
 bool opt_present(const struct opt_list *l, enum opt_id id); /* does not consume */
 struct opt_value *opt_peek(const struct opt_list *l, enum opt_id id); /* its value, not consumed; or NULL */
+/* Remove every instance of id from l (options an address took and handles away from the
+ * code that would take them again from the same list). */
+void opt_drop(struct opt_list *l, enum opt_id id);
 
 /* What the generic applier needs to know about the object being opened. */
 struct opt_apply_ctx {

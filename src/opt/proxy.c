@@ -8,7 +8,12 @@ static const char *const al_proxy_authorization_file[] = { "proxyauthfile", NULL
 static const char *const al_proxy_resolve[] = { "resolv", "resolve", NULL };
 static const char *const al_sockspass[] = { "socks-password", "sockspassword", NULL };
 
+static const char *const send_proxy_values[] = { "v1", "v2", NULL };
+
 const struct opt_def opt_rows_proxy[] = {
+	{ .name = "accept-proxy", .aliases = NULL, .type = OT_BOOL, .groups = G(LISTEN) | G(RANGE),
+	  .phase = PH_ACCEPT, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_ACCEPT_PROXY,
+	  .help = "read a PROXY protocol header (v1 or v2) first; its client is the peer from then on" },
 	{ .name = "http-version", .aliases = NULL, .type = OT_STRING, .groups = G(HTTP),
 	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_HTTP_VERSION,
 	  .help = "HTTP version in the CONNECT request (default 1.0)" },
@@ -27,6 +32,10 @@ const struct opt_def opt_rows_proxy[] = {
 	{ .name = "proxyport", .aliases = NULL, .type = OT_STRING, .groups = G(HTTP),
 	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_PROXYPORT,
 	  .help = "HTTP proxy port (default 8080)" },
+	{ .name = "send-proxy", .aliases = NULL, .type = OT_STRING, .groups = G(TCP) | G(UNIX),
+	  .phase = PH_CONNECTED, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_SEND_PROXY,
+	  .values = send_proxy_values,
+	  .help = "write a PROXY protocol header (v1 or v2) naming the first address's peer, before any data" },
 	{ .name = "socksport", .aliases = NULL, .type = OT_STRING, .groups = G(SOCKS),
 	  .phase = PH_LATE, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_SOCKSPORT,
 	  .help = "SOCKS server port (default 1080)" },

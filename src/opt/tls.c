@@ -27,9 +27,9 @@ static const char *const al_openssl_snihost[] = { "snihost", NULL };
 static const char *const al_openssl_verify[] = { "verify", NULL };
 
 const struct opt_def opt_rows_tls[] = {
-	{ .name = "handshake-timeout", .aliases = NULL, .type = OT_TIMEVAL, .groups = G(OPENSSL) | G(SOCKS) | G(HTTP) | G(WS),
+	{ .name = "handshake-timeout", .aliases = NULL, .type = OT_TIMEVAL, .groups = G(OPENSSL) | G(SOCKS) | G(HTTP) | G(WS) | G(LISTEN) | G(RANGE),
 	  .phase = PH_SPEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_HANDSHAKE_TIMEOUT,
-	  .help = "give up the TLS, SOCKS, HTTP CONNECT or WebSocket handshake after this many seconds (default 60)" },
+	  .help = "give up the TLS, SOCKS, HTTP CONNECT or WebSocket handshake or the accept-proxy header after this many seconds (default 60)" },
 	{ .name = "openssl-alpn", .aliases = al_openssl_alpn, .type = OT_STRING, .groups = G(OPENSSL),
 	  .phase = PH_SPEC, .how = OH_NONE, .a1 = 0, .a2 = 0, .a3 = 0, .id = OPT_TLS_ALPN,
 	  .help = "comma-free list of ALPN protocols to offer, separated by ';' or '/'" },

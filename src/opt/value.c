@@ -714,6 +714,20 @@ void opt_list_free(struct opt_list *l)
 	l->n = 0;
 }
 
+void opt_drop(struct opt_list *l, enum opt_id id)
+{
+	size_t k = 0;
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].def && l->v[i].def->id == id)
+			value_free(&l->v[i]);
+		else
+			l->v[k++] = l->v[i];
+	}
+	l->n = k;
+}
+
 static char *xdup(const char *s, bool *fail)
 {
 	char *r;

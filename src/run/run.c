@@ -929,8 +929,9 @@ int relay_plan_resolve(struct relay_plan *p)
 			return -1;
 		}
 	}
-	/* peer and local addresses are exported only for a program the second address starts */
-	p->xg.peer_env = xio_bi_starts_program(&p->bi[1]);
+	/* peer and local addresses are exported only for a program the second address starts, or
+	 * for the PROXY header its send-proxy writes */
+	p->xg.peer_env = xio_bi_starts_program(&p->bi[1]) || xio_bi_sends_proxy(&p->bi[1]);
 	return check_nofork(p);
 }
 

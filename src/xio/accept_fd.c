@@ -8,9 +8,10 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "xio/proxy_header.h"
 #include "xio/socket.h"
 
-static int accept_fd_open(struct xio_open *op)
+static int accept_fd_plain(struct xio_open *op)
 {
 	unsigned long long n;
 	const char *p = op->spec->params[0];
@@ -44,6 +45,11 @@ static int accept_fd_open(struct xio_open *op)
 		rq.local.len = 0;
 	rq.has_local = true;
 	return sk_open(op, &rq);
+}
+
+static int accept_fd_open(struct xio_open *op)
+{
+	return pp_accept_open(op, accept_fd_plain);
 }
 
 static const char *const al_accept[] = { "ACCEPT", NULL };

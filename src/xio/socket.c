@@ -34,6 +34,8 @@
 
 #include "common/log.h"
 #include "xio/ancillary.h"
+#include "xio/layer.h"
+#include "xio/proxy_header.h"
 
 #define ACCEPT_BATCH 64
 #define DGRAM_MAX 65536
@@ -58,11 +60,8 @@ struct sk {
 	int unix_stage;            /* UNIX-CLIENT: 0 stream, 1 dgram, 2 seqpacket */
 	/* options */
 	char *bind_text;
-	int sourceport;            /* -1: none */
-	bool lowport;
-	bool has_range;
-	struct sa_range range;
-	struct sa_rangelist allow, deny; /* allow=/allow-file=, deny=/deny-file= (n == 0: none) */
+	struct sk_filter f;        /* range, allow/deny, sourceport, lowport */
+	int send_proxy;            /* send-proxy: PROXY protocol version, 0: none */
 	bool fork;
 	long long retries;
 	bool forever;
@@ -319,8 +318,7 @@ static void sk_free(struct sk *s)
 	free(s->tempname_tmpl);
 	free(s->client_path);
 	free(s->dgbuf);
-	sa_rangelist_free(&s->allow);
-	sa_rangelist_free(&s->deny);
+	sk_filter_free(&s->f);
 	if (s->netns_fd >= 0)
 		close(s->netns_fd);
 	free(s);
@@ -829,7 +827,7 @@ static int client_bind(struct sk *s, int family)
 	struct xio_open *op = s->op;
 	struct sa_addr la;
 	memset(&la, 0, sizeof la);
-	bool need = s->bind_text || s->rq.has_bind || s->sourceport >= 0 || s->lowport || s->bind_tempname;
+	bool need = s->bind_text || s->rq.has_bind || s->f.sourceport >= 0 || s->f.lowport || s->bind_tempname;
 	if (!need)
 		return 0;
 	if (s->rq.has_bind)
@@ -893,9 +891,9 @@ static int client_bind(struct sk *s, int family)
 				la = l.a[0];
 			sa_list_free(&l);
 		}
-		if (s->sourceport >= 0)
-			sa_set_port(&la.u.sa, (uint16_t)s->sourceport);
-		if (s->lowport && !s->rq.raw_ip) {
+		if (s->f.sourceport >= 0)
+			sa_set_port(&la.u.sa, (uint16_t)s->f.sourceport);
+		if (s->f.lowport && !s->rq.raw_ip) {
 			unsigned start = 640 + rnd32() % (1024 - 640);
 			for (unsigned i = 0; i < 1024 - 640; i++) {
 				unsigned p = 640 + (start - 640 + i) % (1024 - 640);
@@ -1167,6 +1165,11 @@ static void client_done(struct sk *s)
 		return;
 	}
 	int type = client_type(s);
+	if (s->send_proxy && !is_dgram_type(type) && pp_send_header(op, s->fd, s->send_proxy) < 0) {
+		close_fd(s);
+		finish_fail(s, 1);
+		return;
+	}
 	struct endpoint *ep = new_ep_own(op, s->fd, is_dgram_type(type), s->rq.desc, connected && !is_dgram_type(type));
 	if (!ep) {
 		sk_fail(s, false, "out of memory");
@@ -1177,7 +1180,7 @@ static void client_done(struct sk *s)
 	if (s->rq.role == SK_DG_SENDTO || s->rq.role == SK_DG_DATAGRAM) {
 		struct dg_ctx *d = dg_attach(ep, DGF_SENDTO | (s->rq.role == SK_DG_SENDTO ? DGF_PEERONLY : 0) |
 							 (s->rq.role == SK_DG_DATAGRAM &&
-								  (s->has_range || s->sourceport >= 0 || s->lowport)
+								  (s->f.has_range || s->f.sourceport >= 0 || s->f.lowport)
 							      ? DGF_RANGE
 							      : 0));
 		if (!d) {
@@ -1189,10 +1192,10 @@ static void client_done(struct sk *s)
 		memcpy(&d->peer, &p->u, p->len);
 		d->peerlen = p->len;
 		d->raw_ip = s->rq.raw_ip;
-		d->has_range = s->has_range;
-		d->range = s->range;
-		d->sourceport = s->rq.role == SK_DG_DATAGRAM ? s->sourceport : -1;
-		d->lowport = s->rq.role == SK_DG_DATAGRAM && s->lowport;
+		d->has_range = s->f.has_range;
+		d->range = s->f.range;
+		d->sourceport = s->rq.role == SK_DG_DATAGRAM ? s->f.sourceport : -1;
+		d->lowport = s->rq.role == SK_DG_DATAGRAM && s->f.lowport;
 	}
 	if (s->client_path) {
 		endpoint_add_unlink(ep, s->client_path);
@@ -1251,33 +1254,39 @@ static void arm_accept_timeout(struct sk *s)
 	s->atimer = loop_timer_add(s->op->loop, s->accept_timeout, accept_timeout_cb, s);
 }
 
-static bool refuse(struct sk *s, const struct sockaddr *sa, socklen_t len, const char *what, const char *why,
+static bool refuse(struct xio_open *op, const struct sockaddr *sa, socklen_t len, const char *what, const char *why,
 		   const char *text)
 {
 	char b[300];
 	WARN("refusing %s from %s due to %s", what, sainfo(sa, len, b, sizeof b), text);
-	const struct xio_globals *g = s->op->g;
+	const struct xio_globals *g = op->g;
 	if (g && g->on_refused)
-		g->on_refused(g->hook_arg, s->op->index, sa, len, why);
+		g->on_refused(g->hook_arg, op->index, sa, len, why);
 	return false;
+}
+
+bool sk_filter_ok(struct xio_open *op, const struct sk_filter *f, const struct sockaddr *sa, socklen_t len,
+		  const char *what)
+{
+	if (f->has_range && !sa_range_match(&f->range, sa, len))
+		return refuse(op, sa, len, what, "range", "range option");
+	/* allow= wins over deny= (ncat); peers that aren't IP (UNIX) are not filtered */
+	bool ip = sa->sa_family == AF_INET || sa->sa_family == AF_INET6;
+	if (ip && f->allow.n && !sa_rangelist_match(&f->allow, sa, len))
+		return refuse(op, sa, len, what, "allow", "allow list");
+	if (ip && !f->allow.n && f->deny.n && sa_rangelist_match(&f->deny, sa, len))
+		return refuse(op, sa, len, what, "deny", "deny list");
+	int port = sa_port(sa, len);
+	if (f->sourceport >= 0 && port >= 0 && port != f->sourceport)
+		return refuse(op, sa, len, what, "sourceport", "wrong sourceport");
+	if (f->lowport && port >= 1024)
+		return refuse(op, sa, len, what, "lowport", "lowport option");
+	return true;
 }
 
 static bool server_peer_ok(struct sk *s, const struct sockaddr *sa, socklen_t len, const char *what)
 {
-	if (s->has_range && !sa_range_match(&s->range, sa, len))
-		return refuse(s, sa, len, what, "range", "range option");
-	/* allow= wins over deny= (ncat); peers that aren't IP (UNIX) are not filtered */
-	bool ip = sa->sa_family == AF_INET || sa->sa_family == AF_INET6;
-	if (ip && s->allow.n && !sa_rangelist_match(&s->allow, sa, len))
-		return refuse(s, sa, len, what, "allow", "allow list");
-	if (ip && !s->allow.n && s->deny.n && sa_rangelist_match(&s->deny, sa, len))
-		return refuse(s, sa, len, what, "deny", "deny list");
-	int port = sa_port(sa, len);
-	if (s->sourceport >= 0 && port >= 0 && port != s->sourceport)
-		return refuse(s, sa, len, what, "sourceport", "wrong sourceport");
-	if (s->lowport && port >= 1024)
-		return refuse(s, sa, len, what, "lowport", "lowport option");
-	return true;
+	return sk_filter_ok(s->op, &s->f, sa, len, what);
 }
 
 /* Create, bind and (for streams) listen; register for accept/receive. 0 ok, -1 failed
@@ -1825,15 +1834,15 @@ static void recv_deliver(struct sk *s)
 	}
 	ep->flags &= ~EPF_WRITE;
 	bool anc = wants_ancillary(ep->rfd);
-	if (s->has_range || s->sourceport >= 0 || s->lowport || s->rq.raw_ip || anc) {
-		struct dg_ctx *d = dg_attach(ep, (s->has_range || s->sourceport >= 0 || s->lowport ? DGF_RANGE : 0) |
+	if (s->f.has_range || s->f.sourceport >= 0 || s->f.lowport || s->rq.raw_ip || anc) {
+		struct dg_ctx *d = dg_attach(ep, (s->f.has_range || s->f.sourceport >= 0 || s->f.lowport ? DGF_RANGE : 0) |
 							 (anc ? DGF_ANC : 0));
 		if (d) {
 			d->raw_ip = s->rq.raw_ip;
-			d->has_range = s->has_range;
-			d->range = s->range;
-			d->sourceport = s->sourceport;
-			d->lowport = s->lowport;
+			d->has_range = s->f.has_range;
+			d->range = s->f.range;
+			d->sourceport = s->f.sourceport;
+			d->lowport = s->f.lowport;
 		}
 	}
 	if (s->path_created && s->rq.unlink_close && s->rq.path) {
@@ -1988,6 +1997,48 @@ void sk_check_process_opts(struct xio_open *op)
 	}
 }
 
+int sk_filter_take(struct xio_open *op, struct sk_filter *f, int family_hint)
+{
+	struct opt_list *l = &op->opts;
+	long long v;
+	const char *str;
+	bool b;
+	char err[400];
+	f->sourceport = -1;
+	if (opt_take_int(l, OPT_SOURCEPORT, &v))
+		f->sourceport = (int)(v & 0xffff);
+	if (opt_take_bool(l, OPT_LOWPORT, &b))
+		f->lowport = b;
+	if (opt_take_str(l, OPT_RANGE, &str) && str) {
+		if (sa_range_parse(str, family_hint, &f->range, err, sizeof err) < 0) {
+			sk_addr_error(op, "%s", err);
+			return -1;
+		}
+		f->has_range = true;
+	}
+	static const struct { enum opt_id id; bool file, deny; } lists[] = {
+		{ OPT_ALLOW, false, false }, { OPT_ALLOW_FILE, true, false },
+		{ OPT_DENY, false, true }, { OPT_DENY_FILE, true, true },
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		struct sa_rangelist *rl = lists[i].deny ? &f->deny : &f->allow;
+		if (!opt_take_str(l, lists[i].id, &str) || !str)
+			continue;
+		int r = lists[i].file ? sa_rangelist_load(rl, str, err, sizeof err) : sa_rangelist_add(rl, str, err, sizeof err);
+		if (r < 0) {
+			sk_addr_error(op, "%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void sk_filter_free(struct sk_filter *f)
+{
+	sa_rangelist_free(&f->allow);
+	sa_rangelist_free(&f->deny);
+}
+
 static int take_common(struct sk *s)
 {
 	struct xio_open *op = s->op;
@@ -1996,43 +2047,19 @@ static int take_common(struct sk *s)
 	double d;
 	const char *str;
 	bool b;
-	char err[400];
 
-	s->sourceport = -1;
 	s->interval = 1.0;
 	s->backlog = 5;
 	s->tight = true;
 	if (!s->rq.has_bind && opt_take_str(l, OPT_BIND, &str) && str)
 		s->bind_text = strdup(str);
-	if (opt_take_int(l, OPT_SOURCEPORT, &v))
-		s->sourceport = (int)(v & 0xffff);
-	if (opt_take_bool(l, OPT_LOWPORT, &b))
-		s->lowport = b;
-	if (s->rq.has_range) {
-		s->range = s->rq.range;
-		s->has_range = true;
-	} else if (opt_take_str(l, OPT_RANGE, &str) && str) {
-		int hint = s->rq.local.len ? s->rq.local.u.sa.sa_family :
-			   s->rq.peers.n ? s->rq.peers.a[0].u.sa.sa_family : AF_UNSPEC;
-		if (sa_range_parse(str, hint, &s->range, err, sizeof err) < 0) {
-			sk_addr_error(op, "%s", err);
-			return -1;
-		}
-		s->has_range = true;
-	}
-	static const struct { enum opt_id id; bool file, deny; } lists[] = {
-		{ OPT_ALLOW, false, false }, { OPT_ALLOW_FILE, true, false },
-		{ OPT_DENY, false, true }, { OPT_DENY_FILE, true, true },
-	};
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-		struct sa_rangelist *rl = lists[i].deny ? &s->deny : &s->allow;
-		if (!opt_take_str(l, lists[i].id, &str) || !str)
-			continue;
-		int r = lists[i].file ? sa_rangelist_load(rl, str, err, sizeof err) : sa_rangelist_add(rl, str, err, sizeof err);
-		if (r < 0) {
-			sk_addr_error(op, "%s", err);
-			return -1;
-		}
+	int hint = s->rq.local.len ? s->rq.local.u.sa.sa_family :
+		   s->rq.peers.n ? s->rq.peers.a[0].u.sa.sa_family : AF_UNSPEC;
+	if (sk_filter_take(op, &s->f, hint) < 0)
+		return -1;
+	if (s->rq.has_range) { /* generic sockets: range= in the address's own notation */
+		s->f.range = s->rq.range;
+		s->f.has_range = true;
 	}
 	if (opt_take_bool(l, OPT_FORK, &b))
 		s->fork = b;
@@ -2066,6 +2093,24 @@ static int take_common(struct sk *s)
 	}
 	if (opt_take_bool(l, OPT_UNLINK_CLOSE, &b))
 		s->rq.unlink_close = b;
+	if (opt_take_bool(l, OPT_ACCEPT_PROXY, &b) && b) {
+		sk_addr_error(op, "option accept-proxy: only TCP-LISTEN (TCP4-, TCP6-), UNIX-LISTEN, ABSTRACT-LISTEN and "
+				  "ACCEPT-FD read a PROXY header; put duct's TCP-LISTEN with accept-proxy in front");
+		return -1;
+	}
+	if (opt_take_str(l, OPT_SEND_PROXY, &str)) {
+		if (s->rq.role != SK_CONNECT || (s->rq.type != SOCK_STREAM && !s->rq.unix_client)) {
+			sk_addr_error(op, "option send-proxy: only connecting stream addresses (TCP, UNIX-CONNECT, "
+					  "OPENSSL...) send a PROXY header");
+			return -1;
+		}
+		if (!str || (strcmp(str, "v1") && strcmp(str, "1") && strcmp(str, "v2") && strcmp(str, "2"))) {
+			sk_addr_error(op, "option send-proxy=\"%s\": v1 or v2 expected (the PROXY protocol version)",
+				      str ? str : "");
+			return -1;
+		}
+		s->send_proxy = strchr(str, '1') ? 1 : 2;
+	}
 	/* sourceport/lowport belong to the port-based protocols only */
 	if (s->rq.role == SK_DG_RECV || s->rq.role == SK_DG_RECVFROM || s->rq.role == SK_DG_LISTEN ||
 	    s->rq.role == SK_LISTEN) {
@@ -2161,6 +2206,10 @@ int sk_open(struct xio_open *op, struct sk_req *rq)
 
 void sk_stop(struct xio_open *op)
 {
+	if (op->layered) {
+		layer_stop(op);
+		return;
+	}
 	struct sk *s = op->priv;
 	if (!s)
 		return;
@@ -2169,6 +2218,10 @@ void sk_stop(struct xio_open *op)
 
 void sk_resume(struct xio_open *op)
 {
+	if (op->layered) {
+		layer_resume(op);
+		return;
+	}
 	struct sk *s = op->priv;
 	if (!s || !s->paused_children || children_full(s))
 		return;

@@ -96,6 +96,22 @@ int sk_open(struct xio_open *op, struct sk_req *rq);
 void sk_stop(struct xio_open *op);
 void sk_resume(struct xio_open *op);
 
+/* Who a server lets in: range=, allow=/allow-file=, deny=/deny-file=, sourceport=, lowport=. */
+struct sk_filter {
+	bool has_range;
+	struct sa_range range;
+	struct sa_rangelist allow, deny; /* n == 0: none */
+	int sourceport;                  /* -1: none */
+	bool lowport;
+};
+/* Take those options from op->opts into f (family_hint for range=). -1 (logged) on a bad value. */
+int sk_filter_take(struct xio_open *op, struct sk_filter *f, int family_hint);
+/* true when sa passes f; else the refusal is logged ("refusing <what> from ...") and reported
+ * to the front end (g->on_refused). */
+bool sk_filter_ok(struct xio_open *op, const struct sk_filter *f, const struct sockaddr *sa, socklen_t len,
+		  const char *what);
+void sk_filter_free(struct sk_filter *f);
+
 /* Log an address-level error: "<typed>: <what>". */
 void sk_addr_error(struct xio_open *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "xio/proxy_header.h"
 #include "xio/socket.h"
 
 int ipstream_connect_open(struct xio_open *op, int type, int protocol, const char *pname)
@@ -43,9 +44,14 @@ static int tcp_connect_open(struct xio_open *op)
 	return ipstream_connect_open(op, SOCK_STREAM, IPPROTO_TCP, "tcp");
 }
 
-static int tcp_listen_open(struct xio_open *op)
+static int tcp_listen_plain(struct xio_open *op)
 {
 	return ipstream_listen_open(op, SOCK_STREAM, IPPROTO_TCP, "tcp");
+}
+
+static int tcp_listen_open(struct xio_open *op)
+{
+	return pp_accept_open(op, tcp_listen_plain);
 }
 
 #define TCP_C_GROUPS (G(FD) | G(SOCKET) | G(TCP) | G(CHILD) | G(RETRY))

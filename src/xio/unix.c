@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "xio/proxy_header.h"
 #include "xio/socket.h"
 
 enum unix_kind { UK_CONNECT, UK_LISTEN, UK_SENDTO, UK_RECVFROM, UK_RECV, UK_CLIENT };
 #define UK(kind, abstract) ((kind) | ((abstract) ? 0x100 : 0))
 
-static int unix_open(struct xio_open *op)
+static int unix_open_plain(struct xio_open *op)
 {
 	int kind = op->h->arg & 0xff;
 	bool abstract = (op->h->arg & 0x100) != 0;
@@ -44,6 +45,13 @@ static int unix_open(struct xio_open *op)
 			rq.path = strdup(name); /* for NAMED options on the peer's file */
 	}
 	return sk_open(op, &rq);
+}
+
+static int unix_open(struct xio_open *op)
+{
+	if ((op->h->arg & 0xff) == UK_LISTEN)
+		return pp_accept_open(op, unix_open_plain);
+	return unix_open_plain(op);
 }
 
 #define UNIX_BASE (G(FD) | G(SOCKET) | G(UNIX))

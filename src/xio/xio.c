@@ -207,6 +207,14 @@ bool xio_bi_nofork(const struct xio_bi *bi)
 	return false;
 }
 
+bool xio_bi_sends_proxy(const struct xio_bi *bi)
+{
+	for (int k = 0; k < 2; k++)
+		if (bi->half[k].h && opt_present(&bi->half[k].opts, OPT_SEND_PROXY))
+			return true;
+	return false;
+}
+
 void xio_bi_free(struct xio_bi *bi)
 {
 	if (!bi)

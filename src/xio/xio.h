@@ -125,6 +125,8 @@ struct xio_open {
 	int max_children;             /* from max-children, 0: unlimited */
 	unsigned active;              /* sessions from this open still alive (kept by the runner);
 					 a listener stops accepting while active >= max_children */
+	bool layered;                 /* priv is a struct layer wrapped around the socket machinery
+					 (accept-proxy): sk_stop/sk_resume pass to layer_stop/_resume */
 	bool needs_process;           /* set by the handler: sessions it delivers need their own
 					 process (su, chroot, setuid... or classic fork) */
 	/* PROCESS options (chroot, su, setuid, setsid, chdir, umask, netns), taken from opts by
@@ -146,6 +148,8 @@ const struct xio_handler *xio_suggest(const char *keyword); /* closest name, or 
 int xio_resolve(const struct addr_spec *spec, const struct xio_globals *g, struct xio_bi *out,
 		char *err, size_t errlen);
 void xio_bi_free(struct xio_bi *bi);
+/* The address has send-proxy: it needs the other address's peer info too. */
+bool xio_bi_sends_proxy(const struct xio_bi *bi);
 /* The address runs a program (EXEC, SYSTEM, SHELL) or wants the peer's address (XH_PEER_INFO:
  * CHAT names its members by it): it gets the other address's peer info. */
 bool xio_bi_starts_program(const struct xio_bi *bi);
