@@ -159,8 +159,15 @@ int pp_accept_open(struct xio_open *op, int (*plain)(struct xio_open *op))
 	bool on = false;
 	if (opt_take_bool(&op->opts, OPT_ACCEPT_PROXY, &on))
 		opt_drop(&op->opts, OPT_ACCEPT_PROXY);
-	if (!on)
+	if (!on) {
+		const struct opt_value *t = opt_peek(&op->opts, OPT_HANDSHAKE_TIMEOUT);
+		if (t && !t->used) {
+			ERR("%s: option handshake-timeout: only with accept-proxy here (the time a connection has to send its PROXY header)",
+			    op->typed ? op->typed : op->h->name);
+			return -1;
+		}
 		return plain(op);
+	}
 	struct ppa_cfg *cfg = calloc(1, sizeof *cfg);
 	if (!cfg) {
 		ERR("out of memory");
