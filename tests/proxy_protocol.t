@@ -113,6 +113,27 @@ wait_for 5 test -S "$SOCK"
 out=$(pyc "$SOCK" - "b'PROXY TCP4 192.0.2.44 192.0.2.1 4321 80\r\nGET /unix HTTP/1.0\r\n\r\n'")
 like "$out" "peer=192.0.2.44 port=4321 .*req=GET /unix" "UNIX-LISTEN,accept-proxy: the header's client"
 
+# ---- ACCEPT-FD (an inherited listening socket)
+python3 - "$DUCT" "$T_TMP" >"$T_TMP/afd.port" 2>"$T_TMP/afd.log" <<'PY' &
+import os, socket, sys
+duct, tmp = sys.argv[1], sys.argv[2]
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+os.set_inheritable(s.fileno(), True)
+os.execv(duct, [duct, "ACCEPT-FD:%d,fork,accept-proxy" % s.fileno(), "EXEC:" + tmp + "/reply.sh"])
+PY
+BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+wait_for 5 grep -q . "$T_TMP/afd.port"
+out=$(pyc 127.0.0.1 "$(cat "$T_TMP/afd.port")" "b'PROXY TCP4 192.0.2.55 192.0.2.1 5432 80\r\nGET /afd HTTP/1.0\r\n\r\n'")
+like "$out" "peer=192.0.2.55 port=5432 .*req=GET /afd" "ACCEPT-FD,accept-proxy: the header's client"
+
+# ---- OPENSSL sends the header before its TLS handshake
+start_server "$T_TMP/rec.log" "$DUCT" -d -d -u TCP-LISTEN:0,bind=127.0.0.1,reuseaddr CREATE:"$T_TMP/rec.bin"
+cap 5 "$DUCT" -T 1 - OPENSSL:127.0.0.1:$PORT,verify=0,send-proxy=v1
+wait_for 5 test -s "$T_TMP/rec.bin"
+is "$(head -c 16 "$T_TMP/rec.bin" | od -An -c | tr -s ' ' | head -1)" " P R O X Y U N K N O W N \\r \\n 026" \
+	"OPENSSL,send-proxy=v1: the header, then the TLS ClientHello (0x16)"
+
 # ---- refusals
 cap 5 "$DUCT" UDP-LISTEN:0,accept-proxy -
 is "$RC" 1 "accept-proxy on UDP-LISTEN: exit 1"
