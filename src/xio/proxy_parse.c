@@ -468,3 +468,189 @@ int px_http_reply(const char *b, size_t n, bool ignorecr, bool sent_auth, struct
 	snprintf(r->msg, sizeof r->msg, "the proxy refused CONNECT: %d %s%s", r->code, reason, hint);
 	return PX_FAIL;
 }
+
+/* ---- the server side (SOCKS-SERVER) ---- */
+
+int px_socks5_greeting_parse(const unsigned char *b, size_t n, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 2) {
+		r->need = 2;
+		return PX_NEED;
+	}
+	if (b[0] != 5) {
+		r->consumed = n;
+		fail(r, "not a SOCKS5 greeting (version byte %d)", b[0]);
+		return PX_FAIL;
+	}
+	if (b[1] == 0) {
+		r->consumed = 2;
+		fail(r, "SOCKS5 greeting offers no authentication method");
+		return PX_FAIL;
+	}
+	size_t need = 2 + (size_t)b[1];
+	if (n < need) {
+		r->need = need;
+		return PX_NEED;
+	}
+	r->consumed = need;
+	for (size_t i = 2; i < need; i++) {
+		if (b[i] == PX_SOCKS5_NOAUTH)
+			r->code |= 1;
+		else if (b[i] == PX_SOCKS5_USERPASS)
+			r->code |= 2;
+	}
+	return PX_OK;
+}
+
+int px_socks5_request_parse(const unsigned char *b, size_t n, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 5) {
+		r->need = 5;
+		return PX_NEED;
+	}
+	r->code = b[1];
+	if (b[0] != 5 || b[2] != 0) {
+		r->consumed = n;
+		fail(r, "malformed SOCKS5 request (version %d, reserved byte %d)", b[0], b[2]);
+		r->atyp = -1; /* reply 1, general failure */
+		return PX_FAIL;
+	}
+	size_t need;
+	switch (b[3]) {
+	case 1: need = 4 + 4 + 2; break;
+	case 4: need = 4 + 16 + 2; break;
+	case 3:
+		if (b[4] == 0) {
+			r->consumed = 5;
+			r->atyp = -1;
+			fail(r, "SOCKS5 request with an empty host name");
+			return PX_FAIL;
+		}
+		need = 4 + 1 + (size_t)b[4] + 2;
+		break;
+	default:
+		r->consumed = 4;
+		r->atyp = -8; /* reply 8, address type not supported */
+		fail(r, "SOCKS5 request with address type %d (1 IPv4, 3 name, 4 IPv6 expected)", b[3]);
+		return PX_FAIL;
+	}
+	if (n < need) {
+		r->need = need;
+		return PX_NEED;
+	}
+	r->consumed = need;
+	r->atyp = b[3];
+	if (b[3] == 3) {
+		r->addrlen = b[4];
+		memcpy(r->addr, b + 5, r->addrlen);
+		r->addr[r->addrlen] = 0;
+		if (memchr(r->addr, 0, r->addrlen)) {
+			r->atyp = -1;
+			fail(r, "SOCKS5 request: a NUL byte in the host name");
+			return PX_FAIL;
+		}
+	} else {
+		r->addrlen = b[3] == 1 ? 4 : 16;
+		memcpy(r->addr, b + 4, r->addrlen);
+	}
+	r->port = (uint16_t)(b[need - 2] << 8 | b[need - 1]);
+	return PX_OK;
+}
+
+int px_socks4_request_parse(const unsigned char *b, size_t n, struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 9) {
+		r->need = 9; /* 8 bytes and at least the user id's NUL */
+		return PX_NEED;
+	}
+	if (b[0] != 4) {
+		r->consumed = n;
+		fail(r, "not a SOCKS4 request (version byte %d)", b[0]);
+		return PX_FAIL;
+	}
+	r->code = b[1];
+	r->port = (uint16_t)(b[2] << 8 | b[3]);
+	const unsigned char *nul = memchr(b + 8, 0, n - 8);
+	if (!nul) {
+		if (n - 8 > 255) {
+			r->consumed = n;
+			fail(r, "SOCKS4 user id longer than 255 bytes");
+			return PX_FAIL;
+		}
+		r->need = n + 1;
+		return PX_NEED;
+	}
+	size_t end = (size_t)(nul - b) + 1;
+	bool is4a = b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0;
+	if (!is4a) {
+		r->consumed = end;
+		r->atyp = 1;
+		r->addrlen = 4;
+		memcpy(r->addr, b + 4, 4);
+		return PX_OK;
+	}
+	const unsigned char *hn = memchr(b + end, 0, n - end);
+	if (!hn) {
+		if (n - end > 255) {
+			r->consumed = n;
+			fail(r, "SOCKS4A host name longer than 255 bytes");
+			return PX_FAIL;
+		}
+		r->need = n + 1;
+		return PX_NEED;
+	}
+	size_t hl = (size_t)(hn - (b + end));
+	if (hl > 255) {
+		r->consumed = n;
+		fail(r, "SOCKS4A host name longer than 255 bytes");
+		return PX_FAIL;
+	}
+	if (hl == 0) {
+		r->consumed = end + 1;
+		fail(r, "SOCKS4A request with an empty host name");
+		return PX_FAIL;
+	}
+	r->consumed = end + hl + 1;
+	r->atyp = 3;
+	r->addrlen = hl;
+	memcpy(r->addr, b + end, hl);
+	r->addr[hl] = 0;
+	return PX_OK;
+}
+
+size_t px_socks5_server_reply(unsigned char *out, size_t cap, int rep, int atyp, const unsigned char *addr,
+			      uint16_t port)
+{
+	size_t alen = atyp == 4 ? 16 : 4;
+	if (cap < 4 + alen + 2)
+		return 0;
+	out[0] = 5;
+	out[1] = (unsigned char)rep;
+	out[2] = 0;
+	out[3] = atyp == 4 ? 4 : 1;
+	if (addr && (atyp == 1 || atyp == 4))
+		memcpy(out + 4, addr, alen);
+	else
+		memset(out + 4, 0, alen);
+	out[4 + alen] = (unsigned char)(port >> 8);
+	out[5 + alen] = (unsigned char)(port & 0xff);
+	return 4 + alen + 2;
+}
+
+size_t px_socks4_server_reply(unsigned char *out, size_t cap, int cd, uint16_t port, const unsigned char ip[4])
+{
+	if (cap < 8)
+		return 0;
+	out[0] = 0;
+	out[1] = (unsigned char)cd;
+	out[2] = (unsigned char)(port >> 8);
+	out[3] = (unsigned char)(port & 0xff);
+	if (ip)
+		memcpy(out + 4, ip, 4);
+	else
+		memset(out + 4, 0, 4);
+	return 8;
+}

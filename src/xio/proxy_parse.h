@@ -61,6 +61,21 @@ size_t px_http_request(char *out, size_t cap, const char *host, const char *port
  * tells the status and what to do), PX_NEED while incomplete (r->need = 0). */
 int px_http_reply(const char *b, size_t n, bool ignorecr, bool sent_auth, struct px_reply *r);
 
+/* The server side (SOCKS-SERVER): parsers for what a client sends, and the replies.
+ * SOCKS5 greeting: PX_OK with r->code bit 0 "no authentication" offered, bit 1 username/password. */
+int px_socks5_greeting_parse(const unsigned char *b, size_t n, struct px_reply *r);
+/* SOCKS5 request: PX_OK with r->code = command, r->atyp/addr/addrlen/port the target (a name
+ * NUL-terminated in addr). PX_FAIL: r->atyp -8 when the reply is 8 (address type), else 1. */
+int px_socks5_request_parse(const unsigned char *b, size_t n, struct px_reply *r);
+/* SOCKS4/4A request: PX_OK with r->code = command, r->atyp 1 (addr: 4 bytes) or 3 (SOCKS4A:
+ * the name, NUL-terminated), r->port. The user id is skipped (at most 255 bytes). */
+int px_socks4_request_parse(const unsigned char *b, size_t n, struct px_reply *r);
+/* Replies: SOCKS5 REP with the bound address (atyp 1 or 4; addr NULL: zeros); SOCKS4 CD (90
+ * granted, 91 rejected). Return the length, 0 when cap is too small. */
+size_t px_socks5_server_reply(unsigned char *out, size_t cap, int rep, int atyp, const unsigned char *addr,
+			      uint16_t port);
+size_t px_socks4_server_reply(unsigned char *out, size_t cap, int cd, uint16_t port, const unsigned char ip[4]);
+
 /* Base64 (for Basic authorization). Returns the length written (NUL-terminated), 0 if it
  * doesn't fit. */
 size_t px_base64(const unsigned char *in, size_t n, char *out, size_t cap);

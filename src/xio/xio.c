@@ -246,9 +246,10 @@ static void restore_then_deliver(struct xio_open *op, struct endpoint *ep, int s
 }
 
 int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index, struct loop *lp,
-		   const struct xio_globals *g, const struct endpoint *peer, xio_deliver_fn deliver, void *arg)
+		   const struct xio_globals *g, struct endpoint *peer, xio_deliver_fn deliver, void *arg)
 {
 	memset(op, 0, sizeof *op);
+	op->client = peer;
 	op->h = a->h;
 	op->spec = a->spec;
 	op->typed = a->spec && a->spec->keyword ? a->spec->keyword : a->h->name;

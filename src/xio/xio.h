@@ -107,6 +107,9 @@ struct xio_open {
 	int index;                    /* 1 or 2: position on the command line */
 	struct loop *loop;
 	const struct xio_globals *g;
+	struct endpoint *client;      /* address 2: address 1's connection this open is for (the
+					 runner's; an address may speak to it before the session:
+					 SOCKS-SERVER), else NULL */
 	char *const *env_in;          /* NAME=value pairs from the other address (peer info) for
 					 children this open starts; may be NULL */
 	const struct endpoint *peer;  /* address 2: the session's endpoint of address 1, whose fds
@@ -158,9 +161,10 @@ bool xio_bi_starts_program(const struct xio_bi *bi);
 bool xio_bi_nofork(const struct xio_bi *bi);
 
 /* Start opening one single address (copying its option template). peer: for address 2, the
- * session's endpoint of address 1 (its env goes to the programs this open starts), else NULL. */
+ * session's endpoint of address 1 (its env goes to the programs this open starts; op->peer
+ * and op->client), else NULL. */
 int xio_open_start(struct xio_open *op, const struct xio_addr *a, unsigned dir, int index,
-		   struct loop *lp, const struct xio_globals *g, const struct endpoint *peer,
+		   struct loop *lp, const struct xio_globals *g, struct endpoint *peer,
 		   xio_deliver_fn deliver, void *arg);
 /* Stop a (multi-shot) open and free what it holds. */
 void xio_open_stop(struct xio_open *op);

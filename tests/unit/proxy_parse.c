@@ -146,5 +146,62 @@ int main(void)
 	memset(big, 'x', sizeof big - 1);
 	memcpy(big, "HTTP/1.0 200 OK\r\nX: ", 20);
 	tap_is_int(px_http_reply(big, sizeof big - 1, false, false, &r), PX_FAIL, "oversized header refused");
+
+	/* ---- the server side (SOCKS-SERVER) ---- */
+	const unsigned char g1[] = { 5, 2, 2, 0 };
+	tap_is_int(px_socks5_greeting_parse(g1, 1, &r), PX_NEED, "server: greeting partial");
+	tap_is_int(r.need, 2, "server: greeting needs 2 first");
+	tap_is_int(px_socks5_greeting_parse(g1, 3, &r), PX_NEED, "server: greeting needs its methods");
+	tap_is_int(r.need, 4, "server: ... 2 + nmethods");
+	tap_is_int(px_socks5_greeting_parse(g1, 4, &r), PX_OK, "server: greeting complete");
+	tap_ok(r.code == 3 && r.consumed == 4, "server: no-auth and user/pass offered, 4 bytes");
+	const unsigned char g0[] = { 5, 0 }, g4[] = { 4, 1 };
+	tap_is_int(px_socks5_greeting_parse(g0, 2, &r), PX_FAIL, "server: greeting without methods refused");
+	tap_is_int(px_socks5_greeting_parse(g4, 2, &r), PX_FAIL, "server: version 4 in a SOCKS5 greeting refused");
+
+	const unsigned char q4[] = { 5, 1, 0, 1, 10, 0, 0, 7, 0x1f, 0x90 };
+	tap_is_int(px_socks5_request_parse(q4, 4, &r), PX_NEED, "server: request partial");
+	tap_is_int(px_socks5_request_parse(q4, 9, &r), PX_NEED, "server: request one byte short");
+	tap_is_int(r.need, 10, "server: IPv4 request is 10 bytes");
+	tap_is_int(px_socks5_request_parse(q4, 10, &r), PX_OK, "server: IPv4 CONNECT");
+	tap_ok(r.code == 1 && r.atyp == 1 && r.port == 8080 && r.addr[0] == 10 && r.addr[3] == 7, "server: ... target 10.0.0.7:8080");
+	const unsigned char qn[] = { 5, 1, 0, 3, 4, 'h', 'o', 's', 't', 0, 80 };
+	tap_is_int(px_socks5_request_parse(qn, sizeof qn, &r), PX_OK, "server: name CONNECT");
+	tap_is_str((const char *)r.addr, "host", "server: ... the name, NUL-terminated");
+	const unsigned char q6[22] = { 5, 1, 0, 4, [19] = 1, [20] = 0, [21] = 22 };
+	tap_is_int(px_socks5_request_parse(q6, sizeof q6, &r), PX_OK, "server: IPv6 CONNECT");
+	tap_ok(r.atyp == 4 && r.addrlen == 16 && r.addr[15] == 1 && r.port == 22, "server: ... [::1]:22");
+	const unsigned char qa[] = { 5, 1, 0, 9, 0, 0 };
+	tap_is_int(px_socks5_request_parse(qa, sizeof qa, &r), PX_FAIL, "server: address type 9 refused");
+	tap_is_int(r.atyp, -8, "server: ... with reply 8");
+	const unsigned char qe[] = { 5, 1, 0, 3, 0, 0, 80 };
+	tap_is_int(px_socks5_request_parse(qe, sizeof qe, &r), PX_FAIL, "server: empty name refused");
+	const unsigned char qz[] = { 5, 1, 0, 3, 3, 'a', 0, 'b', 0, 80 };
+	tap_is_int(px_socks5_request_parse(qz, sizeof qz, &r), PX_FAIL, "server: a NUL inside the name refused");
+	const unsigned char qr[] = { 5, 1, 7, 1, 1, 2, 3, 4, 0, 80 };
+	tap_is_int(px_socks5_request_parse(qr, sizeof qr, &r), PX_FAIL, "server: nonzero reserved byte refused");
+
+	const unsigned char s4[] = { 4, 1, 0, 80, 192, 0, 2, 1, 'b', 'o', 'b', 0, 'x' };
+	tap_is_int(px_socks4_request_parse(s4, 8, &r), PX_NEED, "server: SOCKS4 partial");
+	tap_is_int(px_socks4_request_parse(s4, 11, &r), PX_NEED, "server: SOCKS4 user id without its NUL");
+	tap_is_int(r.need, 12, "server: ... one more byte at a time");
+	tap_is_int(px_socks4_request_parse(s4, 13, &r), PX_OK, "server: SOCKS4 CONNECT");
+	tap_ok(r.consumed == 12 && r.atyp == 1 && r.port == 80 && r.addr[0] == 192, "server: ... stops at the NUL, not the data");
+	const unsigned char s4a[] = { 4, 1, 0, 80, 0, 0, 0, 9, 0, 'e', 'x', '.', 'o', 'r', 'g', 0 };
+	tap_is_int(px_socks4_request_parse(s4a, sizeof s4a - 1, &r), PX_NEED, "server: SOCKS4A name without its NUL");
+	tap_is_int(px_socks4_request_parse(s4a, sizeof s4a, &r), PX_OK, "server: SOCKS4A CONNECT");
+	tap_ok(r.atyp == 3 && !strcmp((const char *)r.addr, "ex.org") && r.consumed == sizeof s4a, "server: ... the name");
+	unsigned char lu[8 + 300];
+	memcpy(lu, s4, 8);
+	memset(lu + 8, 'u', 300);
+	tap_is_int(px_socks4_request_parse(lu, sizeof lu, &r), PX_FAIL, "server: SOCKS4 user id over 255 refused");
+
+	n = px_socks5_server_reply(b, sizeof b, 5, 1, NULL, 0);
+	tap_ok(n == 10 && b[0] == 5 && b[1] == 5 && b[3] == 1, "server: SOCKS5 reply 5, IPv4 zeros");
+	n = px_socks5_server_reply(b, sizeof b, 0, 4, q6 + 4, 1080);
+	tap_ok(n == 22 && b[3] == 4 && b[20] == 4 && b[21] == 0x38, "server: SOCKS5 reply with an IPv6 bound address");
+	n = px_socks4_server_reply(b, sizeof b, 90, 80, ip);
+	tap_ok(n == 8 && b[0] == 0 && b[1] == 90 && b[3] == 80 && b[4] == 10, "server: SOCKS4 reply 90");
+	tap_is_int(px_socks4_server_reply(b, 7, 90, 80, ip), 0, "server: SOCKS4 reply into a short buffer");
 	return tap_done();
 }
