@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <stdarg.h>
 
@@ -653,4 +654,212 @@ size_t px_socks4_server_reply(unsigned char *out, size_t cap, int cd, uint16_t p
 	else
 		memset(out + 4, 0, 4);
 	return 8;
+}
+
+/* ---- HTTP-PROXY-SERVER: the client's request head ---- */
+
+size_t px_http_head_end(const char *b, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (b[i] != '\n')
+			continue;
+		if (b[i - 1] == '\n')
+			return i + 1;
+		if (i >= 3 && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r')
+			return i + 1;
+		if (i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n')
+			return i + 1;
+	}
+	return 0;
+}
+
+/* host[:port] or [v6][:port] into r */
+static bool split_authority(const char *a, size_t len, unsigned default_port, struct px_http_req *r)
+{
+	const char *end = a + len, *hs = a, *he, *colon = NULL;
+	if (len == 0)
+		return false;
+	if (*a == '[') {
+		const char *rb = memchr(a, ']', len);
+		if (!rb || rb == a + 1)
+			return false;
+		hs = a + 1;
+		he = rb;
+		if (rb + 1 < end) {
+			if (rb[1] != ':')
+				return false;
+			colon = rb + 1;
+		}
+	} else {
+		colon = memchr(a, ':', len);
+		he = colon ? colon : end;
+	}
+	size_t hl = (size_t)(he - hs);
+	if (hl == 0 || hl >= sizeof r->host)
+		return false;
+	for (const char *p = hs; p < he; p++)
+		if (*p <= ' ' || *p == '/' || *p == '@' || *p == '?' || *p == '#' || (unsigned char)*p >= 0x7f)
+			return false;
+	memcpy(r->host, hs, hl);
+	r->host[hl] = 0;
+	r->port = default_port;
+	if (colon) {
+		const char *p = colon + 1;
+		if (p >= end || end - p > 5)
+			return false;
+		unsigned v = 0;
+		for (; p < end; p++) {
+			if (*p < '0' || *p > '9')
+				return false;
+			v = v * 10 + (unsigned)(*p - '0');
+		}
+		if (v == 0 || v > 65535)
+			return false;
+		r->port = v;
+	}
+	return true;
+}
+
+int px_http_request_parse(const char *b, size_t n, struct px_http_req *r)
+{
+	memset(r, 0, sizeof *r);
+	size_t end = px_http_head_end(b, n);
+	if (!end) {
+		if (n >= PX_HTTP_MAX) {
+			r->status = 400;
+			snprintf(r->msg, sizeof r->msg, "request head longer than %d bytes", PX_HTTP_MAX);
+			return PX_FAIL;
+		}
+		return PX_NEED;
+	}
+	if (end > PX_HTTP_MAX) {
+		r->status = 400;
+		snprintf(r->msg, sizeof r->msg, "request head longer than %d bytes", PX_HTTP_MAX);
+		return PX_FAIL;
+	}
+	r->head_len = end;
+	r->status = 400;
+	const char *nl = memchr(b, '\n', end);
+	size_t ll = (size_t)(nl - b);
+	if (ll && b[ll - 1] == '\r')
+		ll--;
+	r->line_len = (size_t)(nl - b) + 1;
+	/* METHOD SP target SP HTTP/1.x */
+	const char *sp1 = memchr(b, ' ', ll);
+	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', ll - (size_t)(sp1 + 1 - b)) : NULL;
+	if (!sp1 || !sp2 || sp1 == b || sp2 == sp1 + 1 || (size_t)(sp1 - b) >= sizeof r->method) {
+		snprintf(r->msg, sizeof r->msg, "malformed request line (METHOD target HTTP/1.x expected)");
+		return PX_FAIL;
+	}
+	const char *ver = sp2 + 1;
+	size_t vl = ll - (size_t)(ver - b);
+	if (vl != 8 || memcmp(ver, "HTTP/1.", 7) || (ver[7] != '0' && ver[7] != '1')) {
+		snprintf(r->msg, sizeof r->msg, "malformed request line (HTTP/1.0 or HTTP/1.1 expected)");
+		return PX_FAIL;
+	}
+	r->minor = ver[7] - '0';
+	memcpy(r->method, b, (size_t)(sp1 - b));
+	r->method[sp1 - b] = 0;
+	for (const char *p = r->method; *p; p++)
+		if (*p < 'A' || *p > 'Z') {
+			snprintf(r->msg, sizeof r->msg, "malformed request line (method in capitals expected)");
+			return PX_FAIL;
+		}
+	const char *t = sp1 + 1;
+	size_t tl = (size_t)(sp2 - t);
+	if (!strcmp(r->method, "CONNECT")) {
+		r->connect = true;
+		if (!split_authority(t, tl, 0, r) || r->port == 0) {
+			snprintf(r->msg, sizeof r->msg, "CONNECT needs host:port");
+			return PX_FAIL;
+		}
+		return PX_OK;
+	}
+	if (tl < 8 || strncasecmp(t, "http://", 7)) {
+		snprintf(r->msg, sizeof r->msg, "%s",
+			 tl && t[0] == '/' ? "a proxy needs an absolute URI (http://host/path) or CONNECT"
+					   : "only http:// URIs are forwarded (use CONNECT for https)");
+		return PX_FAIL;
+	}
+	const char *auth = t + 7, *tend = t + tl;
+	const char *slash = memchr(auth, '/', (size_t)(tend - auth));
+	const char *aend = slash ? slash : tend;
+	const char *q = memchr(auth, '?', (size_t)(aend - auth));
+	if (q)
+		aend = q;
+	if (!split_authority(auth, (size_t)(aend - auth), 80, r)) {
+		snprintf(r->msg, sizeof r->msg, "bad host in the URI");
+		return PX_FAIL;
+	}
+	r->path_off = (size_t)(aend - b);
+	r->path_len = (size_t)(tend - aend);
+	return PX_OK;
+}
+
+/* Headers a proxy consumes or replaces (hop-by-hop). */
+static bool hop_header(const char *h, size_t len)
+{
+	static const char *const names[] = { "connection", "proxy-connection", "keep-alive", "proxy-authorization", "te",
+					     "trailer", "upgrade" };
+	const char *colon = memchr(h, ':', len);
+	if (!colon)
+		return false;
+	size_t nl = (size_t)(colon - h);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == nl && !strncasecmp(h, names[i], nl))
+			return true;
+	return false;
+}
+
+size_t px_http_forward_head(const char *b, const struct px_http_req *r, char *out, size_t cap)
+{
+	size_t k = 0;
+	const char *path = r->path_len ? b + r->path_off : "/";
+	size_t pl = r->path_len ? r->path_len : 1;
+	int w = snprintf(out, cap, "%s %s%.*s HTTP/1.%d\r\n", r->method, path[0] == '?' ? "/" : "", (int)pl, path,
+			 r->minor);
+	if (w < 0 || (size_t)w >= cap)
+		return 0;
+	k = (size_t)w;
+	size_t i = r->line_len;
+	while (i < r->head_len) {
+		const char *ls = b + i;
+		const char *nl = memchr(ls, '\n', r->head_len - i);
+		size_t len = (size_t)(nl - ls);
+		size_t next = i + len + 1;
+		if (len && ls[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			break;
+		if (!hop_header(ls, len)) {
+			if (k + len + 2 > cap)
+				return 0;
+			memcpy(out + k, ls, len);
+			k += len;
+			out[k++] = '\r';
+			out[k++] = '\n';
+		}
+		i = next;
+	}
+	static const char tail[] = "Connection: close\r\n\r\n";
+	if (k + sizeof tail > cap)
+		return 0;
+	memcpy(out + k, tail, sizeof tail - 1);
+	k += sizeof tail - 1;
+	return k;
+}
+
+size_t px_http_status(char *out, size_t cap, int status, const char *why)
+{
+	const char *text = status == 200 ? "Connection established" : status == 400 ? "Bad Request" :
+			   status == 403 ? "Forbidden" : status == 407 ? "Proxy Authentication Required" :
+			   status == 502 ? "Bad Gateway" : status == 504 ? "Gateway Timeout" : "Error";
+	int w;
+	if (status == 200)
+		w = snprintf(out, cap, "HTTP/1.1 200 %s\r\n\r\n", text);
+	else
+		w = snprintf(out, cap,
+			     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
+			     status, text, strlen(why) + 1, why);
+	return w < 0 || (size_t)w >= cap ? 0 : (size_t)w;
 }

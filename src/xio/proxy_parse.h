@@ -76,6 +76,30 @@ size_t px_socks5_server_reply(unsigned char *out, size_t cap, int rep, int atyp,
 			      uint16_t port);
 size_t px_socks4_server_reply(unsigned char *out, size_t cap, int cd, uint16_t port, const unsigned char ip[4]);
 
+/* HTTP-PROXY-SERVER: the client's request head (up to PX_HTTP_MAX bytes). */
+struct px_http_req {
+	size_t head_len;   /* through the empty line */
+	size_t line_len;   /* the request line with its LF */
+	char method[16];
+	bool connect;      /* CONNECT host:port (else an absolute http:// URI) */
+	char host[256];    /* without brackets */
+	unsigned port;
+	size_t path_off, path_len; /* absolute form: the path and query in the head (may be empty) */
+	int minor;         /* HTTP/1.<minor> */
+	int status;        /* PX_FAIL: 400 */
+	char msg[160];     /* PX_FAIL: why */
+};
+/* The length of the head (through its empty line; CRLF or bare LF), 0 while incomplete. */
+size_t px_http_head_end(const char *b, size_t n);
+int px_http_request_parse(const char *b, size_t n, struct px_http_req *r);
+/* The head to send to the origin: origin-form request line, the client's headers without the
+ * hop-by-hop ones (Connection, Proxy-Connection, Keep-Alive, Proxy-Authorization, TE,
+ * Trailer, Upgrade), "Connection: close". Returns the length, 0 when cap is too small. */
+size_t px_http_forward_head(const char *b, const struct px_http_req *r, char *out, size_t cap);
+/* "HTTP/1.1 <status> <text>" with a one-line text/plain body saying why (200: the CONNECT
+ * answer, no body). Returns the length, 0 when cap is too small. */
+size_t px_http_status(char *out, size_t cap, int status, const char *why);
+
 /* Base64 (for Basic authorization). Returns the length written (NUL-terminated), 0 if it
  * doesn't fit. */
 size_t px_base64(const unsigned char *in, size_t n, char *out, size_t cap);

@@ -203,5 +203,58 @@ int main(void)
 	n = px_socks4_server_reply(b, sizeof b, 90, 80, ip);
 	tap_ok(n == 8 && b[0] == 0 && b[1] == 90 && b[3] == 80 && b[4] == 10, "server: SOCKS4 reply 90");
 	tap_is_int(px_socks4_server_reply(b, 7, 90, 80, ip), 0, "server: SOCKS4 reply into a short buffer");
+
+	/* ---- HTTP-PROXY-SERVER: request heads ---- */
+	struct px_http_req q;
+	const char *get = "GET http://example.org:8080/a?b=c HTTP/1.1\r\nHost: example.org\r\nProxy-Connection: keep-alive\r\n"
+			  "Accept: */*\r\nProxy-Authorization: Basic eA==\r\n\r\nBODY";
+	tap_is_int(px_http_request_parse(get, 20, &q), PX_NEED, "http: a partial head needs more");
+	tap_is_int(px_http_request_parse(get, strlen(get), &q), PX_OK, "http: absolute-form GET");
+	tap_ok(!q.connect && !strcmp(q.host, "example.org") && q.port == 8080 && q.minor == 1, "http: ... host, port, version");
+	tap_is_int(q.head_len, strlen(get) - 4, "http: the head ends at its empty line, before the body");
+	char fw[600];
+	n = px_http_forward_head(get, &q, fw, sizeof fw);
+	fw[n] = 0;
+	tap_is_str(fw, "GET /a?b=c HTTP/1.1\r\nHost: example.org\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+		   "http: forwarded in origin form, hop-by-hop headers dropped, Connection: close");
+	tap_is_int(px_http_forward_head(get, &q, fw, 20), 0, "http: forwarding into a short buffer: 0");
+	const char *g2 = "GET http://h HTTP/1.0\n\n";
+	tap_is_int(px_http_request_parse(g2, strlen(g2), &q), PX_OK, "http: bare LF lines, no path");
+	n = px_http_forward_head(g2, &q, fw, sizeof fw);
+	fw[n] = 0;
+	tap_is_str(fw, "GET / HTTP/1.0\r\nConnection: close\r\n\r\n", "http: ... forwarded as GET /, port 80");
+	tap_is_int(q.port, 80, "http: default port 80");
+	const char *g3 = "GET http://h?x=1 HTTP/1.1\r\n\r\n";
+	px_http_request_parse(g3, strlen(g3), &q);
+	n = px_http_forward_head(g3, &q, fw, sizeof fw);
+	fw[n] = 0;
+	tap_is_str(fw, "GET /?x=1 HTTP/1.1\r\nConnection: close\r\n\r\n", "http: a query without a path gets its /");
+	const char *c1 = "CONNECT [2001:db8::1]:443 HTTP/1.1\r\nHost: x\r\n\r\n";
+	tap_is_int(px_http_request_parse(c1, strlen(c1), &q), PX_OK, "http: CONNECT to [IPv6]:port");
+	tap_ok(q.connect && !strcmp(q.host, "2001:db8::1") && q.port == 443, "http: ... host without brackets");
+	static const char *const badh[] = {
+		"CONNECT host HTTP/1.1\r\n\r\n", "CONNECT host:0 HTTP/1.1\r\n\r\n", "CONNECT host:99999 HTTP/1.1\r\n\r\n",
+		"GET /local HTTP/1.1\r\n\r\n", "GET https://h/ HTTP/1.1\r\n\r\n", "GET http://h/ HTTP/2.0\r\n\r\n",
+		"GET http://h/\r\n\r\n", "get http://h/ HTTP/1.1\r\n\r\n", "GET http://h@evil/ HTTP/1.1\r\n\r\n",
+		"GET http://[::1/ HTTP/1.1\r\n\r\n", "GET  http://h/ HTTP/1.1\r\n\r\n", "\r\n\r\n",
+	};
+	for (size_t i = 0; i < sizeof badh / sizeof badh[0]; i++) {
+		int rc = px_http_request_parse(badh[i], strlen(badh[i]), &q);
+		tap_ok(rc == PX_FAIL && q.status == 400 && q.msg[0], "http: 400 for %.*s (%s)", (int)strcspn(badh[i], "\r"),
+		       badh[i], q.msg);
+	}
+	static char bigh[PX_HTTP_MAX + 10];
+	memset(bigh, 'a', sizeof bigh);
+	memcpy(bigh, "GET http://h/", 13);
+	tap_is_int(px_http_request_parse(bigh, sizeof bigh, &q), PX_FAIL, "http: a 16 KiB head without its end: 400");
+	tap_ok(strstr(q.msg, "16384") != NULL, "http: ... saying the limit");
+	char st[300];
+	n = px_http_status(st, sizeof st, 502, "connect: Connection refused");
+	st[n] = 0;
+	tap_is_str(st, "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: 28\r\nConnection: close\r\n\r\n"
+		       "connect: Connection refused\n", "http: 502 with a one-line body");
+	n = px_http_status(st, sizeof st, 200, "");
+	st[n] = 0;
+	tap_is_str(st, "HTTP/1.1 200 Connection established\r\n\r\n", "http: the CONNECT answer");
 	return tap_done();
 }

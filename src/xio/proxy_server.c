@@ -1,7 +1,8 @@
 /* SOCKS-SERVER: the server side of SOCKS4, SOCKS4A and SOCKS5 CONNECT (RFC 1928), typically
- * `TCP-LISTEN:1080,fork SOCKS-SERVER`.
+ * `TCP-LISTEN:1080,fork SOCKS-SERVER`; HTTP-PROXY-SERVER: the same for HTTP/1.x proxies
+ * (CONNECT host:port tunnels, absolute-form http:// requests forwarded with Connection: close).
  *
- * Design: SOCKS-SERVER is the second address, and the runner opens the second address once
+ * Design: each is the second address, and the runner opens the second address once
  * for every connection the first delivers, handing it that connection (op->client) before any
  * session exists, so nobody else reads it yet. The open speaks the handshake on the client's
  * endpoint (through its ops, so a TLS listener in front works too), reading exactly what the
@@ -48,6 +49,11 @@ struct ss {
 	struct xio_globals g;      /* op->g with on_open_error caught (the reply code) */
 	int conn_err;
 	bool connect_over;
+	/* HTTP-PROXY-SERVER */
+	bool http;
+	char *head;                /* the request head as read (PX_HTTP_MAX + 1) */
+	size_t hlen;
+	struct px_http_req hreq;
 };
 
 static const char *name(const struct ss *s)
@@ -69,6 +75,7 @@ static void ss_free(struct ss *s)
 	opt_list_free(&s->inner.opts);
 	if (op->priv == s)
 		op->priv = NULL;
+	free(s->head);
 	free(s);
 }
 
@@ -109,8 +116,28 @@ static const char *version_name(const struct ss *s)
 }
 
 /* Refuse: the reply (SOCKS4 CD 91, SOCKS5 REP rep; rep < 0: none), the log line, the end. */
+static void http_refuse(struct ss *s, int status, const char *why)
+{
+	char b[600];
+	size_t n = status ? px_http_status(b, sizeof b, status, why) : 0;
+	if (n)
+		cl_write(s, (const unsigned char *)b, n);
+	if (s->target[0])
+		ERR("%s: client %s: %s %s refused: %s; answered %d", name(s), s->client, s->hreq.method, s->target, why,
+		    status);
+	else if (status)
+		ERR("%s: client %s: %s; answered %d", name(s), s->client, why, status);
+	else
+		ERR("%s: client %s: %s; closing it", name(s), s->client, why);
+	ss_fail(s);
+}
+
 static void refuse(struct ss *s, int rep, const char *why)
 {
+	if (s->http) {
+		http_refuse(s, rep, why);
+		return;
+	}
 	unsigned char b[32];
 	size_t n = 0;
 	if (rep >= 0)
@@ -168,6 +195,8 @@ static int rep_for(int err, bool name)
 	}
 }
 
+static void http_connected(struct ss *s, struct endpoint *ep);
+
 static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int status)
 {
 	(void)status;
@@ -180,7 +209,14 @@ static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int statu
 		else
 			snprintf(why, sizeof why, "%s", s->req.atyp == 3 ? "the name did not resolve or the connect failed"
 									: "the connect failed");
-		refuse(s, s->buf[0] == 4 ? 91 : rep_for(s->conn_err, s->req.atyp == 3), why);
+		if (s->http)
+			http_refuse(s, s->conn_err == ETIMEDOUT ? 504 : 502, why);
+		else
+			refuse(s, s->buf[0] == 4 ? 91 : rep_for(s->conn_err, s->req.atyp == 3), why);
+		return;
+	}
+	if (s->http) {
+		http_connected(s, ep);
 		return;
 	}
 	union sockaddr_any la;
@@ -217,6 +253,42 @@ static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int statu
 	op->deliver(op, ep, 0);
 }
 
+static void http_connected(struct ss *s, struct endpoint *ep)
+{
+	bool ok;
+	if (s->hreq.connect) {
+		char b[64];
+		size_t n = px_http_status(b, sizeof b, 200, "");
+		ok = cl_write(s, (const unsigned char *)b, n);
+	} else {
+		/* the request goes on to the origin in origin form, as the first bytes on the
+		 * connection; the body (if any) follows through the session */
+		char *f = malloc(PX_HTTP_MAX + 64);
+		size_t n = f ? px_http_forward_head(s->head, &s->hreq, f, PX_HTTP_MAX + 64) : 0;
+		ssize_t w = n ? send(ep->wfd, f, n, MSG_NOSIGNAL) : -1;
+		free(f);
+		ok = n && w == (ssize_t)n;
+		if (!ok) {
+			endpoint_close(ep);
+			http_refuse(s, 502, "could not pass the request on to the origin");
+			return;
+		}
+	}
+	if (!ok) {
+		endpoint_close(ep);
+		ss_fail(s);
+		return;
+	}
+	NOTE("%s: client %s: %s %s", name(s), s->client, s->hreq.method, s->target);
+	struct xio_open *op = s->op;
+	s->inner.priv = NULL;
+	ss_free(s);
+	op->deliver(op, ep, 0);
+}
+
+/* Connect to host (a literal of family fam, or a name: fam AF_UNSPEC) and port. */
+static void connect_to(struct ss *s, const char *host, const char *port, int fam);
+
 static void start_connect(struct ss *s)
 {
 	struct xio_open *op = s->op;
@@ -234,7 +306,6 @@ static void start_connect(struct ss *s)
 				: cmd == 3 ? "UDP ASSOCIATE is not supported (CONNECT only)" : "unknown command");
 		return;
 	}
-	s->stage = SS_CONNECT;
 	char host[INET6_ADDRSTRLEN + 1], port[8];
 	int fam = AF_UNSPEC;
 	if (s->req.atyp == 1) {
@@ -245,6 +316,13 @@ static void start_connect(struct ss *s)
 		fam = AF_INET6;
 	}
 	snprintf(port, sizeof port, "%u", s->req.port);
+	connect_to(s, s->req.atyp == 3 ? (const char *)s->req.addr : host, port, fam);
+}
+
+static void connect_to(struct ss *s, const char *host, const char *port, int fam)
+{
+	struct xio_open *op = s->op;
+	s->stage = SS_CONNECT;
 	s->inner = *op;
 	s->inner.priv = NULL;
 	s->inner.multi = false;
@@ -257,20 +335,22 @@ static void start_connect(struct ss *s)
 	op->opts = (struct opt_list){ 0 };
 	int pf = sk_ip_family(&s->inner, AF_UNSPEC);
 	if (pf < 0) {
-		refuse(s, s->buf[0] == 4 ? 91 : 1, "bad pf= option");
+		refuse(s, s->http ? 502 : s->buf[0] == 4 ? 91 : 1, "bad pf= option");
 		return;
 	}
-	if (fam == AF_UNSPEC)
+	bool is_name = fam == AF_UNSPEC;
+	if (is_name)
 		fam = pf;
 	struct sk_req rq;
 	sk_req_init(&rq, SK_CONNECT, fam, SOCK_STREAM, IPPROTO_TCP);
 	rq.proto_name = "tcp";
-	if (sk_req_set_peers(&s->inner, &rq, s->req.atyp == 3 ? (const char *)s->req.addr : host, port) < 0) {
-		refuse(s, s->buf[0] == 4 ? 91 : 4, "cannot resolve the destination");
+	if (sk_req_set_peers(&s->inner, &rq, host, port) < 0) {
+		refuse(s, s->http ? 502 : s->buf[0] == 4 ? 91 : 4, "cannot resolve the destination");
 		return;
 	}
 	if (sk_open(&s->inner, &rq) < 0 && !s->connect_over)
-		refuse(s, s->buf[0] == 4 ? 91 : rep_for(s->conn_err, s->req.atyp == 3), "the connect failed");
+		refuse(s, s->http ? (s->conn_err == ETIMEDOUT ? 504 : 502) : s->buf[0] == 4 ? 91 : rep_for(s->conn_err, is_name),
+		       "the connect failed");
 }
 
 static void step(struct ss *s)
@@ -357,12 +437,82 @@ static void step(struct ss *s)
 	}
 }
 
+/* HTTP: read the head and nothing after it (peeked on a plain socket; a byte at a time
+ * through an endpoint's ops, TLS), then connect. */
+static void http_step(struct ss *s)
+{
+	for (;;) {
+		size_t room = PX_HTTP_MAX - s->hlen;
+		ssize_t n;
+		bool peeked = !(s->cl->ops && s->cl->ops->read);
+		if (room == 0) {
+			http_refuse(s, 400, "request head longer than 16384 bytes");
+			return;
+		}
+		if (peeked)
+			n = recv(s->rfd, s->head + s->hlen, room, MSG_PEEK);
+		else
+			n = cl_read(s, s->head + s->hlen, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			ERR("%s: client %s %s before a whole request head (%zu bytes came)", name(s), s->client,
+			    n == 0 ? "closed the connection" : strerror(errno), s->hlen);
+			ss_fail(s);
+			return;
+		}
+		/* where the head ends within what is there; a head must start with its method */
+		size_t tot = s->hlen + (size_t)n;
+		size_t end = px_http_head_end(s->head, tot);
+		size_t take = end ? end - s->hlen : (size_t)n;
+		if (peeked && recv(s->rfd, s->head + s->hlen, take, 0) != (ssize_t)take) {
+			ERR("%s: client %s: reading the request head: %s", name(s), s->client, strerror(errno));
+			ss_fail(s);
+			return;
+		}
+		s->hlen += take;
+		if (s->hlen && (s->head[0] < 'A' || s->head[0] > 'Z')) {
+			http_refuse(s, 400, "not an HTTP request");
+			return;
+		}
+		if (!end)
+			continue;
+		int rc = px_http_request_parse(s->head, s->hlen, &s->hreq);
+		if (rc != PX_OK) {
+			http_refuse(s, 400, rc == PX_FAIL ? s->hreq.msg : "incomplete request head");
+			return;
+		}
+		struct xio_open *op = s->op;
+		if (s->polling)
+			loop_del_fd(op->loop, s->rfd);
+		s->polling = false;
+		if (s->timer)
+			loop_timer_cancel(op->loop, s->timer);
+		s->timer = NULL;
+		bool v6 = strchr(s->hreq.host, ':') != NULL;
+		snprintf(s->target, sizeof s->target, v6 ? "[%s]:%u" : "%s:%u", s->hreq.host, s->hreq.port);
+		char port[8];
+		snprintf(port, sizeof port, "%u", s->hreq.port);
+		unsigned char a6[16];
+		int fam = inet_pton(AF_INET, s->hreq.host, a6) == 1 ? AF_INET
+			  : inet_pton(AF_INET6, s->hreq.host, a6) == 1 ? AF_INET6 : AF_UNSPEC;
+		connect_to(s, s->hreq.host, port, fam);
+		return;
+	}
+}
+
 static void on_client(struct loop *lp, int fd, uint32_t events, void *arg)
 {
 	(void)lp;
 	(void)fd;
 	(void)events;
-	step(arg);
+	struct ss *s = arg;
+	if (s->http)
+		http_step(s);
+	else
+		step(s);
 }
 
 static void on_timeout(struct loop *lp, void *arg)
@@ -370,24 +520,27 @@ static void on_timeout(struct loop *lp, void *arg)
 	(void)lp;
 	struct ss *s = arg;
 	s->timer = NULL;
-	ERR("%s: client %s: SOCKS handshake timed out after %g s (raise it with handshake-timeout=SECONDS)", name(s),
-	    s->client, s->timeout);
+	ERR("%s: client %s: %s timed out after %g s (raise it with handshake-timeout=SECONDS)", name(s), s->client,
+	    s->http ? "request head" : "SOCKS handshake", s->timeout);
 	ss_fail(s);
 }
 
-static int socks_server_open(struct xio_open *op)
+static int server_open(struct xio_open *op, bool http)
 {
 	if (!op->client) {
-		ERR("%s: SOCKS-SERVER serves the connections of the first address: give it as the second "
-		    "(duct TCP-LISTEN:1080,fork SOCKS-SERVER)", op->typed ? op->typed : op->h->name);
+		ERR("%s: %s serves the connections of the first address: give it as the second "
+		    "(duct TCP-LISTEN:%s,fork %s)", op->typed ? op->typed : op->h->name, op->h->name, http ? "8080" : "1080",
+		    op->h->name);
 		return -1;
 	}
-	static const enum opt_id client_only[] = { OPT_SOCKSPORT, OPT_SOCKSUSER, OPT_SOCKS_PASSWORD };
+	static const enum opt_id client_only[] = { OPT_SOCKSPORT, OPT_SOCKSUSER, OPT_SOCKS_PASSWORD, OPT_PROXYPORT,
+						   OPT_PROXY_AUTH, OPT_PROXY_AUTH_FILE, OPT_PROXY_RESOLVE, OPT_IGNORECR,
+						   OPT_HTTP_VERSION };
 	for (size_t i = 0; i < sizeof client_only / sizeof client_only[0]; i++) {
 		const struct opt_value *v = opt_peek(&op->opts, client_only[i]);
 		if (v) {
-			ERR("%s: option %s is for the SOCKS clients (SOCKS4, SOCKS5 ...), not SOCKS-SERVER", op->typed,
-			    v->typed_name ? v->typed_name : v->def->name);
+			ERR("%s: option %s is for the proxy clients (SOCKS4, SOCKS5, PROXY ...), not %s", op->typed,
+			    v->typed_name ? v->typed_name : v->def->name, op->h->name);
 			return -1;
 		}
 	}
@@ -397,6 +550,12 @@ static int socks_server_open(struct xio_open *op)
 		return -1;
 	}
 	s->op = op;
+	s->http = http;
+	if (http && !(s->head = malloc(PX_HTTP_MAX + 1))) {
+		ERR("out of memory");
+		free(s);
+		return -1;
+	}
 	s->cl = op->client;
 	s->rfd = s->cl->rfd;
 	s->timeout = LAYER_DEFAULT_TIMEOUT;
@@ -418,6 +577,7 @@ static int socks_server_open(struct xio_open *op)
 	}
 	if (s->rfd < 0 || s->cl->wfd < 0 || loop_add_fd(op->loop, s->rfd, EPOLLIN, on_client, s) < 0) {
 		ERR("%s: the first address must be a connection that can be read and written", name(s));
+		free(s->head);
 		free(s);
 		return -1;
 	}
@@ -426,6 +586,16 @@ static int socks_server_open(struct xio_open *op)
 		s->timer = loop_timer_add(op->loop, s->timeout, on_timeout, s);
 	op->priv = s;
 	return 0;
+}
+
+static int socks_server_open(struct xio_open *op)
+{
+	return server_open(op, false);
+}
+
+static int http_proxy_server_open(struct xio_open *op)
+{
+	return server_open(op, true);
 }
 
 static void socks_server_stop(struct xio_open *op)
@@ -440,4 +610,11 @@ const struct xio_handler xio_socks_server = {
 	.groups = G(FD) | G(SOCKET) | G(IP4) | G(IP6) | G(TCP) | G(SOCKS) | G(RETRY), .dirs = XIO_RDWR,
 	.arg = AF_UNSPEC, .flags = 0, .open = socks_server_open, .stop = socks_server_stop,
 	.help = "SOCKS4/4A/5 CONNECT server on the first address's connection (TCP-LISTEN:1080,fork SOCKS-SERVER)",
+};
+
+const struct xio_handler xio_http_proxy_server = {
+	.name = "HTTP-PROXY-SERVER", .aliases = NULL, .usage = "", .min_params = 0, .max_params = 0,
+	.groups = G(FD) | G(SOCKET) | G(IP4) | G(IP6) | G(TCP) | G(HTTP) | G(RETRY), .dirs = XIO_RDWR,
+	.arg = AF_UNSPEC, .flags = 0, .open = http_proxy_server_open, .stop = socks_server_stop,
+	.help = "HTTP/1.x proxy on the first address's connection: CONNECT tunnels, http:// requests forwarded",
 };
