@@ -107,7 +107,7 @@ like "$ERR" "the first address must be a connection that can be read and written
 start_server "$T_TMP/misuse.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SOCKS-SERVER,socksport=1080
 SP=$PORT
 pyc "b'\x05\x01\x00'" >/dev/null
-like "$(cat "$T_TMP/misuse.log")" "E SOCKS-SERVER: option socksport is for the SOCKS clients \(SOCKS4, SOCKS5 ...\), not SOCKS-SERVER" \
+like "$(cat "$T_TMP/misuse.log")" "E SOCKS-SERVER: option socksport is for the proxy clients \(SOCKS4, SOCKS5, PROXY ...\), not SOCKS-SERVER" \
 	"socksport= on SOCKS-SERVER: refused by name"
 
 done_testing
