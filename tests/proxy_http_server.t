@@ -92,6 +92,12 @@ like "$(cat "$T_TMP/hp.log")" "request head timed out after 1 s \(raise it with 
 out=$(run_to 10 curl -sS -m 5 -x "http://127.0.0.1:$HP" "http://127.0.0.1:$WP/index.txt" 2>&1)
 is "$out" "it works" "the listener serves on after every refusal"
 
+# proxy-range=: 403 for the rest
+start_server "$T_TMP/rules.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr HTTP-PROXY-SERVER,proxy-range=192.0.2.0/24
+out=$(run_to 10 curl -sS -m 5 -i -x "http://127.0.0.1:$PORT" "http://127.0.0.1:$WP/index.txt" 2>&1 | tr -d '\r')
+like "$out" "^HTTP/1.1 403 Forbidden" "proxy-range: a destination out of range gets 403"
+like "$out" "its address 127.0.0.1 is not in proxy-range$" "... with a body saying why"
+
 cap 5 "$DUCT" HTTP-PROXY-SERVER -
 like "$ERR" "HTTP-PROXY-SERVER serves the connections of the first address: give it as the second \(duct TCP-LISTEN:8080,fork HTTP-PROXY-SERVER\)" \
 	"HTTP-PROXY-SERVER as the first address: refused, saying where it goes"

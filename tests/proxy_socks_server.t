@@ -97,6 +97,30 @@ like "$(cat "$T_TMP/ss.log")" "SOCKS handshake timed out after 1 s \(raise it wi
 out=$(run_to 10 curl -sS -m 5 --socks5 127.0.0.1:$SP "http://127.0.0.1:$WP/index.txt" 2>&1)
 is "$out" "it works" "the listener serves on after every refusal"
 
+# proxy-range= and proxy-ports=: what may be reached
+start_server "$T_TMP/rules.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr \
+	SOCKS-SERVER,proxy-range=127.0.0.0/8,proxy-range=192.0.2.128/25,proxy-ports=1024-65535
+RP=$PORT
+out=$(run_to 10 curl -sS -m 5 --socks5-hostname 127.0.0.1:$RP "http://localhost:$WP/index.txt" 2>&1)
+is "$out" "it works" "proxy-range: a name whose address is in range is served (the lookup checks it)"
+out=$(run_to 10 curl -sS -m 5 --socks5 127.0.0.1:$RP "http://[::1]:$WP/index.txt" 2>&1)
+like "$out" "not allowed|\(2\)|Connection not allowed" "proxy-range: ::1 is not in range, curl is told so"
+SP_SAVE=$SP; SP=$RP
+out=$(pyc "b'\x05\x01\x00\x05\x01\x00\x01\xc0\x00\x02\x01\x10\x00'")
+like "$out" "^050005020001" "proxy-range: 192.0.2.1 is out of range: reply 2 (not allowed by ruleset)"
+out=$(pyc "b'\x04\x01\x00\x50\x7f\x00\x00\x01\x00'")
+like "$out" "^005b" "proxy-ports=1024-65535: SOCKS4 to port 80: reply 91"
+SP=$SP_SAVE
+log=$(cat "$T_TMP/rules.log")
+like "$log" "SOCKS5 CONNECT to 192.0.2.1:4096 refused: its address 192.0.2.1 is not in proxy-range; replied 2 \(connection not allowed by ruleset\)" \
+	"... logged with client, destination and the rule"
+like "$log" "SOCKS4 CONNECT to 127.0.0.1:80 refused: port 80 is outside proxy-ports=1024-65535; replied 91" "... the port rule logged"
+start_server "$T_TMP/bad.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SOCKS-SERVER,proxy-ports=90-80
+SP_SAVE=$SP; SP=$PORT
+pyc "b'\x05\x01\x00'" >/dev/null
+SP=$SP_SAVE
+like "$(cat "$T_TMP/bad.log")" "option proxy-ports=\"90-80\": PORT or LOW-HIGH expected" "proxy-ports=90-80: refused, saying what is expected"
+
 # misuse
 cap 5 "$DUCT" SOCKS-SERVER -
 is "$RC" 1 "SOCKS-SERVER as the first address: exit 1"

@@ -60,6 +60,8 @@ enum opt_id {
 	OPT_PROXY_AUTH_FILE, OPT_PROXY_RESOLVE, OPT_IGNORECR, OPT_HTTP_VERSION,
 	/* PROXY protocol */
 	OPT_ACCEPT_PROXY, OPT_SEND_PROXY,
+	/* proxy servers */
+	OPT_PROXY_RANGE, OPT_PROXY_PORTS,
 	/* posixmq */
 	OPT_POSIXMQ_PRIORITY,
 	/* websocket */

@@ -49,6 +49,13 @@ struct ss {
 	struct xio_globals g;      /* op->g with on_open_error caught (the reply code) */
 	int conn_err;
 	bool connect_over;
+	/* proxy-range=, proxy-ports=: the destinations allowed (n == 0 / lo == 0: any) */
+	struct sa_rangelist allowed;
+	unsigned port_lo, port_hi;
+	struct resolve_job *job;   /* a name looked up to check it against proxy-range */
+	char chost[256], cport[8]; /* the destination being connected */
+	int cfam;
+	bool is_name;
 	/* HTTP-PROXY-SERVER */
 	bool http;
 	char *head;                /* the request head as read (PX_HTTP_MAX + 1) */
@@ -72,6 +79,8 @@ static void ss_free(struct ss *s)
 	s->timer = NULL;
 	if (s->inner.priv)
 		sk_stop(&s->inner);
+	resolve_cancel(s->job);
+	sa_rangelist_free(&s->allowed);
 	opt_list_free(&s->inner.opts);
 	if (op->priv == s)
 		op->priv = NULL;
@@ -319,10 +328,86 @@ static void start_connect(struct ss *s)
 	connect_to(s, s->req.atyp == 3 ? (const char *)s->req.addr : host, port, fam);
 }
 
+/* The reply for a destination the rules forbid: SOCKS5 2, SOCKS4 91, HTTP 403. */
+static int forbidden(const struct ss *s)
+{
+	return s->http ? 403 : s->buf[0] == 4 ? 91 : 2;
+}
+
+static void connect_peers(struct ss *s, struct sa_list *peers);
+
+static void range_resolved(void *arg, struct sa_list *peers, const char *err)
+{
+	struct ss *s = arg;
+	s->job = NULL;
+	if (!peers) {
+		char why[400];
+		snprintf(why, sizeof why, "cannot resolve the destination: %s", err ? err : "?");
+		refuse(s, s->http ? 502 : s->buf[0] == 4 ? 91 : 4, why);
+		return;
+	}
+	struct sa_list ok = { 0 };
+	for (size_t i = 0; i < peers->n; i++)
+		if (sa_rangelist_match(&s->allowed, &peers->a[i].u.sa, peers->a[i].len))
+			sa_list_add(&ok, &peers->a[i].u.sa, peers->a[i].len);
+	if (!ok.n) {
+		char a[256] = "", why[400];
+		if (peers->n)
+			sa_addr_text(&peers->a[0].u.sa, peers->a[0].len, a, sizeof a);
+		snprintf(why, sizeof why, "%s%s is not in proxy-range", peers->n ? "its address " : "no address",
+			 peers->n ? a : "");
+		sa_list_free(peers);
+		refuse(s, forbidden(s), why);
+		return;
+	}
+	sa_list_free(peers);
+	connect_peers(s, &ok);
+}
+
 static void connect_to(struct ss *s, const char *host, const char *port, int fam)
 {
 	struct xio_open *op = s->op;
 	s->stage = SS_CONNECT;
+	snprintf(s->chost, sizeof s->chost, "%s", host);
+	snprintf(s->cport, sizeof s->cport, "%s", port);
+	int pf = sk_ip_family(op, AF_UNSPEC);
+	if (pf < 0) {
+		refuse(s, s->http ? 502 : s->buf[0] == 4 ? 91 : 1, "bad pf= option");
+		return;
+	}
+	s->is_name = fam == AF_UNSPEC;
+	s->cfam = s->is_name ? pf : fam;
+	unsigned pn = (unsigned)strtoul(port, NULL, 10);
+	if (s->port_lo && (pn < s->port_lo || pn > s->port_hi)) {
+		char why[120];
+		snprintf(why, sizeof why, "port %u is outside proxy-ports=%u-%u", pn, s->port_lo, s->port_hi);
+		refuse(s, forbidden(s), why);
+		return;
+	}
+	if (!s->allowed.n) {
+		connect_peers(s, NULL);
+		return;
+	}
+	/* the addresses must be known to be checked: look the name up here (off the loop), then
+	 * connect to the allowed ones only */
+	const struct resolve_query q = { s->chost, s->cport, s->cfam, op->g ? op->g->ipv : 4, SOCK_STREAM, IPPROTO_TCP,
+					 0 };
+	s->job = resolve_start(op->loop, &q, range_resolved, s);
+	if (!s->job) {
+		struct sa_list l = { 0 };
+		char err[300];
+		if (resolve_now(&q, &l, err, sizeof err) < 0)
+			range_resolved(s, NULL, err);
+		else
+			range_resolved(s, &l, NULL);
+	}
+}
+
+/* Connect to peers (checked against proxy-range; taken over), or with peers NULL to
+ * s->chost:s->cport, a name looked up by the socket machinery. */
+static void connect_peers(struct ss *s, struct sa_list *peers)
+{
+	struct xio_open *op = s->op;
 	s->inner = *op;
 	s->inner.priv = NULL;
 	s->inner.multi = false;
@@ -333,23 +418,17 @@ static void connect_to(struct ss *s, const char *host, const char *port, int fam
 	s->g.hook_arg = s;
 	s->inner.g = &s->g;
 	op->opts = (struct opt_list){ 0 };
-	int pf = sk_ip_family(&s->inner, AF_UNSPEC);
-	if (pf < 0) {
-		refuse(s, s->http ? 502 : s->buf[0] == 4 ? 91 : 1, "bad pf= option");
-		return;
-	}
-	bool is_name = fam == AF_UNSPEC;
-	if (is_name)
-		fam = pf;
 	struct sk_req rq;
-	sk_req_init(&rq, SK_CONNECT, fam, SOCK_STREAM, IPPROTO_TCP);
+	sk_req_init(&rq, SK_CONNECT, peers ? AF_UNSPEC : s->cfam, SOCK_STREAM, IPPROTO_TCP);
 	rq.proto_name = "tcp";
-	if (sk_req_set_peers(&s->inner, &rq, host, port) < 0) {
+	if (peers) {
+		rq.peers = *peers;
+	} else if (sk_req_set_peers(&s->inner, &rq, s->chost, s->cport) < 0) {
 		refuse(s, s->http ? 502 : s->buf[0] == 4 ? 91 : 4, "cannot resolve the destination");
 		return;
 	}
 	if (sk_open(&s->inner, &rq) < 0 && !s->connect_over)
-		refuse(s, s->http ? (s->conn_err == ETIMEDOUT ? 504 : 502) : s->buf[0] == 4 ? 91 : rep_for(s->conn_err, is_name),
+		refuse(s, s->http ? (s->conn_err == ETIMEDOUT ? 504 : 502) : s->buf[0] == 4 ? 91 : rep_for(s->conn_err, s->is_name),
 		       "the connect failed");
 }
 
@@ -525,6 +604,40 @@ static void on_timeout(struct loop *lp, void *arg)
 	ss_fail(s);
 }
 
+/* proxy-range (every occurrence) and proxy-ports. -1 (logged) on a bad value. */
+static int take_rules(struct ss *s)
+{
+	struct opt_list *l = &s->op->opts;
+	char err[400];
+	for (size_t i = 0; i < l->n; i++) {
+		struct opt_value *v = &l->v[i];
+		if (!v->def || v->def->id != OPT_PROXY_RANGE)
+			continue;
+		v->used = true;
+		if (!v->s || sa_rangelist_add(&s->allowed, v->s, err, sizeof err) < 0) {
+			ERR("%s: option proxy-range=\"%s\": %s (ADDR/BITS or [V6]/BITS, separated by '|')", name(s),
+			    v->s ? v->s : "", v->s ? err : "empty");
+			return -1;
+		}
+	}
+	const char *str;
+	if (opt_take_str(l, OPT_PROXY_PORTS, &str)) {
+		unsigned lo = 0, hi = 0;
+		char tail = 0;
+		int n = str ? sscanf(str, "%u-%u%c", &lo, &hi, &tail) : 0;
+		if (n == 1)
+			hi = lo;
+		if ((n != 1 && n != 2) || lo == 0 || hi < lo || hi > 65535) {
+			ERR("%s: option proxy-ports=\"%s\": PORT or LOW-HIGH expected (1-65535), e.g. proxy-ports=80-443",
+			    name(s), str ? str : "");
+			return -1;
+		}
+		s->port_lo = lo;
+		s->port_hi = hi;
+	}
+	return 0;
+}
+
 static int server_open(struct xio_open *op, bool http)
 {
 	if (!op->client) {
@@ -553,6 +666,12 @@ static int server_open(struct xio_open *op, bool http)
 	s->http = http;
 	if (http && !(s->head = malloc(PX_HTTP_MAX + 1))) {
 		ERR("out of memory");
+		free(s);
+		return -1;
+	}
+	if (take_rules(s) < 0) {
+		sa_rangelist_free(&s->allowed);
+		free(s->head);
 		free(s);
 		return -1;
 	}
