@@ -98,6 +98,22 @@ out=$(run_to 10 curl -sS -m 5 -i -x "http://127.0.0.1:$PORT" "http://127.0.0.1:$
 like "$out" "^HTTP/1.1 403 Forbidden" "proxy-range: a destination out of range gets 403"
 like "$out" "its address 127.0.0.1 is not in proxy-range$" "... with a body saying why"
 
+# proxy-users=: HTTP Basic, 407 with Proxy-Authenticate
+printf 'alice:s3cret\n' >"$T_TMP/users"
+start_server "$T_TMP/users.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr HTTP-PROXY-SERVER,proxy-users="$T_TMP/users"
+UP=$PORT
+out=$(run_to 10 curl -sS -m 5 -x "http://127.0.0.1:$UP" --proxy-user alice:s3cret "http://127.0.0.1:$WP/index.txt" 2>&1)
+is "$out" "it works" "proxy-users: curl -x --proxy-user logs in"
+out=$(run_to 10 curl -sS -m 5 -p -x "http://127.0.0.1:$UP" --proxy-user alice:s3cret "http://127.0.0.1:$WP/index.txt" 2>&1)
+is "$out" "it works" "proxy-users: CONNECT with a login"
+out=$(run_to 10 curl -sS -m 5 -i -x "http://127.0.0.1:$UP" --proxy-user alice:bad "http://127.0.0.1:$WP/index.txt" 2>&1 | tr -d '\r')
+like "$out" "^HTTP/1.1 407 Proxy Authentication Required" "a wrong password: 407"
+like "$out" "Proxy-Authenticate: Basic realm=\"duct\"" "... with Proxy-Authenticate"
+like "$out" "wrong user name or password$" "... and a body saying why"
+out=$(run_to 10 curl -sS -m 5 -i -x "http://127.0.0.1:$UP" "http://127.0.0.1:$WP/index.txt" 2>&1 | tr -d '\r')
+like "$out" "proxy authentication required \(Basic, proxy-users\)$" "no login: 407 saying a login is required"
+like "$(cat "$T_TMP/users.log")" "GET 127.0.0.1:$WP refused: wrong user name or password; answered 407" "the wrong password is logged"
+
 cap 5 "$DUCT" HTTP-PROXY-SERVER -
 like "$ERR" "HTTP-PROXY-SERVER serves the connections of the first address: give it as the second \(duct TCP-LISTEN:8080,fork HTTP-PROXY-SERVER\)" \
 	"HTTP-PROXY-SERVER as the first address: refused, saying where it goes"

@@ -121,6 +121,32 @@ pyc "b'\x05\x01\x00'" >/dev/null
 SP=$SP_SAVE
 like "$(cat "$T_TMP/bad.log")" "option proxy-ports=\"90-80\": PORT or LOW-HIGH expected" "proxy-ports=90-80: refused, saying what is expected"
 
+# proxy-users=: SOCKS5 username/password (RFC 1929)
+printf '# who may use the proxy\nalice:s3cret\nbob:pw:with:colons\n' >"$T_TMP/users"
+start_server "$T_TMP/users.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SOCKS-SERVER,proxy-users="$T_TMP/users"
+UP=$PORT
+out=$(run_to 10 curl -sS -m 5 --socks5 127.0.0.1:$UP --proxy-user alice:s3cret "http://127.0.0.1:$WP/index.txt" 2>&1)
+is "$out" "it works" "proxy-users: curl --proxy-user alice logs in"
+out=$(run_to 10 curl -sS -m 5 --socks5-hostname 127.0.0.1:$UP --proxy-user bob:pw:with:colons "http://localhost:$WP/index.txt" 2>&1)
+is "$out" "it works" "proxy-users: a password with colons"
+out=$(run_to 10 curl -sS -m 5 --socks5 127.0.0.1:$UP --proxy-user alice:wrong "http://127.0.0.1:$WP/index.txt" 2>&1)
+like "$out" "rejected" "proxy-users: a wrong password is rejected"
+out=$(run_to 10 curl -sS -m 5 --socks5 127.0.0.1:$UP "http://127.0.0.1:$WP/index.txt" 2>&1)
+like "$out" "No authentication method was acceptable" "proxy-users: a client without a login is told no method fits"
+out=$(run_to 10 curl -sS -m 5 --socks4 127.0.0.1:$UP "http://127.0.0.1:$WP/index.txt" 2>&1)
+like "$out" "rejected|failed|91" "proxy-users: SOCKS4 (no password) is rejected"
+log=$(cat "$T_TMP/users.log")
+like "$log" "N SOCKS-SERVER: client 127.0.0.1:[0-9]+ user alice: SOCKS5 CONNECT to 127.0.0.1:$WP" "the login is logged"
+like "$log" "E SOCKS-SERVER: client 127.0.0.1:[0-9]+: login refused for user \"alice\" \(unknown user or wrong password\)" \
+	"the wrong password is logged with the user"
+like "$log" "SOCKS4 carries no password and proxy-users is set \(use SOCKS5\)" "SOCKS4's refusal says why"
+start_server "$T_TMP/nousers.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SOCKS-SERVER,proxy-users="$T_TMP/none"
+SP_SAVE=$SP; SP=$PORT
+pyc "b'\x05\x01\x00'" >/dev/null
+SP=$SP_SAVE
+like "$(cat "$T_TMP/nousers.log")" "option proxy-users=\"$T_TMP/none\": No such file or directory \(a file of user:password lines\)" \
+	"proxy-users= naming no file: refused, saying what it wants"
+
 # misuse
 cap 5 "$DUCT" SOCKS-SERVER -
 is "$RC" 1 "SOCKS-SERVER as the first address: exit 1"

@@ -61,7 +61,7 @@ enum opt_id {
 	/* PROXY protocol */
 	OPT_ACCEPT_PROXY, OPT_SEND_PROXY,
 	/* proxy servers */
-	OPT_PROXY_RANGE, OPT_PROXY_PORTS,
+	OPT_PROXY_RANGE, OPT_PROXY_PORTS, OPT_PROXY_USERS,
 	/* posixmq */
 	OPT_POSIXMQ_PRIORITY,
 	/* websocket */

@@ -857,9 +857,70 @@ size_t px_http_status(char *out, size_t cap, int status, const char *why)
 	int w;
 	if (status == 200)
 		w = snprintf(out, cap, "HTTP/1.1 200 %s\r\n\r\n", text);
+	else if (status == 407)
+		w = snprintf(out, cap,
+			     "HTTP/1.1 407 %s\r\nProxy-Authenticate: Basic realm=\"duct\"\r\nContent-Type: text/plain\r\n"
+			     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
+			     text, strlen(why) + 1, why);
 	else
 		w = snprintf(out, cap,
 			     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
 			     status, text, strlen(why) + 1, why);
 	return w < 0 || (size_t)w >= cap ? 0 : (size_t)w;
+}
+
+int px_socks5_auth_parse(const unsigned char *b, size_t n, char user[256], char pass[256], struct px_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n < 2) {
+		r->need = 2;
+		return PX_NEED;
+	}
+	if (b[0] != 1) {
+		r->consumed = n;
+		fail(r, "not a username/password request (version %d, 1 expected)", b[0]);
+		return PX_FAIL;
+	}
+	size_t ul = b[1];
+	if (n < 3 + ul) {
+		r->need = 3 + ul;
+		return PX_NEED;
+	}
+	size_t pl = b[2 + ul];
+	if (n < 3 + ul + pl) {
+		r->need = 3 + ul + pl;
+		return PX_NEED;
+	}
+	r->consumed = 3 + ul + pl;
+	memcpy(user, b + 2, ul);
+	user[ul] = 0;
+	memcpy(pass, b + 3 + ul, pl);
+	pass[pl] = 0;
+	return PX_OK;
+}
+
+bool px_http_header(const char *b, const struct px_http_req *r, const char *name, const char **val, size_t *vlen)
+{
+	size_t nl = strlen(name), i = r->line_len;
+	while (i < r->head_len) {
+		const char *ls = b + i;
+		const char *e = memchr(ls, '\n', r->head_len - i);
+		if (!e)
+			break;
+		size_t len = (size_t)(e - ls);
+		i += len + 1;
+		if (len && ls[len - 1] == '\r')
+			len--;
+		if (len > nl && ls[nl] == ':' && !strncasecmp(ls, name, nl)) {
+			const char *v = ls + nl + 1, *ve = ls + len;
+			while (v < ve && (*v == ' ' || *v == '\t'))
+				v++;
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			*val = v;
+			*vlen = (size_t)(ve - v);
+			return true;
+		}
+	}
+	return false;
 }

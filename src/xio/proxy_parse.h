@@ -100,6 +100,11 @@ size_t px_http_forward_head(const char *b, const struct px_http_req *r, char *ou
  * answer, no body). Returns the length, 0 when cap is too small. */
 size_t px_http_status(char *out, size_t cap, int status, const char *why);
 
+/* RFC 1929 username/password request: PX_OK with user and pass NUL-terminated. */
+int px_socks5_auth_parse(const unsigned char *b, size_t n, char user[256], char pass[256], struct px_reply *r);
+/* The value of header name (case-insensitive) in a parsed head, blanks trimmed. */
+bool px_http_header(const char *b, const struct px_http_req *r, const char *name, const char **val, size_t *vlen);
+
 /* Base64 (for Basic authorization). Returns the length written (NUL-terminated), 0 if it
  * doesn't fit. */
 size_t px_base64(const unsigned char *in, size_t n, char *out, size_t cap);

@@ -30,7 +30,7 @@
 #include "xio/proxy_parse.h"
 #include "xio/socket.h"
 
-enum ss_stage { SS_FIRST, SS_V4, SS_V5_GREET, SS_V5_REQ, SS_CONNECT };
+enum ss_stage { SS_FIRST, SS_V4, SS_V5_GREET, SS_V5_AUTH, SS_V5_REQ, SS_CONNECT };
 
 struct ss {
 	struct xio_open *op;
@@ -51,6 +51,9 @@ struct ss {
 	bool connect_over;
 	/* proxy-range=, proxy-ports=: the destinations allowed (n == 0 / lo == 0: any) */
 	struct sa_rangelist allowed;
+	char **users;              /* proxy-users: "user:password" lines (NULL: no login) */
+	size_t nusers;
+	char login[256];           /* the user who logged in, for the log */
 	unsigned port_lo, port_hi;
 	struct resolve_job *job;   /* a name looked up to check it against proxy-range */
 	char chost[256], cport[8]; /* the destination being connected */
@@ -81,6 +84,9 @@ static void ss_free(struct ss *s)
 		sk_stop(&s->inner);
 	resolve_cancel(s->job);
 	sa_rangelist_free(&s->allowed);
+	for (size_t i = 0; i < s->nusers; i++)
+		free(s->users[i]);
+	free(s->users);
 	opt_list_free(&s->inner.opts);
 	if (op->priv == s)
 		op->priv = NULL;
@@ -125,6 +131,40 @@ static const char *version_name(const struct ss *s)
 }
 
 /* Refuse: the reply (SOCKS4 CD 91, SOCKS5 REP rep; rep < 0: none), the log line, the end. */
+static bool login_ok(const struct ss *s, const char *user, const char *pass)
+{
+	size_t ul = strlen(user);
+	for (size_t i = 0; i < s->nusers; i++) {
+		const char *e = s->users[i];
+		if (!strncmp(e, user, ul) && e[ul] == ':' && !strcmp(e + ul + 1, pass))
+			return true;
+	}
+	return false;
+}
+
+/* HTTP Basic: the token must be the base64 of one of the lines. */
+static bool http_login_ok(struct ss *s)
+{
+	const char *v;
+	size_t vl;
+	if (!px_http_header(s->head, &s->hreq, "Proxy-Authorization", &v, &vl) || vl < 7 || strncasecmp(v, "Basic ", 6))
+		return false;
+	v += 6;
+	vl -= 6;
+	while (vl && *v == ' ')
+		v++, vl--;
+	char tok[700];
+	for (size_t i = 0; i < s->nusers; i++) {
+		size_t n = px_base64((const unsigned char *)s->users[i], strlen(s->users[i]), tok, sizeof tok);
+		if (n && n == vl && !memcmp(tok, v, vl)) {
+			const char *colon = strchr(s->users[i], ':');
+			snprintf(s->login, sizeof s->login, "%.*s", (int)(colon - s->users[i]), s->users[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void http_refuse(struct ss *s, int status, const char *why)
 {
 	char b[600];
@@ -254,8 +294,8 @@ static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int statu
 		ss_fail(s);
 		return;
 	}
-	NOTE("%s: client %s: %s CONNECT to %s, connected from %s:%d", name(s), s->client, version_name(s), s->target, lt,
-	     sa_port(&la.sa, ll));
+	NOTE("%s: client %s%s%s: %s CONNECT to %s, connected from %s:%d", name(s), s->client, s->login[0] ? " user " : "",
+	     s->login, version_name(s), s->target, lt, sa_port(&la.sa, ll));
 	struct xio_open *op = s->op;
 	s->inner.priv = NULL; /* the socket machinery freed itself on this one-shot delivery */
 	ss_free(s);
@@ -288,7 +328,8 @@ static void http_connected(struct ss *s, struct endpoint *ep)
 		ss_fail(s);
 		return;
 	}
-	NOTE("%s: client %s: %s %s", name(s), s->client, s->hreq.method, s->target);
+	NOTE("%s: client %s%s%s: %s %s", name(s), s->client, s->login[0] ? " user " : "", s->login, s->hreq.method,
+	     s->target);
 	struct xio_open *op = s->op;
 	s->inner.priv = NULL;
 	ss_free(s);
@@ -434,6 +475,7 @@ static void connect_peers(struct ss *s, struct sa_list *peers)
 
 static void step(struct ss *s)
 {
+	char user[256], pass[256];
 	for (;;) {
 		struct px_reply r;
 		int rc;
@@ -445,11 +487,12 @@ static void step(struct ss *s)
 			break;
 		case SS_V4: rc = px_socks4_request_parse(s->buf, s->have, &r); break;
 		case SS_V5_GREET: rc = px_socks5_greeting_parse(s->buf, s->have, &r); break;
+		case SS_V5_AUTH: rc = px_socks5_auth_parse(s->buf + 1, s->have - 1, user, pass, &r); break;
 		case SS_V5_REQ: rc = px_socks5_request_parse(s->buf + 1, s->have - 1, &r); break;
 		default: return;
 		}
 		if (rc == PX_NEED) {
-			size_t base = s->stage == SS_V5_REQ ? 1 : 0; /* buf[0] keeps the version */
+			size_t base = s->stage == SS_V5_REQ || s->stage == SS_V5_AUTH ? 1 : 0; /* buf[0] keeps the version */
 			size_t want = r.need > s->have - base ? r.need - (s->have - base) : 1;
 			if (s->have + want > sizeof s->buf) {
 				refuse(s, s->buf[0] == 4 ? 91 : 1, "request too long");
@@ -483,7 +526,11 @@ static void step(struct ss *s)
 			continue;
 		}
 		if (rc == PX_FAIL) {
-			if (s->stage == SS_V5_GREET) {
+			if (s->stage == SS_V5_AUTH) {
+				const unsigned char no[2] = { 1, 1 };
+				cl_write(s, no, 2);
+				refuse(s, -1, r.msg);
+			} else if (s->stage == SS_V5_GREET) {
 				const unsigned char no[2] = { 5, 0xff };
 				cl_write(s, no, 2);
 				refuse(s, -1, r.msg);
@@ -492,6 +539,40 @@ static void step(struct ss *s)
 				refuse(s, s->stage == SS_V4 ? 91 : r.atyp == -8 ? 8 : 1, r.msg);
 			}
 			return;
+		}
+		if (s->stage == SS_V5_AUTH) {
+			bool ok = login_ok(s, user, pass);
+			const unsigned char st[2] = { 1, ok ? 0 : 1 };
+			if (!cl_write(s, st, 2)) {
+				ss_fail(s);
+				return;
+			}
+			if (!ok) {
+				char why[400];
+				snprintf(why, sizeof why, "login refused for user \"%.255s\" (unknown user or wrong password)", user);
+				refuse(s, -1, why);
+				return;
+			}
+			snprintf(s->login, sizeof s->login, "%s", user);
+			s->have = 1;
+			s->stage = SS_V5_REQ;
+			continue;
+		}
+		if (s->stage == SS_V5_GREET && s->users) {
+			if (!(r.code & 2)) {
+				const unsigned char no[2] = { 5, 0xff };
+				cl_write(s, no, 2);
+				refuse(s, -1, "the client offers no username/password login, which proxy-users requires");
+				return;
+			}
+			const unsigned char up[2] = { 5, PX_SOCKS5_USERPASS };
+			if (!cl_write(s, up, 2)) {
+				ss_fail(s);
+				return;
+			}
+			s->have = 1;
+			s->stage = SS_V5_AUTH;
+			continue;
 		}
 		if (s->stage == SS_V5_GREET) {
 			if (!(r.code & 1)) {
@@ -511,6 +592,11 @@ static void step(struct ss *s)
 			continue;
 		}
 		s->req = r;
+		if (s->stage == SS_V4 && s->users) {
+			set_target(s, &r);
+			refuse(s, 91, "SOCKS4 carries no password and proxy-users is set (use SOCKS5)");
+			return;
+		}
 		start_connect(s);
 		return;
 	}
@@ -572,6 +658,14 @@ static void http_step(struct ss *s)
 		s->timer = NULL;
 		bool v6 = strchr(s->hreq.host, ':') != NULL;
 		snprintf(s->target, sizeof s->target, v6 ? "[%s]:%u" : "%s:%u", s->hreq.host, s->hreq.port);
+		if (s->users && !http_login_ok(s)) {
+			const char *v;
+			size_t vl;
+			http_refuse(s, 407, px_http_header(s->head, &s->hreq, "Proxy-Authorization", &v, &vl)
+						    ? "wrong user name or password"
+						    : "proxy authentication required (Basic, proxy-users)");
+			return;
+		}
 		char port[8];
 		snprintf(port, sizeof port, "%u", s->hreq.port);
 		unsigned char a6[16];
@@ -621,6 +715,38 @@ static int take_rules(struct ss *s)
 		}
 	}
 	const char *str;
+	if (opt_take_str(l, OPT_PROXY_USERS, &str)) {
+		FILE *f = str ? fopen(str, "re") : NULL;
+		if (!f) {
+			ERR("%s: option proxy-users=\"%s\": %s (a file of user:password lines)", name(s), str ? str : "",
+			    str ? strerror(errno) : "empty");
+			return -1;
+		}
+		char line[600];
+		int ln = 0;
+		while (fgets(line, sizeof line, f)) {
+			ln++;
+			line[strcspn(line, "\r\n")] = 0;
+			if (!line[0] || line[0] == '#')
+				continue;
+			char *colon = strchr(line, ':');
+			char **nu = colon && colon != line && strlen(line) < 512 ? realloc(s->users, (s->nusers + 1) * sizeof *nu) : NULL;
+			if (!nu || !(nu[s->nusers] = strdup(line))) {
+				if (nu)
+					s->users = nu;
+				ERR("%s: option proxy-users=\"%s\": line %d: user:password expected", name(s), str, ln);
+				fclose(f);
+				return -1;
+			}
+			s->users = nu;
+			s->nusers++;
+		}
+		fclose(f);
+		if (!s->nusers) {
+			ERR("%s: option proxy-users=\"%s\": no user:password line in it", name(s), str);
+			return -1;
+		}
+	}
 	if (opt_take_str(l, OPT_PROXY_PORTS, &str)) {
 		unsigned lo = 0, hi = 0;
 		char tail = 0;
@@ -671,6 +797,9 @@ static int server_open(struct xio_open *op, bool http)
 	}
 	if (take_rules(s) < 0) {
 		sa_rangelist_free(&s->allowed);
+		for (size_t i = 0; i < s->nusers; i++)
+			free(s->users[i]);
+		free(s->users);
 		free(s->head);
 		free(s);
 		return -1;

@@ -256,5 +256,26 @@ int main(void)
 	n = px_http_status(st, sizeof st, 200, "");
 	st[n] = 0;
 	tap_is_str(st, "HTTP/1.1 200 Connection established\r\n\r\n", "http: the CONNECT answer");
+
+	/* ---- logins (proxy-users) ---- */
+	char un[256], pw[256];
+	const unsigned char au[] = { 1, 5, 'a', 'l', 'i', 'c', 'e', 3, 'p', 'w', 'd' };
+	tap_is_int(px_socks5_auth_parse(au, 6, un, pw, &r), PX_NEED, "auth: partial user name");
+	tap_is_int(px_socks5_auth_parse(au, 8, un, pw, &r), PX_NEED, "auth: partial password");
+	tap_is_int(r.need, 11, "auth: ... needs 11");
+	tap_is_int(px_socks5_auth_parse(au, sizeof au, un, pw, &r), PX_OK, "auth: complete");
+	tap_ok(!strcmp(un, "alice") && !strcmp(pw, "pwd") && r.consumed == 11, "auth: user and password");
+	const unsigned char au0[] = { 5, 1 };
+	tap_is_int(px_socks5_auth_parse(au0, 2, un, pw, &r), PX_FAIL, "auth: version 5 refused");
+	const char *ph = "GET http://h/ HTTP/1.1\r\nHost: h\r\nproxy-authorization:  Basic YTpi  \r\n\r\n";
+	px_http_request_parse(ph, strlen(ph), &q);
+	const char *hv;
+	size_t hvl;
+	tap_ok(px_http_header(ph, &q, "Proxy-Authorization", &hv, &hvl) && hvl == 10 && !strncmp(hv, "Basic YTpi", 10),
+	       "http: header found case-insensitively, blanks trimmed");
+	tap_ok(!px_http_header(ph, &q, "Cookie", &hv, &hvl), "http: an absent header");
+	n = px_http_status(st, sizeof st, 407, "x");
+	st[n] = 0;
+	tap_ok(strstr(st, "\r\nProxy-Authenticate: Basic realm=\"duct\"\r\n") != NULL, "http: 407 carries Proxy-Authenticate");
 	return tap_done();
 }
