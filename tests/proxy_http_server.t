@@ -114,6 +114,24 @@ out=$(run_to 10 curl -sS -m 5 -i -x "http://127.0.0.1:$UP" "http://127.0.0.1:$WP
 like "$out" "proxy authentication required \(Basic, proxy-users\)$" "no login: 407 saying a login is required"
 like "$(cat "$T_TMP/users.log")" "GET 127.0.0.1:$WP refused: wrong user name or password; answered 407" "the wrong password is logged"
 
+# the nc face: ncat's -l --proxy-type (ncat serves http only; duct all three)
+for t in http socks4 socks5; do
+	NP=$(free_port)
+	bg "$DUCT" nc -l 127.0.0.1 "$NP" --proxy-type $t
+	NC_PID=$BG_PID
+	wait_for 5 tcp_listening "$NP"
+	if [ $t = http ]; then opt=(-x "http://127.0.0.1:$NP"); else opt=(--$t "127.0.0.1:$NP"); fi
+	out=$(run_to 10 curl -sS -m 5 "${opt[@]}" "http://127.0.0.1:$WP/index.txt" 2>&1)
+	out2=$(run_to 10 curl -sS -m 5 "${opt[@]}" "http://127.0.0.1:$WP/index.txt" 2>&1)
+	is "$out $out2" "it works it works" "duct nc -l --proxy-type $t: a proxy for one client after another"
+	kill_group "$NC_PID"
+done
+cap 5 "$DUCT" nc -l 1234 --proxy-type http --proxy-auth a:b
+like "$ERR" "--proxy-auth with -l: not in duct nc yet; give the users in a file: duct TCP-LISTEN:PORT,fork HTTP-PROXY-SERVER,proxy-users=FILE" \
+	"duct nc -l --proxy-auth: refused, saying what to do instead"
+cap 5 "$DUCT" nc -l -u 1234 --proxy-type socks5
+like "$ERR" "--proxy-type with -l serves a proxy over TCP" "duct nc -l -u --proxy-type: refused"
+
 cap 5 "$DUCT" HTTP-PROXY-SERVER -
 like "$ERR" "HTTP-PROXY-SERVER serves the connections of the first address: give it as the second \(duct TCP-LISTEN:8080,fork HTTP-PROXY-SERVER\)" \
 	"HTTP-PROXY-SERVER as the first address: refused, saying where it goes"

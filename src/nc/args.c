@@ -99,6 +99,7 @@ const char nc_ncat_help_text[] =
 	"\n"
 	"Proxies and TLS\n"
 	"      --proxy HOST[:PORT]    go through a proxy; --proxy-type http|socks4|socks5\n"
+	"                             (with -l and no --proxy: be that proxy for every client)\n"
 	"      --proxy-auth USER:PASS credentials for it; --proxy-dns local|remote|both|none\n"
 	"      --ssl                  TLS, as client or (with -l) server\n"
 	"      --ssl-cert FILE        our certificate (PEM); --ssl-key FILE its key\n"
@@ -756,6 +757,22 @@ enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialec
 	if (o->unix_sock && o->pass_fd) {
 		seterr(err, errlen, "cannot use -F and -U");
 		return NC_PARSE_ERROR;
+	}
+	if (o->listen && o->proxy_type && !o->proxy) {
+		/* ncat -l --proxy-type http serves as an HTTP proxy; duct serves SOCKS too */
+		if (strcmp(o->proxy_type, "http") && strcmp(o->proxy_type, "socks4") && strcmp(o->proxy_type, "socks5")) {
+			seterr(err, errlen, "Invalid proxy type \"%s\" (http, socks4 or socks5)", o->proxy_type);
+			return NC_PARSE_ERROR;
+		}
+		if (o->udp || o->unix_sock || o->exec_prog || o->sh_cmd || o->chat || o->broker) {
+			seterr(err, errlen, "--proxy-type with -l serves a proxy over TCP: it cannot go with -u, -U, -e, -c, --chat or --broker");
+			return NC_PARSE_ERROR;
+		}
+		if (o->proxy_auth) {
+			seterr(err, errlen, "--proxy-auth with -l: not in duct nc yet; give the users in a file: duct TCP-LISTEN:PORT,fork %s,proxy-users=FILE",
+			       strcmp(o->proxy_type, "http") ? "SOCKS-SERVER" : "HTTP-PROXY-SERVER");
+			return NC_PARSE_ERROR;
+		}
 	}
 	if (o->proxy && !o->proxy_type) {
 		if (o->udp) {

@@ -269,7 +269,10 @@ static void hub_addr(struct abuf *b, const struct nc_opts *o, const char *kw)
 static void local_addr(struct abuf *b, const struct nc_opts *o, bool ignoreeof)
 {
 	const char *hub = hub_keyword(o);
-	if (hub) {
+	if (o->listen && o->proxy_type && !o->proxy) {
+		/* ncat -l --proxy-type: every connection is served as a proxy client */
+		ab_add(b, strcmp(o->proxy_type, "http") ? "SOCKS-SERVER" : "HTTP-PROXY-SERVER");
+	} else if (hub) {
 		hub_addr(b, o, hub);
 	} else if (o->exec_prog) {
 		ab_add(b, "EXEC:");
@@ -336,7 +339,7 @@ static bool is_v6(const struct nc_opts *o)
 
 static void listen_addr(struct abuf *b, const struct nc_opts *o, const char *port)
 {
-	bool multi = o->keep || o->keep_open || o->broker;
+	bool multi = o->keep || o->keep_open || o->broker || (o->proxy_type && !o->proxy);
 	if (o->unix_sock) {
 		ab_add(b, o->udp ? "UNIX-RECV:" : "UNIX-LISTEN:");
 		ab_esc(b, o->unix_path);
