@@ -147,6 +147,13 @@ SP=$SP_SAVE
 like "$(cat "$T_TMP/nousers.log")" "option proxy-users=\"$T_TMP/none\": No such file or directory \(a file of user:password lines\)" \
 	"proxy-users= naming no file: refused, saying what it wants"
 
+# bind=: the source address of the outgoing leg
+start_server "$T_TMP/who.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SYSTEM:'echo from $DUCT_PEERADDR'
+WHO=$PORT
+start_server "$T_TMP/bind.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SOCKS-SERVER,bind=127.0.0.5
+out=$(run_to 10 "$DUCT" -t 1 - SOCKS5:127.0.0.1:$PORT:127.0.0.1:$WHO </dev/null)
+is "$out" "from 127.0.0.5" "bind=127.0.0.5 on SOCKS-SERVER: the destination sees that source"
+
 # misuse
 cap 5 "$DUCT" SOCKS-SERVER -
 is "$RC" 1 "SOCKS-SERVER as the first address: exit 1"
