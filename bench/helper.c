@@ -14,6 +14,10 @@
  *                                 echoed), prints "ready N" and holds them until stdin
  *                                 closes or EOF; prints "failed K" for connections that
  *                                 did not make it
+ *   helper tunnels PROXY PORT N SECS  opens N HTTP CONNECT tunnels through the proxy on
+ *                                 127.0.0.1:PROXY to 127.0.0.1:PORT (an echo server), then
+ *                                 1-byte ping-pong on all of them at once for SECS seconds;
+ *                                 prints "<round trips per second>"
  *   helper gen BYTES              writes BYTES zero bytes to stdout in 1 MiB writes
  *   helper drain                  reads stdin to EOF in 1 MiB reads; prints "<MB/s> <bytes>"
  *                                 (from the first byte to EOF)
@@ -264,6 +268,51 @@ static int do_ping(const char *where, int count)
 	return 0;
 }
 
+static int do_tunnels(const char *proxy, const char *port, int n, double secs)
+{
+	raise_nofile();
+	struct pollfd *p = calloc((size_t)n, sizeof *p);
+	char req[128];
+	int rl = snprintf(req, sizeof req, "CONNECT 127.0.0.1:%s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\n\r\n", port, port);
+	for (int i = 0; i < n; i++) {
+		int fd = connect_to(proxy, 0);
+		if (fd < 0 || write(fd, req, (size_t)rl) != rl)
+			die("connect through the proxy");
+		/* the answer head, a byte at a time (it is short, and nothing may be read past it) */
+		char h[512];
+		size_t k = 0;
+		while (k < sizeof h - 1 && read(fd, h + k, 1) == 1) {
+			k++;
+			if (k >= 4 && !memcmp(h + k - 4, "\r\n\r\n", 4))
+				break;
+		}
+		h[k] = 0;
+		if (strncmp(h, "HTTP/1.", 7) || strncmp(h + 9, "200", 3))
+			die("CONNECT refused");
+		p[i].fd = fd;
+		p[i].events = POLLIN;
+		if (write(fd, "x", 1) != 1)
+			die("write");
+	}
+	unsigned long long rounds = 0;
+	double t0 = now(), end = t0 + secs;
+	while (now() < end) {
+		int r = poll(p, (nfds_t)n, 1000);
+		if (r < 0 && errno != EINTR)
+			die("poll");
+		for (int i = 0; i < n && r > 0; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char c;
+			if (read(p[i].fd, &c, 1) != 1 || write(p[i].fd, &c, 1) != 1)
+				die("tunnel closed");
+			rounds++;
+		}
+	}
+	printf("%.0f\n", (double)rounds / (now() - t0));
+	return 0;
+}
+
 static int do_idle(const char *where, int n)
 {
 	raise_nofile();
@@ -349,6 +398,8 @@ int main(int argc, char **argv)
 		return do_send(argv[2], strtoull(argv[3], NULL, 0));
 	if (argc >= 4 && !strcmp(argv[1], "ping"))
 		return do_ping(argv[2], atoi(argv[3]));
+	if (argc >= 6 && !strcmp(argv[1], "tunnels"))
+		return do_tunnels(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
 	if (argc >= 4 && !strcmp(argv[1], "idle"))
 		return do_idle(argv[2], atoi(argv[3]));
 	if (argc >= 3 && !strcmp(argv[1], "gen"))
