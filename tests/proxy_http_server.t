@@ -126,9 +126,23 @@ for t in http socks4 socks5; do
 	is "$out $out2" "it works it works" "duct nc -l --proxy-type $t: a proxy for one client after another"
 	kill_group "$NC_PID"
 done
-cap 5 "$DUCT" nc -l 1234 --proxy-type http --proxy-auth a:b
-like "$ERR" "--proxy-auth with -l: not in duct nc yet; give the users in a file: duct TCP-LISTEN:PORT,fork HTTP-PROXY-SERVER,proxy-users=FILE" \
-	"duct nc -l --proxy-auth: refused, saying what to do instead"
+for t in http socks5; do
+	NP=$(free_port)
+	bg "$DUCT" nc -l 127.0.0.1 "$NP" --proxy-type $t --proxy-auth alice:s3cret
+	NC_PID=$BG_PID
+	wait_for 5 tcp_listening "$NP"
+	if [ $t = http ]; then opt=(-x "http://127.0.0.1:$NP"); else opt=(--socks5 "127.0.0.1:$NP"); fi
+	out=$(run_to 10 curl -sS -m 5 "${opt[@]}" --proxy-user alice:s3cret "http://127.0.0.1:$WP/index.txt" 2>&1)
+	out2=$(run_to 10 curl -sS -m 5 "${opt[@]}" --proxy-user alice:nope "http://127.0.0.1:$WP/index.txt" 2>&1)
+	like "$out|$out2" "^it works\|.*(wrong user name or password|rejected)" "duct nc -l --proxy-type $t --proxy-auth: the login is asked for"
+	kill_group "$NC_PID"
+done
+cap 5 "$DUCT" nc -l 1234 --proxy-type socks4 --proxy-auth a:b
+like "$ERR" "--proxy-auth with -l needs USER:PASSWORD and HTTP or SOCKS5 \(SOCKS4 carries no password\)" \
+	"duct nc -l --proxy-type socks4 --proxy-auth: refused, saying why"
+start_server "$T_TMP/one.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr HTTP-PROXY-SERVER,proxy-authorization=alice:s3cret
+out=$(run_to 10 curl -sS -m 5 -x "http://127.0.0.1:$PORT" --proxy-user alice:s3cret "http://127.0.0.1:$WP/index.txt" 2>&1)
+is "$out" "it works" "proxy-authorization=USER:PASS on HTTP-PROXY-SERVER: the one login asked for"
 cap 5 "$DUCT" nc -l -u 1234 --proxy-type socks5
 like "$ERR" "--proxy-type with -l serves a proxy over TCP" "duct nc -l -u --proxy-type: refused"
 

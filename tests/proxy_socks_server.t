@@ -147,6 +147,12 @@ SP=$SP_SAVE
 like "$(cat "$T_TMP/nousers.log")" "option proxy-users=\"$T_TMP/none\": No such file or directory \(a file of user:password lines\)" \
 	"proxy-users= naming no file: refused, saying what it wants"
 
+start_server "$T_TMP/one.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SOCKS-SERVER,socksuser=alice,sockspass=s3cret
+out=$(run_to 10 curl -sS -m 5 --socks5 127.0.0.1:$PORT --proxy-user alice:s3cret "http://127.0.0.1:$WP/index.txt" 2>&1)
+is "$out" "it works" "socksuser=,sockspass= on SOCKS-SERVER: the one login asked for"
+out=$(run_to 10 curl -sS -m 5 --socks5 127.0.0.1:$PORT --proxy-user alice:other "http://127.0.0.1:$WP/index.txt" 2>&1)
+like "$out" "rejected" "... another password is rejected"
+
 # bind=: the source address of the outgoing leg
 start_server "$T_TMP/who.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr SYSTEM:'echo from $DUCT_PEERADDR'
 WHO=$PORT

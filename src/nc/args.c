@@ -768,9 +768,8 @@ enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialec
 			seterr(err, errlen, "--proxy-type with -l serves a proxy over TCP: it cannot go with -u, -U, -e, -c, --chat or --broker");
 			return NC_PARSE_ERROR;
 		}
-		if (o->proxy_auth) {
-			seterr(err, errlen, "--proxy-auth with -l: not in duct nc yet; give the users in a file: duct TCP-LISTEN:PORT,fork %s,proxy-users=FILE",
-			       strcmp(o->proxy_type, "http") ? "SOCKS-SERVER" : "HTTP-PROXY-SERVER");
+		if (o->proxy_auth && (!strcmp(o->proxy_type, "socks4") || !strchr(o->proxy_auth, ':'))) {
+			seterr(err, errlen, "--proxy-auth with -l needs USER:PASSWORD and HTTP or SOCKS5 (SOCKS4 carries no password)");
 			return NC_PARSE_ERROR;
 		}
 	}

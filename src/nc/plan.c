@@ -271,7 +271,21 @@ static void local_addr(struct abuf *b, const struct nc_opts *o, bool ignoreeof)
 	const char *hub = hub_keyword(o);
 	if (o->listen && o->proxy_type && !o->proxy) {
 		/* ncat -l --proxy-type: every connection is served as a proxy client */
-		ab_add(b, strcmp(o->proxy_type, "http") ? "SOCKS-SERVER" : "HTTP-PROXY-SERVER");
+		bool http = !strcmp(o->proxy_type, "http");
+		ab_add(b, http ? "HTTP-PROXY-SERVER" : "SOCKS-SERVER");
+		if (o->proxy_auth && http) {
+			ab_add(b, ",proxy-authorization=");
+			ab_esc(b, o->proxy_auth);
+		} else if (o->proxy_auth) {
+			/* the login SOCKS-SERVER asks for: user up to the first colon */
+			char u[256];
+			const char *colon = strchr(o->proxy_auth, ':');
+			snprintf(u, sizeof u, "%.*s", colon ? (int)(colon - o->proxy_auth) : 0, o->proxy_auth);
+			ab_add(b, ",socksuser=");
+			ab_esc(b, u);
+			ab_add(b, ",sockspass=");
+			ab_esc(b, colon ? colon + 1 : "");
+		}
 	} else if (hub) {
 		hub_addr(b, o, hub);
 	} else if (o->exec_prog) {

@@ -747,6 +747,31 @@ static int take_rules(struct ss *s)
 			return -1;
 		}
 	}
+	/* one login given inline: socksuser=U,sockspass=P / proxy-authorization=U:P */
+	const char *u = NULL, *pw = NULL, *up = NULL;
+	opt_take_str(l, OPT_SOCKSUSER, &u);
+	opt_take_str(l, OPT_SOCKS_PASSWORD, &pw);
+	opt_take_str(l, OPT_PROXY_AUTH, &up);
+	if ((u != NULL) != (pw != NULL)) {
+		ERR("%s: options socksuser and sockspass go together here (the login SOCKS-SERVER asks for)", name(s));
+		return -1;
+	}
+	char one[520] = "";
+	if (u)
+		snprintf(one, sizeof one, "%s:%s", u, pw);
+	else if (up)
+		snprintf(one, sizeof one, "%s", up);
+	if (one[0]) {
+		char **nu = strchr(one, ':') && one[0] != ':' ? realloc(s->users, (s->nusers + 1) * sizeof *nu) : NULL;
+		if (!nu || !(nu[s->nusers] = strdup(one))) {
+			if (nu)
+				s->users = nu;
+			ERR("%s: option proxy-authorization: USER:PASSWORD expected", name(s));
+			return -1;
+		}
+		s->users = nu;
+		s->nusers++;
+	}
 	if (opt_take_str(l, OPT_PROXY_PORTS, &str)) {
 		unsigned lo = 0, hi = 0;
 		char tail = 0;
@@ -772,9 +797,10 @@ static int server_open(struct xio_open *op, bool http)
 		    op->h->name);
 		return -1;
 	}
-	static const enum opt_id client_only[] = { OPT_SOCKSPORT, OPT_SOCKSUSER, OPT_SOCKS_PASSWORD, OPT_PROXYPORT,
-						   OPT_PROXY_AUTH, OPT_PROXY_AUTH_FILE, OPT_PROXY_RESOLVE, OPT_IGNORECR,
-						   OPT_HTTP_VERSION };
+	/* socksuser+sockspass (SOCKS-SERVER) and proxy-authorization (HTTP-PROXY-SERVER) name the
+	 * one login the server asks for (take_rules); the rest belongs to the clients */
+	static const enum opt_id client_only[] = { OPT_SOCKSPORT, OPT_PROXYPORT, OPT_PROXY_AUTH_FILE, OPT_PROXY_RESOLVE,
+						   OPT_IGNORECR, OPT_HTTP_VERSION };
 	for (size_t i = 0; i < sizeof client_only / sizeof client_only[0]; i++) {
 		const struct opt_value *v = opt_peek(&op->opts, client_only[i]);
 		if (v) {
