@@ -1,6 +1,6 @@
 /* libFuzzer target for SOCKS-SERVER's and HTTP-PROXY-SERVER's request parsers
  * (src/xio/proxy_parse.c): the first byte picks the parser (SOCKS5 greeting, SOCKS5 request,
- * SOCKS4/4A request, HTTP request head), the rest is what a client sends, fed in growing
+ * SOCKS4/4A request, HTTP request head, SOCKS5 username/password), the rest is what a client sends, fed in growing
  * prefixes the way the server reads it; a parsed request is answered with the reply builders
  * (an HTTP one is rewritten for the origin).
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=c17 -Isrc \
@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > PX_HTTP_MAX + 64)
 		return 0;
-	unsigned sel = data[0] % 4;
+	unsigned sel = data[0] % 5;
 	if (sel == 3) {
 		/* the HTTP head: whole, as the server parses it once its end is there */
 		char *h = malloc(size - 1 ? size - 1 : 1);
@@ -51,6 +51,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0: rc = px_socks5_greeting_parse(copy, k, &r); break;
 		case 1: rc = px_socks5_request_parse(copy, k, &r); break;
 		case 2: rc = px_socks4_request_parse(copy, k, &r); break;
+		case 4: {
+			char u[256], p[256];
+			rc = px_socks5_auth_parse(copy, k, u, p, &r);
+			if (rc == PX_OK && (strlen(u) > 255 || strlen(p) > 255))
+				abort();
+			break;
+		}
 		}
 		if (rc == PX_NEED) {
 			if (r.need && r.need <= k)
@@ -60,6 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == PX_OK) {
 			if (r.consumed > k || r.addrlen > 255)
 				abort();
+			if (sel == 4)
+				break;
 			unsigned char out[64];
 			if (sel == 2)
 				px_socks4_server_reply(out, sizeof out, 90, r.port, r.atyp == 1 ? r.addr : NULL);
