@@ -2055,9 +2055,11 @@ static int take_common(struct sk *s)
 		s->bind_text = strdup(str);
 	int hint = s->rq.local.len ? s->rq.local.u.sa.sa_family :
 		   s->rq.peers.n ? s->rq.peers.a[0].u.sa.sa_family : AF_UNSPEC;
+	if (s->rq.has_range) /* generic sockets: range= parsed in the address's own notation */
+		opt_drop(l, OPT_RANGE);
 	if (sk_filter_take(op, &s->f, hint) < 0)
 		return -1;
-	if (s->rq.has_range) { /* generic sockets: range= in the address's own notation */
+	if (s->rq.has_range) {
 		s->f.range = s->rq.range;
 		s->f.has_range = true;
 	}
