@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "xio/free_guard.h"
 #include "xio/core.h"
 
 enum mq_kind { MQ_READ, MQ_RECEIVE, MQ_SEND, MQ_BIDIR };
@@ -63,12 +64,6 @@ struct mq_ep {
 	bool warned_split;
 };
 
-/* A caller that hands something to the runner and goes on afterwards pushes a guard; freeing
- * the state clears every guard on the stack. */
-struct guard {
-	bool alive;
-	struct guard *prev;
-};
 
 /* An open in progress, or the listener of RECEIVE/SEND with fork (op->priv). */
 struct mq_srv {
@@ -298,23 +293,9 @@ static int start_polling(struct mq_srv *s, uint32_t events)
 	return 0;
 }
 
-static void guard_push(struct mq_srv *s, struct guard *g)
-{
-	g->alive = true;
-	g->prev = s->guards;
-	s->guards = g;
-}
-
-static void guard_pop(struct mq_srv *s, struct guard *g)
-{
-	if (g->alive)
-		s->guards = g->prev;
-}
-
 static void srv_free(struct mq_srv *s)
 {
-	for (struct guard *g = s->guards; g; g = g->prev)
-		g->alive = false;
+	guard_clear_all(s->guards);
 	if (s->deliver_to)
 		s->op->deliver_to = s->deliver_to;
 	if (s->timer)
@@ -390,14 +371,14 @@ static bool deliver_session(struct mq_srv *s, struct endpoint *ep)
 	}
 	s->swapped = true;
 	struct guard g;
-	guard_push(s, &g);
+	guard_push(&s->guards, &g);
 	s->deliver_to = op->deliver_to;
 	s->delivery_failed = false;
 	op->deliver_to = watch_delivery;
 	xio_finish(op, ep);
 	if (!g.alive)
 		return false;
-	guard_pop(s, &g);
+	guard_pop(&s->guards, &g);
 	op->deliver_to = s->deliver_to;
 	s->deliver_to = NULL;
 	opt_list_free(&op->opts);
@@ -845,12 +826,12 @@ static int mq_open_start(struct xio_open *op)
 	op->priv = s;
 	s->in_open = true;
 	struct guard g;
-	guard_push(s, &g);
+	guard_push(&s->guards, &g);
 	attempt(s);
 	/* attempt() may have delivered already and freed s (and the runner op): touch neither */
 	if (!g.alive)
 		return 0;
-	guard_pop(s, &g);
+	guard_pop(&s->guards, &g);
 	s->in_open = false;
 	if (s->sync_failed) {
 		srv_destroy(s);

@@ -558,37 +558,24 @@ static void step(struct ss *s)
 			s->stage = SS_V5_REQ;
 			continue;
 		}
-		if (s->stage == SS_V5_GREET && s->users) {
-			if (!(r.code & 2)) {
-				const unsigned char no[2] = { 5, 0xff };
-				cl_write(s, no, 2);
-				refuse(s, -1, "the client offers no username/password login, which proxy-users requires");
-				return;
-			}
-			const unsigned char up[2] = { 5, PX_SOCKS5_USERPASS };
-			if (!cl_write(s, up, 2)) {
-				ss_fail(s);
-				return;
-			}
-			s->have = 1;
-			s->stage = SS_V5_AUTH;
-			continue;
-		}
 		if (s->stage == SS_V5_GREET) {
-			if (!(r.code & 1)) {
+			/* the one method this server takes: username/password with proxy-users, else none */
+			const bool login = s->users != NULL;
+			if (!(r.code & (login ? 2 : 1))) {
 				const unsigned char no[2] = { 5, 0xff };
 				cl_write(s, no, 2);
-				refuse(s, -1, "the client offers no method this server takes (\"no authentication\" is the one)");
+				refuse(s, -1, login ? "the client offers no username/password login, which proxy-users requires"
+						    : "the client offers no method this server takes (\"no authentication\" is the one)");
 				return;
 			}
-			const unsigned char yes[2] = { 5, PX_SOCKS5_NOAUTH };
-			if (!cl_write(s, yes, 2)) {
+			const unsigned char method[2] = { 5, login ? PX_SOCKS5_USERPASS : PX_SOCKS5_NOAUTH };
+			if (!cl_write(s, method, 2)) {
 				ss_fail(s);
 				return;
 			}
-			/* the request follows; buf[0] keeps the version (5) for the replies */
+			/* the login or the request follows; buf[0] keeps the version (5) for the replies */
 			s->have = 1;
-			s->stage = SS_V5_REQ;
+			s->stage = login ? SS_V5_AUTH : SS_V5_REQ;
 			continue;
 		}
 		s->req = r;

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "xio/free_guard.h"
 #include "xio/ancillary.h"
 #include "xio/layer.h"
 #include "xio/proxy_header.h"
@@ -40,12 +41,6 @@
 #define ACCEPT_BATCH 64
 #define DGRAM_MAX 65536
 
-/* A caller that hands something to the runner and goes on afterwards pushes a guard; freeing
- * the state clears every guard on the stack. */
-struct guard {
-	bool alive;
-	struct guard *prev;
-};
 
 struct sk {
 	struct xio_open *op;
@@ -292,23 +287,9 @@ static void cancel_timers(struct sk *s)
 	s->timer = s->atimer = NULL;
 }
 
-static void guard_push(struct sk *s, struct guard *g)
-{
-	g->alive = true;
-	g->prev = s->guards;
-	s->guards = g;
-}
-
-static void guard_pop(struct sk *s, struct guard *g)
-{
-	if (g->alive)
-		s->guards = g->prev;
-}
-
 static void sk_free(struct sk *s)
 {
-	for (struct guard *g = s->guards; g; g = g->prev)
-		g->alive = false;
+	guard_clear_all(s->guards);
 	resolve_cancel(s->resolving);
 	sk_req_free(&s->rq);
 	opt_list_free(&s->tmpl);
@@ -671,11 +652,11 @@ static bool hand_over(struct sk *s, struct endpoint *ep, bool more)
 		return false;
 	}
 	struct guard g;
-	guard_push(s, &g);
+	guard_push(&s->guards, &g);
 	xio_finish(op, ep);
 	if (!g.alive)
 		return false;
-	guard_pop(s, &g);
+	guard_pop(&s->guards, &g);
 	if (op->is_child_session) {
 		/* classic fork: this process serves the connection just delivered */
 		sk_destroy(s);
@@ -1617,13 +1598,13 @@ static bool dgram_listen_one(struct sk *s)
 		s->fd = -1;
 		s->listening = false;
 		struct guard g;
-		guard_push(s, &g);
+		guard_push(&s->guards, &g);
 		int r = server_setup(s);
 		if (!g.alive) {
 			close(c);
 			return false;
 		}
-		guard_pop(s, &g);
+		guard_pop(&s->guards, &g);
 		if (r < 0) {
 			close(c);
 			return false;
@@ -2190,13 +2171,13 @@ int sk_open(struct xio_open *op, struct sk_req *rq)
 	op->priv = s;
 	s->in_open = true;
 	struct guard g;
-	guard_push(s, &g);
+	guard_push(&s->guards, &g);
 	attempt(s);
 	/* attempt() may have delivered already and freed s (and the runner may have freed op):
 	 * touch neither then */
 	if (!g.alive)
 		return 0;
-	guard_pop(s, &g);
+	guard_pop(&s->guards, &g);
 	s->in_open = false;
 	if (s->sync_failed) {
 		op->priv = NULL;

@@ -582,16 +582,22 @@ static void refuse(struct lconn *c, struct ws_hs *st, int status, const char *te
 	st->ok = false;
 }
 
+/* The length of an HTTP head's first line (status or request line), at most max, for messages */
+static int head_line_len(const char *b, size_t n, size_t max)
+{
+	const char *eol = memchr(b, '\r', n);
+	size_t l1 = eol ? (size_t)(eol - b) : n;
+	return (int)(l1 < max ? l1 : max);
+}
+
 /* The request is in st->in[0..hdrend): answer it (101 or a refusal) into st->out. */
 static void server_answer(struct lconn *c, struct ws_hs *st)
 {
 	struct ws_cfg *cfg = c->L->cfg;
 	const char *b = st->in;
 	size_t n = st->hdrend;
-	const char *eol = memchr(b, '\r', n);
-	size_t l1 = eol ? (size_t)(eol - b) : n;
 	char line[512];
-	snprintf(line, sizeof line, "%.*s", (int)(l1 < 400 ? l1 : 400), b);
+	snprintf(line, sizeof line, "%.*s", head_line_len(b, n, 400), b);
 	char *sp1 = strchr(line, ' ');
 	char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
 	if (!sp1 || !sp2 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0) {
@@ -671,10 +677,7 @@ static bool client_check(struct lconn *c, struct ws_hs *st)
 	struct ws_cfg *cfg = c->L->cfg;
 	const char *b = st->in;
 	size_t n = st->hdrend;
-	const char *eol = memchr(b, '\r', n);
-	int l1 = (int)(eol ? (size_t)(eol - b) : n);
-	if (l1 > 200)
-		l1 = 200;
+	int l1 = head_line_len(b, n, 200);
 	if (n < 12 || strncmp(b, "HTTP/1.", 7) != 0 || strncmp(b + 8, " 101", 4) != 0) {
 		ERR("%s: %s answered \"%.*s\" instead of 101 Switching Protocols (is it a WebSocket server? is the path %s right?)",
 		    cfg->typed, c->peer, l1, b, cfg->path);
