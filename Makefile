@@ -23,7 +23,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 COMPAT_NAMES := socat nc netcat ncat ss
 
-.PHONY: all check asan install clean bench man man-update unit fuzz fuzz-smoke deb
+.PHONY: all check asan install clean bench man man-update unit fuzz fuzz-smoke deb deps-check
 all: $(BUILD)/duct $(BUILD)/duct.1 $(BUILD)/completion/duct.bash $(BUILD)/completion/_duct
 
 $(BUILD)/duct: $(OBJS)
@@ -68,7 +68,11 @@ $(BUILD)/tests/gen_man: docs/gen_man.c $(BUILD)/libduct.a
 man-update: $(BUILD)/tests/gen_man
 	$(BUILD)/tests/gen_man docs/duct.1
 
-check: all unit
+# The layering rules of src/LAYERS (which folder may include which).
+deps-check:
+	sh tests/lib/deps_check.sh src
+
+check: deps-check all unit
 	DUCT=$(abspath $(BUILD)/duct) UNIT_DIR=$(abspath $(BUILD)/tests) prove -j2 -f tests/*.t
 
 # Leak detection stays off for the whole suite: like socat, duct leaves what lives until exit

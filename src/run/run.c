@@ -18,7 +18,7 @@
 #include "common/log.h"
 #include "relay/linger.h"
 #include "run/fdinfo.h"
-#include "run/lock.h"
+#include "common/lock.h"
 #include "run/sniff.h"
 
 struct run_ctx;

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "run/lock.h"
+#include "common/lock.h"
 #include "xio/core.h"
 #include "xio/process.h"
 

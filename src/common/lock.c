@@ -1,4 +1,4 @@
-#include "run/lock.h"
+#include "common/lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
