@@ -71,15 +71,21 @@ static const char *name(const struct ss *s)
 	return s->op->typed ? s->op->typed : s->op->h->name;
 }
 
+/* stop watching the client and its timer (the handshake is over or the state goes) */
+static void ss_quiet(struct ss *s)
+{
+	if (s->polling)
+		loop_del_fd(s->op->loop, s->rfd);
+	s->polling = false;
+	if (s->timer)
+		loop_timer_cancel(s->op->loop, s->timer);
+	s->timer = NULL;
+}
+
 static void ss_free(struct ss *s)
 {
 	struct xio_open *op = s->op;
-	if (s->polling)
-		loop_del_fd(op->loop, s->rfd);
-	s->polling = false;
-	if (s->timer)
-		loop_timer_cancel(op->loop, s->timer);
-	s->timer = NULL;
+	ss_quiet(s);
 	if (s->inner.priv)
 		sk_stop(&s->inner);
 	resolve_cancel(s->job);
@@ -341,13 +347,7 @@ static void connect_to(struct ss *s, const char *host, const char *port, int fam
 
 static void start_connect(struct ss *s)
 {
-	struct xio_open *op = s->op;
-	if (s->polling)
-		loop_del_fd(op->loop, s->rfd);
-	s->polling = false;
-	if (s->timer)
-		loop_timer_cancel(op->loop, s->timer);
-	s->timer = NULL;
+	ss_quiet(s);
 	set_target(s, &s->req);
 	int cmd = s->req.code;
 	if (cmd != 1) {

@@ -109,19 +109,27 @@ static void fill_mask(uint8_t m[4])
 	}
 }
 
+/* One frame into dst (room for the header and n bytes): masked when we are the client, as
+ * RFC 6455 wants. Returns its length. */
+static size_t frame_into(const struct ws_conn *w, uint8_t *dst, bool fin, unsigned op, const void *payload,
+			 size_t n)
+{
+	uint8_t mask[4];
+	if (!w->server)
+		fill_mask(mask);
+	size_t hl = ws_hdr_build(dst, fin, op, n, w->server ? NULL : mask);
+	memcpy(dst + hl, payload, n);
+	if (!w->server)
+		ws_mask_bytes(dst + hl, n, mask, 0);
+	return hl + n;
+}
+
 /* Queue a control frame (a close replaces a queued pong; nothing after a close). */
 static void queue_ctl(struct ws_conn *w, unsigned op, const uint8_t *payload, size_t n)
 {
 	if (w->ctl_is_close || w->close_sent)
 		return;
-	uint8_t mask[4];
-	if (!w->server)
-		fill_mask(mask);
-	size_t hl = ws_hdr_build(w->ctl, true, op, n, w->server ? NULL : mask);
-	memcpy(w->ctl + hl, payload, n);
-	if (!w->server)
-		ws_mask_bytes(w->ctl + hl, n, mask, 0);
-	w->ctllen = hl + n;
+	w->ctllen = frame_into(w, w->ctl, true, op, payload, n);
 	if (op == WS_OP_CLOSE) {
 		w->ctl_is_close = true;
 		w->close_sent = true;
@@ -373,14 +381,7 @@ static ssize_t ws_write(struct endpoint *ep, const void *buf, size_t len)
 		fin = tail == 0;
 		w->msg_open = !fin;
 	}
-	uint8_t mask[4];
-	if (!w->server)
-		fill_mask(mask);
-	size_t hl = ws_hdr_build(w->out, fin, op, n, w->server ? NULL : mask);
-	memcpy(w->out + hl, buf, n);
-	if (!w->server)
-		ws_mask_bytes(w->out + hl, n, mask, 0);
-	w->outlen = hl + n;
+	w->outlen = frame_into(w, w->out, fin, op, buf, n);
 	w->outoff = 0;
 	w->out_payload = n;
 	if (flush_out(w) < 0 && w->outoff < w->outlen)
