@@ -28,7 +28,6 @@
 
 #include "common/log.h"
 #include "common/version.h"
-#include "relay/session.h"
 #include "xio/core.h"
 #include "xio/process.h"
 #include "xio/pty.h"
