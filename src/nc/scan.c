@@ -23,7 +23,7 @@
 
 #include "common/log.h"
 #include "nc/messages.h"
-#include "relay/loop.h"
+#include "loop/loop.h"
 
 #define SCAN_MAX_PARALLEL 256
 

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "relay/loop.h"
+#include "loop/loop.h"
 
 #define LINGER_TICK 0.01 /* how often the send queues are looked at, seconds */
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "relay/endpoint.h"
-#include "relay/loop.h"
+#include "loop/loop.h"
 
 enum relay_dir { RELAY_BOTH = 0, RELAY_LEFT_TO_RIGHT = 1 /* -u */, RELAY_RIGHT_TO_LEFT = 2 /* -U */ };
 

@@ -5,7 +5,7 @@
 #ifndef DUCT_XIO_RESOLVER_H
 #define DUCT_XIO_RESOLVER_H
 
-#include "relay/loop.h"
+#include "loop/loop.h"
 #include "xio/sockaddr.h"
 
 struct resolve_job;

@@ -11,7 +11,7 @@
 #include "addr/addr.h"
 #include "opt/opt.h"
 #include "relay/endpoint.h"
-#include "relay/loop.h"
+#include "loop/loop.h"
 #include "xio/process.h"
 
 enum xio_dir { XIO_RDONLY = 1, XIO_WRONLY = 2, XIO_RDWR = 3 };

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "relay/loop.h"
+#include "loop/loop.h"
 #include "xio/xio.h"
 #include "tap.h"
 

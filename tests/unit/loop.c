@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "relay/loop.h"
+#include "loop/loop.h"
 #include "tap.h"
 
 static char order[64];
@@ -78,7 +78,7 @@ int main(void)
 	tap_ok(loop_now() - t0 < 0.1, "empty loop returns at once");
 
 	/* regular file: EPERM */
-	char path[] = "/tmp/relay_loop_XXXXXX";
+	char path[] = "/tmp/loop_XXXXXX";
 	int rf = mkstemp(path);
 	unlink(path);
 	errno = 0;

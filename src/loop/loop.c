@@ -2,7 +2,7 @@
  * No allocation per event: tables grow geometrically and are reused; timers come from a
  * freelist. Events are dispatched through a per-fd table with a generation counter so that an
  * event for an fd that was removed (and possibly reused) during the same iteration is dropped. */
-#include "relay/loop.h"
+#include "loop/loop.h"
 
 #include <errno.h>
 #include <signal.h>

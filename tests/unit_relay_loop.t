@@ -1,2 +1,0 @@
-#!/bin/sh
-exec "${UNIT_DIR:-$(dirname "$0")/../build/tests}/relay_loop"
