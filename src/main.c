@@ -36,5 +36,5 @@ int main(int argc, char **argv)
 		return ss_main(argc - 1, argv + 1);
 	}
 	log_set_progname(name);
-	return relay_main(argc, argv);
+	return cli_main(argc, argv);
 }

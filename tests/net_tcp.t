@@ -66,7 +66,7 @@ fi
 start_server "$T_TMP/a2.log" "$DUCT" -d -d TCP4-LISTEN:0,bind=127.0.0.1,fork PIPE; a2=$BG_PID; a2port=$PORT
 got=$(printf second | timeout 5 "$DUCT" -t 1 - TCP:127.0.0.1:"$a2port" 2>"$T_TMP/a2c.log")
 if [ "$got" = second ]; then ok 0 "duct - TCP:host:port (connect as the second address)"
-else todo "runner: relay_plan_run() skips the loop while address 2 is still connecting" ok 1 "duct - TCP:host:port (connect as the second address)"; fi
+else todo "runner: run_plan_run() skips the loop while address 2 is still connecting" ok 1 "duct - TCP:host:port (connect as the second address)"; fi
 stop "$a2"
 
 # ------------------------------------------------------------ port forwarding (seed)
@@ -145,7 +145,7 @@ if cmp -s "$T_TMP/copy.bin" "$T_TMP/src.bin"; then
 	same_file "$T_TMP/copy.bin" "$T_TMP/src.bin" "-u GOPEN:file TCP-LISTEN:P,reuseaddr with -u TCP:localhost:P STDOUT > copy: identical"
 	is "$RC" 0 "the sending side exits 0 after its one connection"
 else
-	todo "runner: relay_plan_run() skips the loop while address 2 is still listening" \
+	todo "runner: run_plan_run() skips the loop while address 2 is still listening" \
 		same_file "$T_TMP/copy.bin" "$T_TMP/src.bin" "-u GOPEN:file TCP-LISTEN:P,reuseaddr with -u TCP:localhost:P STDOUT > copy: identical"
 	todo "runner: see above" is "$RC" 0 "the sending side exits 0 after its one connection"
 fi

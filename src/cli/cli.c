@@ -27,7 +27,7 @@
 #define USE_H "; use option \"-h\" for help"
 
 struct cli_state {
-	struct relay_plan *p;
+	struct run_plan *p;
 	int dcount;          /* number of -d seen (socat 1.8: 0 and 1 both mean warnings) */
 	int dlevel;          /* -dN given explicitly: -1 if not */
 	int help;            /* 1..3 for -h/-hh/-hhh */
@@ -153,7 +153,7 @@ static int parse_log_facility(const char *w, const char *flag)
  * option (first address), -1 on error. */
 static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 {
-	struct relay_plan *p = st->p;
+	struct run_plan *p = st->p;
 	const char *w = argv[*i];
 
 	if (w[0] != '-' || !w[1] || w[1] == ',' || w[1] == ':' || !strncmp(w, "-!!", 3))
@@ -312,11 +312,11 @@ static int early_exit(const struct cli_state *st, int status)
 	return status;
 }
 
-int relay_main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
-	struct relay_plan plan;
+	struct run_plan plan;
 	struct cli_state st = { .p = &plan, .dlevel = -1 };
-	relay_plan_init(&plan);
+	run_plan_init(&plan);
 
 	int i = 1;
 	for (; i < argc; i++) {
@@ -356,11 +356,11 @@ int relay_main(int argc, char **argv)
 	}
 	plan.addr_text[0] = argv[i];
 	plan.addr_text[1] = argv[i + 1];
-	if (relay_plan_resolve(&plan) < 0) {
-		relay_plan_free(&plan);
+	if (run_plan_resolve(&plan) < 0) {
+		run_plan_free(&plan);
 		return early_exit(&st, 1);
 	}
-	int status = relay_plan_run(&plan);
-	relay_plan_free(&plan);
+	int status = run_plan_run(&plan);
+	run_plan_free(&plan);
 	return status;
 }

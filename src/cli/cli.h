@@ -1,5 +1,5 @@
 /* The relay face: socat's command line -> a relay plan. */
 #ifndef DUCT_CLI_H
 #define DUCT_CLI_H
-int relay_main(int argc, char **argv);
+int cli_main(int argc, char **argv);
 #endif

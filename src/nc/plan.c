@@ -513,7 +513,7 @@ static void recv_limit(struct abuf *b, const struct nc_opts *o)
 }
 
 /* Optional dump file (-o traditional, ncat -o/-x). */
-static struct nc_dumper *start_dump(const struct nc_opts *o, struct relay_plan *p, bool local_is_1)
+static struct nc_dumper *start_dump(const struct nc_opts *o, struct run_plan *p, bool local_is_1)
 {
 	const char *file = o->hexdump_file ? o->hexdump_file : o->output_file;
 	if (!file)
@@ -540,8 +540,8 @@ static struct nc_dumper *start_dump(const struct nc_opts *o, struct relay_plan *
 static int run_one(const struct nc_opts *o, struct nc_run *r, const char *a1, const char *a2, bool local_is_1,
 		   const char *what)
 {
-	struct relay_plan p;
-	relay_plan_init(&p);
+	struct run_plan p;
+	run_plan_init(&p);
 	p.addr_text[0] = a1;
 	p.addr_text[1] = a2;
 	p.xg.ipv = o->family == 6 ? 6 : o->family == 4 ? 4 : 0;
@@ -561,17 +561,17 @@ static int run_one(const struct nc_opts *o, struct nc_run *r, const char *a1, co
 	r->net_idx = local_is_1 ? 2 : 1;
 	p.relay.io_error = nc_io_error;
 	p.relay.io_error_arg = r;
-	if (relay_plan_resolve(&p) < 0) {
+	if (run_plan_resolve(&p) < 0) {
 		if (what)
 			nc_err(o, "%s is not available in this build of duct yet (address: %s)", what, local_is_1 ? a2 : a1);
-		relay_plan_free(&p);
+		run_plan_free(&p);
 		return o->dialect == NC_NCAT ? 2 : 1;
 	}
 	struct nc_dumper *d = start_dump(o, &p, local_is_1);
-	int st = relay_plan_run(&p);
+	int st = run_plan_run(&p);
 	if (r->open_error && o->dialect == NC_NCAT && st == 1)
 		st = 2; /* ncat: anything but a network error during the session */
-	relay_plan_free(&p);      /* closes the sniff fds: the dumper sees EOF */
+	run_plan_free(&p);      /* closes the sniff fds: the dumper sees EOF */
 	nc_dumper_finish(d);
 	return st;
 }
@@ -579,8 +579,8 @@ static int run_one(const struct nc_opts *o, struct nc_run *r, const char *a1, co
 int nc_run(const struct nc_opts *o)
 {
 	struct nc_run r = { .o = o, .listen = o->listen };
-	struct relay_plan tmp;
-	relay_plan_init(&tmp);
+	struct run_plan tmp;
+	run_plan_init(&tmp);
 	struct abuf loc = { .n = 0 }, net = { .n = 0 };
 	bool ignoreeof, shut_none;
 	eof_rules(o, &tmp.relay, &ignoreeof, &shut_none);

@@ -11,7 +11,7 @@
 
 struct plan_hooks;
 
-struct relay_plan {
+struct run_plan {
 	const char *addr_text[2];     /* the two addresses as given */
 	struct addr_spec *spec[2];
 	struct xio_bi bi[2];
@@ -46,11 +46,11 @@ struct plan_hooks {
 	void (*refused)(void *arg, int idx, const struct sockaddr *sa, socklen_t len, const char *why);
 };
 
-void relay_plan_init(struct relay_plan *p);
+void run_plan_init(struct run_plan *p);
 /* Parse and resolve p->addr_text[0..1] into spec/bi. Error printed; returns -1. */
-int relay_plan_resolve(struct relay_plan *p);
+int run_plan_resolve(struct run_plan *p);
 /* Execute; returns the process exit status (0, 1, 128+signal...). */
-int relay_plan_run(struct relay_plan *p);
-void relay_plan_free(struct relay_plan *p);
+int run_plan_run(struct run_plan *p);
+void run_plan_free(struct run_plan *p);
 
 #endif

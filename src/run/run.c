@@ -49,7 +49,7 @@ struct bi_open {
 };
 
 struct run_ctx {
-	struct relay_plan *p;
+	struct run_plan *p;
 	struct loop *lp;
 	struct bi_open a1;
 	int status;
@@ -88,7 +88,7 @@ static void set_status(struct run_ctx *rc, int status)
 	}
 }
 
-static unsigned dir_for(const struct relay_plan *p, int idx)
+static unsigned dir_for(const struct run_plan *p, int idx)
 {
 	switch (p->relay.dir) {
 	case RELAY_LEFT_TO_RIGHT: return idx == 1 ? XIO_RDONLY : XIO_WRONLY;
@@ -228,7 +228,7 @@ static void session_done(struct session *s, int status, void *arg)
 /* The -r/-R names with expansions, for this session: its addresses' variables
  * (<PREFIX>_PEERADDR, ...) and one time for both names; the session owns the files.
  * Returns -1 (logged, none left open) on failure. */
-static int open_session_sniffs(const struct relay_plan *p, const struct endpoint *ep1, const struct endpoint *ep2,
+static int open_session_sniffs(const struct run_plan *p, const struct endpoint *ep1, const struct endpoint *ep2,
 			       struct relay_config *cfg)
 {
 	char **const envs[2] = { ep1->env, ep2->env };
@@ -579,7 +579,7 @@ static void deliver2(struct xio_open *op, struct endpoint *ep, int status)
 static int open_addr2_half(struct pending *pd, int k)
 {
 	struct run_ctx *rc = pd->rc;
-	struct relay_plan *p = rc->p;
+	struct run_plan *p = rc->p;
 	unsigned dir = dir_for(p, 2);
 	if (rc->dual[1])
 		dir = k == 0 ? XIO_RDONLY : XIO_WRONLY;
@@ -630,7 +630,7 @@ static void child_exited(struct loop *lp, pid_t pid, int status, void *arg);
 
 /* Address 2 waits for a lock (waitlock=): the wait blocks, so each session waits in a
  * process of its own (as socat's children do), never in the loop that serves the others. */
-static bool addr2_waits(const struct relay_plan *p)
+static bool addr2_waits(const struct run_plan *p)
 {
 	for (int k = 0; k < 2; k++)
 		if (opt_present(&p->bi[1].half[k].opts, OPT_WAITLOCK))
@@ -640,7 +640,7 @@ static bool addr2_waits(const struct relay_plan *p)
 
 static void have_ep1(struct run_ctx *rc, struct xio_open *origin, struct endpoint *ep1)
 {
-	struct relay_plan *p = rc->p;
+	struct run_plan *p = rc->p;
 	if (p->hooks && p->hooks->opened)
 		p->hooks->opened(p->hooks_arg, 1, ep1);
 	/* nofork on address 2: its program replaces the process that opens it, so each
@@ -721,7 +721,7 @@ static void deliver1(struct xio_open *op, struct endpoint *ep, int status)
 	if (bo->dual) {
 		bo->half[k] = ep;
 		if (k == 0) {
-			struct relay_plan *p = rc->p;
+			struct run_plan *p = rc->p;
 			if (xio_open_start(&bo->op[1], &p->bi[0].half[1], XIO_WRONLY, 1, rc->lp, &p->xg, NULL, deliver1, bo) < 0) {
 				set_status(rc, 1);
 				rc->a1_done = true;
@@ -843,7 +843,7 @@ static void worker_exited(struct loop *lp, pid_t pid, int status, void *arg)
 			rc->workers[i] = rc->workers[--rc->nworkers];
 }
 
-void relay_plan_init(struct relay_plan *p)
+void run_plan_init(struct run_plan *p)
 {
 	memset(p, 0, sizeof *p);
 	relay_config_defaults(&p->relay);
@@ -861,7 +861,7 @@ void relay_plan_init(struct relay_plan *p)
 
 /* nofork on address 2: its program takes address 1's fds over and duct transfers nothing, so
  * what acts on the transfer would be taken and ignored (socat ignores it): refused. */
-static int check_nofork(const struct relay_plan *p)
+static int check_nofork(const struct run_plan *p)
 {
 	if (!xio_bi_nofork(&p->bi[1]))
 		return 0;
@@ -914,7 +914,7 @@ static int check_nofork(const struct relay_plan *p)
 	return 0;
 }
 
-int relay_plan_resolve(struct relay_plan *p)
+int run_plan_resolve(struct run_plan *p)
 {
 	for (int k = 0; k < 2; k++) {
 		struct addr_error aerr;
@@ -935,7 +935,7 @@ int relay_plan_resolve(struct relay_plan *p)
 	return check_nofork(p);
 }
 
-int relay_plan_run(struct relay_plan *p)
+int run_plan_run(struct run_plan *p)
 {
 	struct run_ctx rc = { .p = p };
 	the_rc = &rc;
@@ -1032,7 +1032,7 @@ int relay_plan_run(struct relay_plan *p)
 	return status;
 }
 
-void relay_plan_free(struct relay_plan *p)
+void run_plan_free(struct run_plan *p)
 {
 	for (int k = 0; k < 2; k++) {
 		xio_bi_free(&p->bi[k]);
