@@ -19,6 +19,7 @@
 #include "relay/linger.h"
 #include "run/fdinfo.h"
 #include "common/lock.h"
+#include "common/text_size.h"
 #include "run/sniff.h"
 
 struct run_ctx;
@@ -923,7 +924,7 @@ int run_plan_resolve(struct run_plan *p)
 			ERR("%s", aerr.msg);
 			return -1;
 		}
-		char err[600];
+		char err[ERROR_TEXT_SIZE];
 		if (xio_resolve(p->spec[k], &p->xg, &p->bi[k], err, sizeof err) < 0) {
 			ERR("%s", err);
 			return -1;

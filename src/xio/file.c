@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/text_size.h"
 #include "xio/core.h"
 
 enum fkind { FK_OPEN, FK_CREATE, FK_GOPEN };
@@ -48,7 +49,7 @@ static int gopen_socket(struct xio_open *op, const char *path)
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
-	char info[300];
+	char info[SOCKADDR_TEXT_SIZE];
 	sockaddr_info((struct sockaddr *)&sun, len, info, sizeof info);
 
 	struct opt_apply_ctx ctx;

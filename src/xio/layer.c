@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/text_size.h"
 
 static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int status);
 
@@ -495,7 +496,7 @@ int layer_lookup_start(struct layer *L, const struct resolve_query *q,
 	if (L->lookup)
 		return 0;
 	/* no thread to be had: look it up here */
-	char err[600];
+	char err[ERROR_TEXT_SIZE];
 	if (resolve_now(q, &L->looked_up, err, sizeof err) < 0) {
 		failed(L, err);
 		return -1;

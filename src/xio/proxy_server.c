@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/text_size.h"
 #include "xio/layer.h"
 #include "xio/proxy_parse.h"
 #include "xio/socket.h"
@@ -281,7 +282,7 @@ static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int statu
 		ll = 0;
 	unsigned char b[32];
 	size_t n;
-	char lt[300] = "";
+	char lt[SOCKADDR_TEXT_SIZE] = "";
 	if (ll)
 		sa_addr_text(&la.sa, ll, lt, sizeof lt);
 	if (s->buf[0] == 4) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/text_size.h"
 #include "xio/socket.h"
 
 enum ip_kind { IK_SENDTO, IK_DATAGRAM, IK_RECVFROM, IK_RECV };
@@ -61,7 +62,7 @@ static int rawip_open(struct xio_open *op)
 		}
 		rq.has_local = true;
 	} else {
-		char err[600];
+		char err[ERROR_TEXT_SIZE];
 		int flags = sk_resolve_flags(op, false);
 		if (flags < 0) {
 			sk_req_free(&rq);

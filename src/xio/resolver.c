@@ -21,6 +21,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "common/text_size.h"
+
 struct resolve_job {
 	atomic_int refs;
 	int efd;
@@ -31,7 +33,7 @@ struct resolve_job {
 	/* the thread's result */
 	int rc;
 	struct sa_list out;
-	char err[600];
+	char err[ERROR_TEXT_SIZE];
 	resolve_done_fn done; /* NULL once cancelled */
 	void *arg;
 };

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/text_size.h"
 #include "xio/free_guard.h"
 #include "xio/ancillary.h"
 #include "xio/layer.h"
@@ -172,7 +173,7 @@ int sk_req_set_peers(struct xio_open *op, struct sk_req *rq, const char *host, c
 	}
 	const struct resolve_query q = { host, port, rq->domain, op->g ? op->g->ipv : 4, rq->type, rq->protocol,
 					 flags };
-	char err[600];
+	char err[ERROR_TEXT_SIZE];
 	if (set_peers(op, rq, &q, err, sizeof err) < 0) {
 		ERR("%s", err);
 		sk_req_free(rq);
@@ -752,7 +753,7 @@ static int create_socket(struct sk *s, int family, int type, int protocol)
 static int bind_logged(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	if (log_enabled(LOG_D)) {
-		char b[300];
+		char b[SOCKADDR_TEXT_SIZE];
 		DBG("bind(%d, %s, %u)", fd, sainfo(sa, len, b, sizeof b), (unsigned)len);
 	}
 	int r = bind(fd, sa, len);
@@ -767,7 +768,7 @@ static int do_bind(struct sk *s, const struct sockaddr *sa, socklen_t len)
 	if (bind_logged(s->fd, sa, len) == 0)
 		return 0;
 	int e = errno;
-	char b[300], hint[400] = "";
+	char b[SOCKADDR_TEXT_SIZE], hint[400] = "";
 	if (e == EADDRINUSE)
 		porthold_describe(sa->sa_family, s->rq.type, s->rq.protocol, sa, len, hint, sizeof hint);
 	char msg[800];
@@ -839,7 +840,7 @@ static int client_bind(struct sk *s, int family)
 				if (errno != EADDRINUSE)
 					break;
 			}
-			char b[300];
+			char b[SOCKADDR_TEXT_SIZE];
 			sk_fail(s, true, "bind(%d, {%s}, %u): %s", s->fd, sainfo(&la.u, la.len, b, sizeof b),
 				(unsigned)la.len, strerror(errno));
 			return -1;
@@ -884,7 +885,7 @@ static int client_bind(struct sk *s, int family)
 				if (errno != EADDRINUSE)
 					break;
 			}
-			char b[300];
+			char b[SOCKADDR_TEXT_SIZE];
 			sk_fail(s, true, "bind(%d, {%s}, %u): %s", s->fd, sainfo(&la.u, la.len, b, sizeof b),
 				(unsigned)la.len, strerror(errno));
 			return -1;
@@ -911,7 +912,7 @@ static void connect_timeout_cb(struct loop *lp, void *arg)
 	struct sk *s = arg;
 	(void)lp;
 	s->timer = NULL;
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	struct sa_addr *p = &s->rq.peers.a[s->cand];
 	set_fail(s, "connect", ETIMEDOUT, &p->u.sa, p->len);
 	sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b), (unsigned)p->len,
@@ -930,7 +931,7 @@ static void connect_ready_cb(struct loop *lp, int fd, uint32_t events, void *arg
 	if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLOUT))
 		err = ECONNREFUSED;
 	if (err) {
-		char b[300];
+		char b[SOCKADDR_TEXT_SIZE];
 		struct sa_addr *p = &s->rq.peers.a[s->cand];
 		set_fail(s, "connect", err, &p->u.sa, p->len);
 		sk_fail(s, true, "connect(%d, %s, %u): %s", s->fd, sainfo(&p->u, p->len, b, sizeof b),
@@ -945,7 +946,7 @@ static void unix_reconnect_cb(struct loop *lp, void *arg);
 static void client_connect(struct sk *s)
 {
 	struct sa_addr *p = &s->rq.peers.a[s->cand];
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	if (connect(s->fd, &p->u.sa, p->len) == 0) {
 		client_done(s);
 		return;
@@ -1042,7 +1043,7 @@ static bool have_peers(struct sk *s)
 	if (s->resolving)
 		return false;
 	/* no thread to be had: look it up here */
-	char err[600];
+	char err[ERROR_TEXT_SIZE];
 	s->rq.resolve_later = false;
 	if (resolve_now(q, &s->rq.peers, err, sizeof err) < 0) {
 		ERR("%s", err);
@@ -1097,7 +1098,7 @@ static void attempt_client(struct sk *s)
 		client_done(s);
 		return;
 	}
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	NOTE("opening connection to %s", sainfo(&p->u, p->len, b, sizeof b));
 	client_connect(s);
 }
@@ -1131,7 +1132,7 @@ static void client_done(struct sk *s)
 	struct sa_addr *p = &s->rq.peers.a[s->cand];
 	union sockaddr_any la;
 	socklen_t ll = sizeof la;
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	bool connected = s->rq.role == SK_CONNECT || s->rq.role == SK_DG_CONNECT;
 	if (connected && log_enabled(LOG_N) && getsockname(s->fd, &la.sa, &ll) < 0)
 		ll = 0;
@@ -1238,7 +1239,7 @@ static void arm_accept_timeout(struct sk *s)
 static bool refuse(struct xio_open *op, const struct sockaddr *sa, socklen_t len, const char *what, const char *why,
 		   const char *text)
 {
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	WARN("refusing %s from %s due to %s", what, sainfo(sa, len, b, sizeof b), text);
 	const struct xio_globals *g = op->g;
 	if (g && g->on_refused)
@@ -1275,7 +1276,7 @@ static bool server_peer_ok(struct sk *s, const struct sockaddr *sa, socklen_t le
 static int server_setup(struct sk *s)
 {
 	struct xio_open *op = s->op;
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	int rc = 0;
 	if (reset_opts(s) < 0) {
 		finish_fail(s, 1);
@@ -1548,7 +1549,7 @@ static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 			socklen_t ll = sizeof la;
 			if (getsockname(c, &la.sa, &ll) < 0)
 				ll = 0;
-			char b1[300], b2[300];
+			char b1[SOCKADDR_TEXT_SIZE], b2[SOCKADDR_TEXT_SIZE];
 			NOTE("accepting connection from %s on %s", sainfo(&pa, pl, b1, sizeof b1), sainfo(&la, ll, b2, sizeof b2));
 		}
 		if (!serve_conn(s, c, &pa, pl, is_dgram_type(s->rq.type)))
@@ -1587,7 +1588,7 @@ static bool dgram_listen_one(struct sk *s)
 			return true;
 		}
 	}
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	NOTE("accepting %sconnection from %s", s->rq.listen_word, sainfo(&pa, pl, b, sizeof b));
 	int c = s->fd;
 	if (s->fork) {
@@ -1677,7 +1678,7 @@ static bool dgram_recvfrom_one(struct sk *s)
 		return errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH || errno == EINTR;
 	}
 	socklen_t pl = mh.msg_namelen;
-	char b[300];
+	char b[SOCKADDR_TEXT_SIZE];
 	if (!server_peer_ok(s, &pa.sa, pl, "packet"))
 		return true;
 	unsigned char *data = s->dgbuf;
@@ -2222,7 +2223,7 @@ int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int pr
 {
 	const char *bind = NULL;
 	char host[512] = "", bport[64] = "";
-	char err[600];
+	char err[ERROR_TEXT_SIZE];
 	int ipv = !op->g ? 4 : op->g->listen_ipv ? op->g->listen_ipv : op->g->ipv;
 	if (opt_take_str(&op->opts, OPT_BIND, &bind) && bind && sa_hostport_empty_port(bind)) {
 		sk_addr_error(op, "bind=\"%s\": empty port/service after the ':'; give HOST or HOST:PORT", bind);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/text_size.h"
 #include "xio/layer.h"
 #include "xio/proxy_parse.h"
 #include "xio/tls_handlers.h"
@@ -223,7 +224,7 @@ static enum lstep socks_step(struct lconn *c, uint32_t events)
 			break;
 		}
 		case PH5_REPLY: {
-			char a[300];
+			char a[SOCKADDR_TEXT_SIZE];
 			px_socks5_addr_text(&r, a, sizeof a);
 			if (cfg->kind == SK5_BIND) {
 				NOTE("%s: SOCKS5 server %s listens for us on %s", layer_name(c), c->peer, a);
@@ -237,7 +238,7 @@ static enum lstep socks_step(struct lconn *c, uint32_t events)
 			return LSTEP_DONE;
 		}
 		case PH5_BIND2: {
-			char a[300];
+			char a[SOCKADDR_TEXT_SIZE];
 			px_socks5_addr_text(&r, a, sizeof a);
 			NOTE("%s: SOCKS5 server %s accepted a connection from %s", layer_name(c), c->peer, a);
 			return LSTEP_DONE;
