@@ -4,12 +4,22 @@
 #ifndef DUCT_PLAN_H
 #define DUCT_PLAN_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "relay/session.h"
 #include "xio/xio.h"
 
 struct plan_hooks;
+
+/* -S's default (bit n stands for signal n): the signals that end a run, logged, with status
+ * 128+signal, as socat's default 0x89de. Those someone sends to stop a program (HUP: its
+ * terminal went away; INT, QUIT: the keyboard; TERM: kill's default) and those a crash raises
+ * (ILL, ABRT, BUS, FPE, SEGV). Left out: USR1 (the loop logs statistics), PIPE (ignored: a
+ * write reports EPIPE), CHLD (child reaping), ALRM, USR2 and the rest (their default action). */
+#define RUN_CATCH_MASK_DEFAULT                                                                   \
+	(1ul << SIGHUP | 1ul << SIGINT | 1ul << SIGQUIT | 1ul << SIGILL | 1ul << SIGABRT |        \
+	 1ul << SIGBUS | 1ul << SIGFPE | 1ul << SIGSEGV | 1ul << SIGTERM)
 
 struct run_plan {
 	const char *addr_text[2];     /* the two addresses as given */
@@ -23,7 +33,7 @@ struct run_plan {
 	const char *lockfile;         /* -L / -W */
 	bool lock_wait;
 	bool dump_fds;                /* -D */
-	unsigned long catch_mask;     /* -S */
+	unsigned long catch_mask;     /* -S; RUN_CATCH_MASK_DEFAULT */
 	/* Optional front-end callbacks (nc prints its own messages). */
 	const struct plan_hooks *hooks;
 	void *hooks_arg;

@@ -756,8 +756,8 @@ static void maybe_finish(struct run_ctx *rc)
 
 /* ---- signals ---- */
 
-/* The signals that may end a run: each one whose bit is in the -S mask (default 0x89de: HUP
- * INT QUIT ILL ABRT BUS FPE SEGV TERM) is caught and logged, and the run ends with status
+/* The signals that may end a run: each one whose bit is in the -S mask (default
+ * RUN_CATCH_MASK_DEFAULT) is caught and logged, and the run ends with status
  * 128+signal, as socat. Not catchable, or used by the loop itself: KILL, STOP, CHLD, USR1
  * (statistics), PIPE (ignored: a write reports EPIPE). */
 static bool catchable_term_signal(int signo)
@@ -844,6 +844,9 @@ static void worker_exited(struct loop *lp, pid_t pid, int status, void *arg)
 			rc->workers[i] = rc->workers[--rc->nworkers];
 }
 
+/* -h and the man page quote the default as socat writes it */
+_Static_assert(RUN_CATCH_MASK_DEFAULT == 0x89de, "-S's default is socat's 0x89de");
+
 void run_plan_init(struct run_plan *p)
 {
 	memset(p, 0, sizeof *p);
@@ -851,7 +854,7 @@ void run_plan_init(struct run_plan *p)
 	p->relay.sniff_fd[0] = p->relay.sniff_fd[1] = -1;
 	p->xg.ipv = 4;
 	p->xg.workers = 1;
-	p->catch_mask = 0x89de;
+	p->catch_mask = RUN_CATCH_MASK_DEFAULT;
 	const char *e = getenv("SOCAT_PREFERRED_RESOLVE_IP");
 	if (e && (e[0] == '0' || e[0] == '4' || e[0] == '6') && !e[1])
 		p->xg.ipv = e[0] - '0';
