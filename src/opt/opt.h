@@ -15,7 +15,6 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "addr/addr.h"
 #include "opt/opt_ids.h"
 
 /* Groups, in socat's bit order (names printed by -h in this order). */
@@ -142,11 +141,19 @@ const struct opt_def *opt_by_id(enum opt_id id);
  * groups go with every address) */
 bool opt_group_ok(const struct opt_def *d, uint64_t groups);
 
-/* Parse the options of one single address against the groups of its type.
+/* One option as typed on an address. The registry knows no grammar: the families hand it an
+ * address's options as these pairs (xio/xio.c). */
+struct opt_pair {
+	const char *name;  /* as typed (case preserved), unquoted/unescaped */
+	const char *value; /* NULL when no "=" was given; "" for "name=" */
+	const char *text;  /* the option as it appeared, for messages (NULL: the name) */
+};
+
+/* Parse the n options of one single address against the groups of its type.
  * addrname is the keyword as typed (for messages). On error writes one line to err and
  * returns -1: unknown option (with a "did you mean" suggestion), option not in the address's
  * groups (naming the groups the address accepts), bad value (what was expected). */
-int opt_parse_list(const struct addr_single *a, const char *addrname, uint64_t groups, bool nocheck,
+int opt_parse_list(const struct opt_pair *pairs, size_t n, const char *addrname, uint64_t groups, bool nocheck,
 		   struct opt_list *out, char *err, size_t errlen);
 /* Parse a single value for def from text (NULL = no "=value"). For unit tests and fuzzing. */
 int opt_parse_value(const struct opt_def *def, const char *text, struct opt_value *out, char *err, size_t errlen);

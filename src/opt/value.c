@@ -780,7 +780,7 @@ bool opt_group_ok(const struct opt_def *d, uint64_t groups)
 	return d->groups == 0 || (d->groups & groups) || (d->groups & GRP_ANY);
 }
 
-int opt_parse_list(const struct addr_single *a, const char *addrname, uint64_t groups, bool nocheck,
+int opt_parse_list(const struct opt_pair *pairs, size_t n, const char *addrname, uint64_t groups, bool nocheck,
 		   struct opt_list *out, char *err, size_t errlen)
 {
 	char tmp[80], tmp2[80];
@@ -789,13 +789,13 @@ int opt_parse_list(const struct addr_single *a, const char *addrname, uint64_t g
 	out->n = 0;
 	if (err && errlen)
 		err[0] = '\0';
-	if (!a || !a->nopts)
+	if (!pairs || !n)
 		return 0;
-	out->v = calloc(a->nopts, sizeof(*out->v));
+	out->v = calloc(n, sizeof(*out->v));
 	if (!out->v)
 		return errf(err, errlen, "out of memory");
-	for (size_t i = 0; i < a->nopts; i++) {
-		const struct addr_opt *o = &a->opts[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct opt_pair *o = &pairs[i];
 		const struct opt_def *d = opt_lookup(o->name);
 		struct opt_value *v = &out->v[out->n];
 

@@ -130,6 +130,25 @@ static int check_empty_ports(const struct addr_single *s, const struct xio_handl
 	return 0;
 }
 
+/* The grammar -> options step: the address's parsed options, handed to the registry as
+ * name/value pairs (the registry knows no grammar). */
+static int parse_addr_opts(const struct addr_single *s, const char *typed, uint64_t groups, bool nocheck,
+			   struct opt_list *out, char *err, size_t errlen)
+{
+	struct opt_pair *pairs = NULL;
+	if (s->nopts && !(pairs = calloc(s->nopts, sizeof *pairs))) {
+		out->v = NULL;
+		out->n = 0;
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < s->nopts; i++)
+		pairs[i] = (struct opt_pair){ s->opts[i].name, s->opts[i].value, s->opts[i].text };
+	int rc = opt_parse_list(pairs, s->nopts, typed, groups, nocheck, out, err, errlen);
+	free(pairs);
+	return rc;
+}
+
 static int resolve_single(const struct addr_single *s, const struct xio_globals *g, struct xio_addr *out,
 			  char *err, size_t errlen)
 {
@@ -157,7 +176,7 @@ static int resolve_single(const struct addr_single *s, const struct xio_globals 
 	}
 	if (check_empty_ports(s, h, typed, err, errlen) < 0)
 		return -1;
-	if (opt_parse_list(s, typed, h->groups, g && g->nogroupcheck, &out->opts, err, errlen) < 0) {
+	if (parse_addr_opts(s, typed, h->groups, g && g->nogroupcheck, &out->opts, err, errlen) < 0) {
 		opt_list_free(&out->opts);
 		return -1;
 	}
