@@ -17,6 +17,7 @@
 #include "common/lock.h"
 #include "xio/core.h"
 #include "xio/process.h"
+#include "xio/sockaddr.h"
 
 /* ---- data layer ---- */
 
@@ -490,4 +491,23 @@ int xio_sleep_interruptible(double seconds)
 {
 	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
 	return with_signals_let_in(do_sleep, &ts);
+}
+
+void xio_export_addr_env(struct endpoint *ep, const char *what, const struct sockaddr *sa, socklen_t len)
+{
+	char name[32], val[256];
+	if (!ep || !sa || len < sizeof(sa_family_t))
+		return;
+	int fam = sa->sa_family;
+	if (fam != AF_INET && fam != AF_INET6 && fam != AF_UNIX && fam != AF_VSOCK)
+		return;
+	snprintf(name, sizeof name, "%sADDR", what);
+	sa_addr_text(sa, len, val, sizeof val);
+	endpoint_setenv(ep, name, val);
+	int port = sa_port(sa, len);
+	if (port >= 0) {
+		snprintf(name, sizeof name, "%sPORT", what);
+		snprintf(val, sizeof val, "%d", port);
+		endpoint_setenv(ep, name, val);
+	}
 }

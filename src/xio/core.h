@@ -4,6 +4,7 @@
 #define DUCT_XIO_CORE_H
 
 #include <stdbool.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 
@@ -35,6 +36,11 @@ int xio_apply_fd_phase(struct xio_open *op, struct opt_apply_ctx *ctx);
  * directions and xio_classify_fds, desc copied. NULL on allocation failure (logged; fds
  * closed as above). */
 struct endpoint *xio_make_endpoint(struct xio_open *op, int rfd, int wfd, const char *desc);
+
+/* Export <what>ADDR and <what>PORT (what = "PEER" or "SOCK") onto ep's environment, for the
+ * programs a session starts (IP, UNIX and VSOCK addresses; others export nothing). Here, with
+ * the families that own endpoints, not in sockaddr.c, which only knows addresses. */
+void xio_export_addr_env(struct endpoint *ep, const char *what, const struct sockaddr *sa, socklen_t len);
 
 /* Log with errno text and the address name, return -1 (open fails). */
 int xio_fail_errno(struct xio_open *op, const char *what);

@@ -18,6 +18,7 @@
 #include <sys/un.h>
 
 #include "common/log.h"
+#include "xio/core.h"
 #include "xio/layer.h"
 #include "xio/proxy_proto.h"
 #include "xio/socket.h"
@@ -88,8 +89,8 @@ static enum lstep ppa_done(struct lconn *c, const struct pp_hdr *h)
 	NOTE("%s: PROXY v%d header from %s: the client is %s, connected to %s", layer_name(c), h->version, c->peer,
 	     sa_text(&h->src.sa, h->srclen, b1, sizeof b1), sa_text(&h->dst.sa, h->dstlen, b2, sizeof b2));
 	if (!op->g || op->g->peer_env) {
-		sa_export_env(c->ep, "PEER", &h->src.sa, h->srclen);
-		sa_export_env(c->ep, "SOCK", &h->dst.sa, h->dstlen);
+		xio_export_addr_env(c->ep, "PEER", &h->src.sa, h->srclen);
+		xio_export_addr_env(c->ep, "SOCK", &h->dst.sa, h->dstlen);
 	}
 	return LSTEP_DONE;
 }

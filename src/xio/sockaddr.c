@@ -12,7 +12,6 @@
 #include <linux/vm_sockets.h>
 
 #include "common/log.h"
-#include "relay/endpoint.h"
 
 #define SETERR(...) do { if (err && errlen) snprintf(err, errlen, __VA_ARGS__); } while (0)
 
@@ -601,25 +600,6 @@ char *sa_addr_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t b
 		break;
 	}
 	return buf;
-}
-
-void sa_export_env(struct endpoint *ep, const char *what, const struct sockaddr *sa, socklen_t len)
-{
-	char name[32], val[256];
-	if (!ep || !sa || len < sizeof(sa_family_t))
-		return;
-	int fam = sa->sa_family;
-	if (fam != AF_INET && fam != AF_INET6 && fam != AF_UNIX && fam != AF_VSOCK)
-		return;
-	snprintf(name, sizeof name, "%sADDR", what);
-	sa_addr_text(sa, len, val, sizeof val);
-	endpoint_setenv(ep, name, val);
-	int port = sa_port(sa, len);
-	if (port >= 0) {
-		snprintf(name, sizeof name, "%sPORT", what);
-		snprintf(val, sizeof val, "%d", port);
-		endpoint_setenv(ep, name, val);
-	}
 }
 
 const char *sa_family_name(int family)

@@ -113,10 +113,6 @@ bool sa_is_any(const struct sockaddr *sa);
  * the path for UNIX ("" when unnamed). */
 char *sa_addr_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t buflen);
 
-struct endpoint;
-/* Export <what>ADDR and <what>PORT (what = "PEER" or "SOCK") onto ep's environment. */
-void sa_export_env(struct endpoint *ep, const char *what, const struct sockaddr *sa, socklen_t len);
-
 /* socket(2) type names for messages. */
 const char *sa_family_name(int family);
 

@@ -34,6 +34,7 @@
 
 #include "common/log.h"
 #include "common/text_size.h"
+#include "xio/core.h"
 #include "xio/free_guard.h"
 #include "xio/ancillary.h"
 #include "xio/layer.h"
@@ -628,9 +629,9 @@ static void export_env(const struct xio_open *op, struct endpoint *ep, int fd, c
 	if (op->g && !op->g->peer_env)
 		return;
 	if (peer && peerlen)
-		sa_export_env(ep, "PEER", peer, peerlen);
+		xio_export_addr_env(ep, "PEER", peer, peerlen);
 	if (fd >= 0 && getsockname(fd, &la.sa, &ll) == 0)
-		sa_export_env(ep, "SOCK", &la.sa, ll);
+		xio_export_addr_env(ep, "SOCK", &la.sa, ll);
 }
 
 /* Hand ep over. For one-shot opens the state is freed first and nothing touches s or op
