@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "nc/messages.h"
 #include "loop/loop.h"
+#include "xio/xio.h"
 
 #define SCAN_MAX_PARALLEL 256
 
@@ -306,11 +307,7 @@ static void tcp_event(struct loop *lp, int fd, uint32_t events, void *arg)
 {
 	struct probe *pr = arg;
 	(void)lp;
-	(void)events;
-	int err = 0;
-	socklen_t el = sizeof err;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-		err = errno;
+	int err = xio_connect_result(fd, events);
 	if (err == 0) {
 		report_success(pr);
 		keep_or_finish(pr);

@@ -197,6 +197,17 @@ static bool packet_socket(int fd)
 	return type == SOCK_DGRAM || type == SOCK_SEQPACKET || type == SOCK_RAW || type == SOCK_RDM;
 }
 
+int xio_connect_result(int fd, uint32_t events)
+{
+	int err = 0;
+	socklen_t el = sizeof err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+		err = errno;
+	if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLOUT))
+		err = ECONNREFUSED;
+	return err;
+}
+
 void xio_classify_fds(struct endpoint *ep)
 {
 	/* inherited sockets (FD:n, STDIO on a socket) keep their packet boundaries as well */

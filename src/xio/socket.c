@@ -924,13 +924,7 @@ static void connect_ready_cb(struct loop *lp, int fd, uint32_t events, void *arg
 {
 	struct sk *s = arg;
 	(void)lp;
-	(void)events;
-	int err = 0;
-	socklen_t el = sizeof err;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-		err = errno;
-	if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLOUT))
-		err = ECONNREFUSED;
+	int err = xio_connect_result(fd, events);
 	if (err) {
 		char b[SOCKADDR_TEXT_SIZE];
 		struct sa_addr *p = &s->rq.peers.a[s->cand];

@@ -179,6 +179,10 @@ const struct opt_value *xio_appl_opt_present(const struct opt_list *l);
 void xio_finish(struct xio_open *op, struct endpoint *ep);
 /* Mark the fd nonblocking and close-on-exec. */
 int xio_fd_prepare(int fd);
+/* How a nonblocking connect() on fd ended, once the loop reported events for it: 0 when it
+ * is connected, else the errno (SO_ERROR; ECONNREFUSED when the loop saw only an error or a
+ * hangup). One check for the socket family and nc's port scan. */
+int xio_connect_result(int fd, uint32_t events);
 /* Fill EPF_RNOPOLL/EPF_WNOPOLL/EPF_ISTTY/EPF_NOSPLICE from fstat of the fds. */
 void xio_classify_fds(struct endpoint *ep);
 /* Apply the LATE/LATE2 PROCESS options of op (chroot, setsid, then su/setuid/setgid) in the

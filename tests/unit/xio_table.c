@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -889,6 +891,75 @@ static void test_posixmq(void)
 	xg.experimental = false;
 }
 
+/* A nonblocking connect to 127.0.0.1:port, waited for (bounded) until it has an answer;
+ * the events poll saw, as the loop would report them. -1 on a setup failure. */
+static int connect_wait(uint16_t port, int *fd_out, uint32_t *events)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0 && errno != EINPROGRESS) {
+		/* refused at once: SO_ERROR holds nothing, the loop would see the hangup */
+		*fd_out = fd;
+		*events = EPOLLERR | EPOLLHUP;
+		return 0;
+	}
+	struct pollfd pf = { .fd = fd, .events = POLLOUT };
+	if (poll(&pf, 1, 5000) != 1) {
+		close(fd);
+		return -1;
+	}
+	*fd_out = fd;
+	*events = (pf.revents & POLLOUT ? EPOLLOUT : 0) | (pf.revents & POLLERR ? EPOLLERR : 0) |
+		  (pf.revents & POLLHUP ? EPOLLHUP : 0);
+	return 0;
+}
+
+/* A TCP socket bound to an ephemeral loopback port (listening or not); its port in *port. */
+static int loopback_socket(bool listening, uint16_t *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || (listening && listen(fd, 4) < 0) ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* xio_connect_result: the one connect-completion check of the socket family and nc's scan */
+static void test_connect_result(void)
+{
+	uint16_t port;
+	int fd = -1, lfd = loopback_socket(true, &port);
+	uint32_t ev;
+	tap_ok(lfd >= 0 && connect_wait(port, &fd, &ev) == 0, "connect to a loopback listener");
+	if (lfd >= 0 && fd >= 0) {
+		tap_is_int(xio_connect_result(fd, ev), 0, "a completed connect is 0");
+		tap_is_int(xio_connect_result(fd, EPOLLHUP), ECONNREFUSED,
+			   "only a hangup, SO_ERROR empty: refused");
+		close(fd);
+	}
+	if (lfd >= 0)
+		close(lfd);
+	/* a bound socket that does not listen: nobody answers on its port */
+	fd = -1;
+	int bfd = loopback_socket(false, &port);
+	tap_ok(bfd >= 0 && connect_wait(port, &fd, &ev) == 0, "connect to a port nobody listens on");
+	if (bfd >= 0 && fd >= 0) {
+		tap_is_int(xio_connect_result(fd, ev), ECONNREFUSED, "a refused connect is ECONNREFUSED");
+		close(fd);
+	}
+	if (bfd >= 0)
+		close(bfd);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/xio_table.XXXXXX");
@@ -913,6 +984,7 @@ int main(void)
 	test_exec();
 	test_appl_and_locks();
 	test_posixmq();
+	test_connect_result();
 
 	loop_free(lp);
 	char cmd[400];
