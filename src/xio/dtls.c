@@ -22,7 +22,6 @@
 
 #include "common/log.h"
 #include "xio/tls.h"
-#include "xio/tls_handlers.h"
 
 /* ---- cookies ---- */
 

@@ -15,7 +15,6 @@
 #include "common/log.h"
 #include "xio/layer.h"
 #include "xio/proxy_parse.h"
-#include "xio/tls_handlers.h"
 
 struct http_cfg {
 	char *proxy, *pport;

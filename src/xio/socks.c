@@ -16,7 +16,6 @@
 #include "common/text_size.h"
 #include "xio/layer.h"
 #include "xio/proxy_parse.h"
-#include "xio/tls_handlers.h"
 
 enum socks_kind { SK4, SK4A, SK5_CONNECT, SK5_BIND };
 

@@ -17,7 +17,6 @@
 
 #include "common/log.h"
 #include "xio/tls.h"
-#include "xio/tls_handlers.h"
 
 /* ---- the endpoint ---- */
 

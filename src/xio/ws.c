@@ -34,7 +34,6 @@
 #include "common/log.h"
 #include "xio/layer.h"
 #include "xio/tls.h"
-#include "xio/tls_handlers.h"
 #include "xio/ws_frame.h"
 
 #define WS_IN_CAP    (64u * 1024u)
