@@ -88,7 +88,7 @@ asan:
 	ASAN_OPTIONS=$(ASAN_RUN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
 	    DUCT=$(abspath build-asan/duct) UNIT_DIR=$(abspath build-asan/tests) prove -j2 -f tests/*.t
 
-# ---- fuzzing (issue 8) -------------------------------------------------------------------
+# ---- fuzzing: libFuzzer targets for the parsers of untrusted input ------------------------
 # `make fuzz`: every fuzz/*_fuzz.c as a libFuzzer binary in build-fuzz/ (clang, ASan+UBSan),
 # linked against the library built with coverage instrumentation (-fsanitize=fuzzer-no-link).
 # `make fuzz-smoke`: each target FUZZ_SECS (30) s from its seeds in fuzz/corpus/<name>/, FUZZ_JOBS
