@@ -14,6 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+_Static_assert(LOOP_IN == EPOLLIN && LOOP_OUT == EPOLLOUT && LOOP_ERR == EPOLLERR && LOOP_HUP == EPOLLHUP &&
+		       LOOP_RDHUP == EPOLLRDHUP && LOOP_ET == EPOLLET,
+	       "loop.h's event bits are epoll's: they are passed to it and back unchanged");
+
 struct fdrec {
 	loop_fd_fn fn;
 	void *arg;
@@ -570,4 +574,15 @@ int loop_after_fork(struct loop *lp, const int *keep, size_t nkeep)
 		close(lp->sigfd);
 	lp->sigfd = -1;
 	return sigfd_update(lp);
+}
+
+bool loop_can_watch(int fd)
+{
+	int efd = epoll_create1(EPOLL_CLOEXEC);
+	if (efd < 0)
+		return true;
+	struct epoll_event ev = { .events = EPOLLIN };
+	bool ok = epoll_ctl(efd, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM;
+	close(efd);
+	return ok;
 }

@@ -10,7 +10,16 @@
 struct loop;
 struct loop_timer;
 
-/* events: EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDHUP bits as delivered by epoll. */
+/* The event bits of loop_add_fd, loop_mod_fd and the fd callbacks: the loop's own names, so
+ * its users need not know that it runs on epoll (loop.c checks they keep epoll's values). */
+#define LOOP_IN    0x001u     /* readable (or a listener has a connection) */
+#define LOOP_OUT   0x004u     /* writable (or a nonblocking connect has ended) */
+#define LOOP_ERR   0x008u     /* an error is pending (always reported) */
+#define LOOP_HUP   0x010u     /* hung up (always reported) */
+#define LOOP_RDHUP 0x2000u    /* the peer has shut down its writing side: its FIN is in */
+#define LOOP_ET    (1u << 31) /* edge-triggered: report a change once, not a state each round */
+
+/* events: LOOP_IN, LOOP_OUT, LOOP_ERR, LOOP_HUP, LOOP_RDHUP bits as they happened. */
 typedef void (*loop_fd_fn)(struct loop *lp, int fd, uint32_t events, void *arg);
 typedef void (*loop_timer_fn)(struct loop *lp, void *arg);
 typedef void (*loop_child_fn)(struct loop *lp, pid_t pid, int status, void *arg);
@@ -19,7 +28,7 @@ typedef void (*loop_signal_fn)(struct loop *lp, int signo, void *arg);
 struct loop *loop_new(void);
 void loop_free(struct loop *lp);
 
-/* Register fd (edge-triggered unless events lacks EPOLLET; pass what you want). Returns -1
+/* Register fd (edge-triggered when events has LOOP_ET; pass what you want). Returns -1
  * with errno EPERM for fds epoll can't watch (regular files, /dev/null): such fds are
  * always ready and the caller must not wait for them. */
 int loop_add_fd(struct loop *lp, int fd, uint32_t events, loop_fd_fn fn, void *arg);
@@ -68,6 +77,9 @@ void loop_stop(struct loop *lp);
  * and signalfd (signal handlers stay registered). Kept fds stay open but are no longer
  * registered (register them again). */
 int loop_after_fork(struct loop *lp, const int *keep, size_t nkeep);
+/* Can the loop watch fd at all? False for fds epoll refuses (regular files, /dev/null): they
+ * are always ready, and loop_add_fd would fail with EPERM. */
+bool loop_can_watch(int fd);
 /* How many fds are registered (for tests and leak checks). */
 size_t loop_nfds(const struct loop *lp);
 

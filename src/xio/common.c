@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,7 +166,7 @@ int xio_fd_prepare(int fd)
 	return 0;
 }
 
-/* Can epoll watch fd? Regular files, directories and some character devices (/dev/null,
+/* Can the loop watch fd? Regular files, directories and some character devices (/dev/null,
  * /dev/zero) can't: those are always ready. */
 static bool pollable(int fd)
 {
@@ -178,13 +177,7 @@ static bool pollable(int fd)
 		return false;
 	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
 		return true;
-	int efd = epoll_create1(EPOLL_CLOEXEC);
-	if (efd < 0)
-		return true;
-	struct epoll_event ev = { .events = EPOLLIN };
-	bool ok = epoll_ctl(efd, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM;
-	close(efd);
-	return ok;
+	return loop_can_watch(fd);
 }
 
 /* A datagram or seqpacket socket: each read is one packet, each write one packet. */
@@ -203,7 +196,7 @@ int xio_connect_result(int fd, uint32_t events)
 	socklen_t el = sizeof err;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
 		err = errno;
-	if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLOUT))
+	if (err == 0 && (events & (LOOP_ERR | LOOP_HUP)) && !(events & LOOP_OUT))
 		err = ECONNREFUSED;
 	return err;
 }
