@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -433,7 +432,7 @@ static void try_address(struct probe *pr)
 			udp_done(pr, UDP_CLOSED);
 			return;
 		}
-		loop_add_fd(sc->lp, fd, EPOLLIN, udp_event, pr);
+		loop_add_fd(sc->lp, fd, LOOP_IN, udp_event, pr);
 		pr->timer = loop_timer_add(sc->lp, 1.0, udp_tick, pr);
 		return;
 	}
@@ -447,7 +446,7 @@ static void try_address(struct probe *pr)
 		next_address(pr);
 		return;
 	}
-	if (loop_add_fd(sc->lp, fd, EPOLLOUT, tcp_event, pr) < 0) {
+	if (loop_add_fd(sc->lp, fd, LOOP_OUT, tcp_event, pr) < 0) {
 		report_failure(pr, errno, false);
 		next_address(pr);
 		return;

@@ -18,7 +18,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -150,7 +149,7 @@ bool linger_take(int fd)
 	l->fd = fd;
 	l->queued = queued;
 	l->progress = loop_now();
-	if (loop_add_fd(linger_loop, fd, EPOLLIN | EPOLLRDHUP | EPOLLET, readable, l) < 0) {
+	if (loop_add_fd(linger_loop, fd, LOOP_IN | LOOP_RDHUP | LOOP_ET, readable, l) < 0) {
 		free(l);
 		return false;
 	}

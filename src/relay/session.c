@@ -1,7 +1,7 @@
 /* The transfer engine: socat's xiotransfer() semantics on an edge-triggered event loop.
  *
  * Per session: two endpoints, two directions (d[0] = a->b "left to right", d[1] = b->a).
- * Every distinct fd is registered once (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET) and has cached
+ * Every distinct fd is registered once (LOOP_IN|LOOP_OUT|LOOP_RDHUP|LOOP_ET) and has cached
  * readable/writable flags, cleared only when a syscall says EAGAIN (or a short stream read or
  * write proves the kernel buffer was drained/filled; a later arrival raises a new edge).
  * Fds that can't be polled (regular files, /dev/null) are always ready; fairness comes from a
@@ -35,7 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -167,7 +166,7 @@ struct fdst {
 	int fd;
 	bool r, w;       /* cached readiness */
 	bool hup;        /* RDHUP/HUP seen: don't trust short reads as "drained" */
-	bool rdhup;      /* EPOLLRDHUP without an error: the peer's FIN is in, behind the data */
+	bool rdhup;      /* LOOP_RDHUP without an error: the peer's FIN is in, behind the data */
 	bool nopoll;
 	bool registered;
 	bool is_sock, is_pipe;
@@ -805,7 +804,7 @@ static ssize_t fill_buf(struct dir *d)
 	if (d->stream && (size_t)n < want && !src->ops) {
 		if (!d->rf->hup && !d->rf->nopoll)
 			d->rf->r = false; /* drained; the next arrival raises a new edge */
-		/* The peer's FIN had arrived before this read (EPOLLRDHUP), and a short read empties
+		/* The peer's FIN had arrived before this read (LOOP_RDHUP), and a short read empties
 		 * a stream socket's queue: the next read could only return 0. Saving it also lets
 		 * the last write carry our FIN along (MSG_MORE in flush_buf): on a connection that
 		 * ends with a reply and a close, one system call and one packet less. */
@@ -891,7 +890,7 @@ static int flush_buf(struct dir *d)
 		d->bytes += (size_t)n;
 		activity(s);
 		if ((size_t)n < want && d->stream && !d->wf->nopoll && !dst->ops)
-			d->wf->w = false; /* kernel buffer full; EPOLLOUT will follow */
+			d->wf->w = false; /* kernel buffer full; LOOP_OUT will follow */
 	}
 	d->packets++;
 	log_transferred(d, d->len);
@@ -1022,7 +1021,7 @@ static ssize_t splice_fill(struct dir *d)
 		return 0;
 	}
 	/* A short splice does not mean the socket is drained (a short read would): the pipe runs
-	 * out of slots first when the data sits in many small fragments. Waiting for an EPOLLIN
+	 * out of slots first when the data sits in many small fragments. Waiting for an LOOP_IN
 	 * edge then can wait for ever: if what is left fills the receive window, the sender stops,
 	 * and the little we took may not reopen the window; nothing new arrives, no edge comes
 	 * (1 GiB TCP -> UNIX stalled until the sender's zero-window probes, minutes under ASan).
@@ -1140,16 +1139,16 @@ static void fd_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
 	(void)fd;
 	struct fdst *f = arg;
 	struct session *s = f->s;
-	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+	if (ev & (LOOP_IN | LOOP_HUP | LOOP_ERR | LOOP_RDHUP))
 		f->r = true;
-	if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+	if (ev & (LOOP_OUT | LOOP_HUP | LOOP_ERR))
 		f->w = true;
-	if (ev & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+	if (ev & (LOOP_HUP | LOOP_RDHUP | LOOP_ERR))
 		f->hup = true;
-	if ((ev & (EPOLLRDHUP | EPOLLERR)) == EPOLLRDHUP)
+	if ((ev & (LOOP_RDHUP | LOOP_ERR)) == LOOP_RDHUP)
 		f->rdhup = true;
 	enter(s);
-	if (ev & (EPOLLHUP | EPOLLERR)) {
+	if (ev & (LOOP_HUP | LOOP_ERR)) {
 		/* out_gone_ends: a write-only destination that reports an error or hangup ends
 		 * its direction now (nc: stdout's reader has gone) */
 		for (int i = 0; i < 2; i++) {
@@ -1364,7 +1363,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		}
 		if (f->nopoll)
 			continue;
-		if (loop_add_fd(lp, f->fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, fd_cb, f) == 0) {
+		if (loop_add_fd(lp, f->fd, LOOP_IN | LOOP_OUT | LOOP_RDHUP | LOOP_ET, fd_cb, f) == 0) {
 			f->registered = true;
 		} else if (errno == EPERM) {
 			f->nopoll = true;

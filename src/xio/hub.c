@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -304,12 +303,12 @@ static void member_update_c(struct hub_member *m, bool congested)
 {
 	struct hub *h = m->hub;
 	bool rd = wants_read(m, congested);
-	uint32_t wr = queued(m) > 0 && !m->write_failed ? EPOLLOUT : 0;
+	uint32_t wr = queued(m) > 0 && !m->write_failed ? LOOP_OUT : 0;
 	if (m->rfd == m->wfd) {
-		set_events(h, m->rfd, m->r_poll, &m->r_reg, &m->r_ev, (rd ? EPOLLIN : 0) | wr, m);
+		set_events(h, m->rfd, m->r_poll, &m->r_reg, &m->r_ev, (rd ? LOOP_IN : 0) | wr, m);
 		return;
 	}
-	set_events(h, m->rfd, m->r_poll, &m->r_reg, &m->r_ev, rd ? EPOLLIN : 0, m);
+	set_events(h, m->rfd, m->r_poll, &m->r_reg, &m->r_ev, rd ? LOOP_IN : 0, m);
 	set_events(h, m->wfd, m->w_poll, &m->w_reg, &m->w_ev, wr, m);
 	/* an fd epoll can't watch (a file, /dev/null) is always readable: read it from the loop */
 	if (rd && !m->r_poll && !m->read_deferred) {
@@ -435,14 +434,14 @@ static void on_fd(struct loop *lp, int fd, uint32_t events, void *arg)
 {
 	struct hub_member *m = arg;
 	struct hub *h = m->hub;
-	if (fd == m->wfd && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && queued(m) > 0 && member_flush(m) < 0) {
+	if (fd == m->wfd && (events & (LOOP_OUT | LOOP_ERR | LOOP_HUP)) && queued(m) > 0 && member_flush(m) < 0) {
 		if (!m->is_stdio) {
 			member_remove(m);
 			return;
 		}
 		stdout_lost(m);
 	}
-	if (fd == m->rfd && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && wants_read(m, hub_congested(h)))
+	if (fd == m->rfd && (events & (LOOP_IN | LOOP_ERR | LOOP_HUP)) && wants_read(m, hub_congested(h)))
 		member_read(m);
 	hub_update_all(h);
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -294,13 +293,13 @@ static void apply_step(struct lconn *c, enum lstep r)
 		conn_fail(c);
 		return;
 	case LSTEP_READ:
-		want = EPOLLIN;
+		want = LOOP_IN;
 		break;
 	case LSTEP_WRITE:
-		want = EPOLLOUT;
+		want = LOOP_OUT;
 		break;
 	case LSTEP_BOTH:
-		want = EPOLLIN | EPOLLOUT;
+		want = LOOP_IN | LOOP_OUT;
 		break;
 	case LSTEP_WAIT:
 		want = 0;
@@ -419,7 +418,7 @@ static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int statu
 	if (L->timeout > 0)
 		c->timer = loop_timer_add(op->loop, L->timeout, conn_timeout, c);
 	/* the first step runs from the loop (never inside the transport's own call chain) */
-	if (conn_register(c, EPOLLIN | EPOLLOUT) < 0) {
+	if (conn_register(c, LOOP_IN | LOOP_OUT) < 0) {
 		ERR("%s: cannot watch fd %d: %s", layer_name(c), c->fd, strerror(errno));
 		conn_fail(c);
 	}

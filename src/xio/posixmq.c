@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -506,7 +505,7 @@ static void send_next(struct mq_srv *s)
 	struct mq_attr a;
 	if (mq_getattr(s->fd, &a) == 0 && a.mq_curmsgs >= a.mq_maxmsg) {
 		/* full: the next session starts when a reader made room */
-		if (start_polling(s, EPOLLOUT) < 0)
+		if (start_polling(s, LOOP_OUT) < 0)
 			srv_fail(s, 1);
 		return;
 	}
@@ -692,7 +691,7 @@ static void opened(struct mq_srv *s)
 		INFO("%s: starting the POSIX message queue fork loop", s->label);
 	}
 	if (s->kind == MQ_RECEIVE) {
-		if (start_polling(s, EPOLLIN) < 0)
+		if (start_polling(s, LOOP_IN) < 0)
 			srv_fail(s, 1);
 		return;
 	}
@@ -854,7 +853,7 @@ static void mq_resume(struct xio_open *op)
 		return;
 	s->paused = false;
 	if (s->kind == MQ_RECEIVE) {
-		if (start_polling(s, EPOLLIN) < 0)
+		if (start_polling(s, LOOP_IN) < 0)
 			srv_fail(s, 1);
 		return;
 	}

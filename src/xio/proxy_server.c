@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -837,7 +836,7 @@ static int server_open(struct xio_open *op, bool http)
 	} else {
 		snprintf(s->client, sizeof s->client, "on fd %d", s->rfd);
 	}
-	if (s->rfd < 0 || s->cl->wfd < 0 || loop_add_fd(op->loop, s->rfd, EPOLLIN, on_client, s) < 0) {
+	if (s->rfd < 0 || s->cl->wfd < 0 || loop_add_fd(op->loop, s->rfd, LOOP_IN, on_client, s) < 0) {
 		ERR("%s: the first address must be a connection that can be read and written", name(s));
 		free(s->head);
 		free(s);

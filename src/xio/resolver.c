@@ -17,7 +17,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -112,7 +111,7 @@ struct resolve_job *resolve_start(struct loop *lp, const struct resolve_query *q
 	j->lp = lp;
 	j->done = done;
 	j->arg = arg;
-	if (loop_add_fd(lp, j->efd, EPOLLIN, job_ready, j) < 0)
+	if (loop_add_fd(lp, j->efd, LOOP_IN, job_ready, j) < 0)
 		goto fail;
 	j->registered = true;
 	atomic_store(&j->refs, 2);

@@ -1,6 +1,6 @@
 /* The socket open machinery shared by the network families (see socket.h).
  *
- * Everything runs in the event loop: connects are nonblocking (EPOLLOUT + connect-timeout
+ * Everything runs in the event loop: connects are nonblocking (LOOP_OUT + connect-timeout
  * timer), listeners accept in batches until EAGAIN, retries wait on loop timers. A `fork`
  * listener delivers every accepted connection with op->deliver and keeps accepting; the runner
  * starts one session per delivery in the same loop.
@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -956,7 +955,7 @@ static void client_connect(struct sk *s)
 			client_done(s);
 			return;
 		}
-		if (loop_add_fd(s->op->loop, s->fd, EPOLLOUT, connect_ready_cb, s) < 0) {
+		if (loop_add_fd(s->op->loop, s->fd, LOOP_OUT, connect_ready_cb, s) < 0) {
 			sk_fail(s, false, "cannot watch fd %d: %s", s->fd, strerror(errno));
 			return;
 		}
@@ -1197,7 +1196,7 @@ static void update_polling(struct sk *s)
 	bool want = s->listening && s->fd >= 0 && !s->paused_children && !s->paused_emfile;
 	if (want && !s->polling) {
 		loop_fd_fn fn = s->rq.role == SK_LISTEN ? on_listen_ready : on_dgram_ready;
-		if (loop_add_fd(s->op->loop, s->fd, EPOLLIN, fn, s) == 0)
+		if (loop_add_fd(s->op->loop, s->fd, LOOP_IN, fn, s) == 0)
 			s->polling = true;
 		else
 			WARN("cannot watch listening socket %d: %s", s->fd, strerror(errno));

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,7 +26,7 @@ static void on_fd(struct loop *lp, int fd, uint32_t ev, void *arg)
 {
 	(void)arg;
 	fd_events++;
-	if (ev & EPOLLIN) {
+	if (ev & LOOP_IN) {
 		char b[16];
 		while (read(fd, b, sizeof b) > 0)
 			;
@@ -82,15 +81,15 @@ int main(void)
 	int rf = mkstemp(path);
 	unlink(path);
 	errno = 0;
-	tap_ok(loop_add_fd(lp, rf, EPOLLIN | EPOLLET, on_fd, NULL) == -1 && errno == EPERM, "regular file -> EPERM");
+	tap_ok(loop_add_fd(lp, rf, LOOP_IN | LOOP_ET, on_fd, NULL) == -1 && errno == EPERM, "regular file -> EPERM");
 	close(rf);
 
 	/* pipe readable */
 	int p[2];
 	if (pipe2(p, O_NONBLOCK) < 0)
 		abort();
-	tap_is_int(loop_add_fd(lp, p[0], EPOLLIN | EPOLLET, on_fd, NULL), 0, "add pipe");
-	tap_ok(loop_add_fd(lp, p[0], EPOLLIN, on_fd, NULL) == -1 && errno == EEXIST, "double add -> EEXIST");
+	tap_is_int(loop_add_fd(lp, p[0], LOOP_IN | LOOP_ET, on_fd, NULL), 0, "add pipe");
+	tap_ok(loop_add_fd(lp, p[0], LOOP_IN, on_fd, NULL) == -1 && errno == EEXIST, "double add -> EEXIST");
 	tap_is_int(loop_nfds(lp), 1, "one fd registered");
 	if (write(p[1], "x", 1) != 1)
 		abort();

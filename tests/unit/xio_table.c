@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -903,7 +902,7 @@ static int connect_wait(uint16_t port, int *fd_out, uint32_t *events)
 	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0 && errno != EINPROGRESS) {
 		/* refused at once: SO_ERROR holds nothing, the loop would see the hangup */
 		*fd_out = fd;
-		*events = EPOLLERR | EPOLLHUP;
+		*events = LOOP_ERR | LOOP_HUP;
 		return 0;
 	}
 	struct pollfd pf = { .fd = fd, .events = POLLOUT };
@@ -912,8 +911,8 @@ static int connect_wait(uint16_t port, int *fd_out, uint32_t *events)
 		return -1;
 	}
 	*fd_out = fd;
-	*events = (pf.revents & POLLOUT ? EPOLLOUT : 0) | (pf.revents & POLLERR ? EPOLLERR : 0) |
-		  (pf.revents & POLLHUP ? EPOLLHUP : 0);
+	*events = (pf.revents & POLLOUT ? LOOP_OUT : 0) | (pf.revents & POLLERR ? LOOP_ERR : 0) |
+		  (pf.revents & POLLHUP ? LOOP_HUP : 0);
 	return 0;
 }
 
@@ -942,7 +941,7 @@ static void test_connect_result(void)
 	tap_ok(lfd >= 0 && connect_wait(port, &fd, &ev) == 0, "connect to a loopback listener");
 	if (lfd >= 0 && fd >= 0) {
 		tap_is_int(xio_connect_result(fd, ev), 0, "a completed connect is 0");
-		tap_is_int(xio_connect_result(fd, EPOLLHUP), ECONNREFUSED,
+		tap_is_int(xio_connect_result(fd, LOOP_HUP), ECONNREFUSED,
 			   "only a hangup, SO_ERROR empty: refused");
 		close(fd);
 	}
