@@ -432,42 +432,49 @@ static enum nc_parse_result set_max_conns(struct nc_opts *o, const char *arg, ch
 	return NC_PARSE_OK;
 }
 
-static enum nc_parse_result set_allow(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+/* --allow and --deny: one more entry, up to NC_MAX_LIST of each */
+static enum nc_parse_result add_host(const char **list, size_t *n, const char *arg, char *err, size_t errlen)
 {
-	if (!list_add(o->allow, &o->nallow, arg)) {
+	if (!list_add(list, n, arg)) {
 		seterr(err, errlen, "too many --allow/--deny options");
 		return NC_PARSE_ERROR;
 	}
 	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_allow(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return add_host(o->allow, &o->nallow, arg, err, errlen);
 }
 
 static enum nc_parse_result set_deny(struct nc_opts *o, const char *arg, char *err, size_t errlen)
 {
-	if (!list_add(o->deny, &o->ndeny, arg)) {
-		seterr(err, errlen, "too many --allow/--deny options");
-		return NC_PARSE_ERROR;
-	}
-	return NC_PARSE_OK;
+	return add_host(o->deny, &o->ndeny, arg, err, errlen);
+}
+
+/* --proxy-type and --proxy-dns: one of the words, or ncat's "Invalid <what> "arg"." */
+static enum nc_parse_result one_word(const char *arg, const char *const *words, const char *what, const char **dst,
+				     char *err, size_t errlen)
+{
+	for (; *words; words++)
+		if (!strcmp(arg, *words)) {
+			*dst = arg;
+			return NC_PARSE_OK;
+		}
+	seterr(err, errlen, "Invalid %s \"%s\".", what, arg);
+	return NC_PARSE_ERROR;
 }
 
 static enum nc_parse_result set_proxy_type(struct nc_opts *o, const char *arg, char *err, size_t errlen)
 {
-	if (strcmp(arg, "http") && strcmp(arg, "socks4") && strcmp(arg, "socks5")) {
-		seterr(err, errlen, "Invalid proxy type \"%s\".", arg);
-		return NC_PARSE_ERROR;
-	}
-	o->proxy_type = arg;
-	return NC_PARSE_OK;
+	static const char *const types[] = { "http", "socks4", "socks5", NULL };
+	return one_word(arg, types, "proxy type", &o->proxy_type, err, errlen);
 }
 
 static enum nc_parse_result set_proxy_dns(struct nc_opts *o, const char *arg, char *err, size_t errlen)
 {
-	if (strcmp(arg, "local") && strcmp(arg, "remote") && strcmp(arg, "both") && strcmp(arg, "none")) {
-		seterr(err, errlen, "Invalid proxy DNS type \"%s\".", arg);
-		return NC_PARSE_ERROR;
-	}
-	o->proxy_dns = arg;
-	return NC_PARSE_OK;
+	static const char *const kinds[] = { "local", "remote", "both", "none", NULL };
+	return one_word(arg, kinds, "proxy DNS type", &o->proxy_dns, err, errlen);
 }
 
 /* --chat is a broker that names the sender */
