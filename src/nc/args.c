@@ -1,5 +1,7 @@
 /* nc's command line into struct nc_opts. Written from the observed behaviour of nc.openbsd
- * (Debian 1.219) and ncat 7.93, not from their sources. */
+ * (Debian 1.219) and ncat 7.93, not from their sources. The flags are rows of one table per
+ * dialect (what each takes and sets); getopt reads the command line by them, and one step
+ * after the loop checks the operands and the combinations by the dialect's rules. */
 #include "nc/args.h"
 
 #include <errno.h>
