@@ -191,178 +191,199 @@ static int grow(char **buf, size_t *cap)
  * command line (EXEC's argv) gets neither lead. */
 enum lex_ctx { LX_HEAD, LX_OPTION, LX_CMDLINE };
 
+/* One word being lexed: the input, the position, the word so far and the open nestings. */
+struct lexer {
+	const char *whole, *what, *s;
+	size_t base, i;           /* s - whole; the position in s */
+	char *buf;
+	size_t len, cap, maxlen;
+	struct nest_stack st;
+	struct addr_error *err;
+};
+
+static int lx_oom(struct lexer *lx)
+{
+	addr_set_error(lx->err, lx->what, lx->whole, lx->base + lx->i, "out of memory");
+	return -1;
+}
+
+/* Append one byte to the word (the input position names the offending byte). */
+static int lx_put(struct lexer *lx, char ch)
+{
+	if (lx->len + 1 >= lx->maxlen) {
+		addr_set_error(lx->err, lx->what, lx->whole, lx->base + lx->i,
+			       "word is too long at offset %zu (at most %zu bytes allowed)", lx->base + lx->i,
+			       lx->maxlen - 1);
+		return -1;
+	}
+	if (lx->len + 1 >= lx->cap && grow(&lx->buf, &lx->cap) < 0)
+		return lx_oom(lx);
+	lx->buf[lx->len++] = ch;
+	return 0;
+}
+
+/* Open a quote or bracket at the current position. */
+static int lx_open(struct lexer *lx, enum nest_kind kind, char c, bool keep)
+{
+	struct nest e = { kind, kind == NK_BRACKET ? closer_of(c) : c, c, keep, lx->base + lx->i };
+	if (nest_push(&lx->st, e) < 0)
+		return lx_oom(lx);
+	return 0;
+}
+
+static enum nest_kind quote_kind(char c)
+{
+	return c == '\'' ? NK_SQUOTE : NK_DQUOTE;
+}
+
+/* Outside any nesting: quotes open (and are dropped), brackets open (and are kept). */
+static int lx_top_level(struct lexer *lx, char c)
+{
+	if (c == '\'' || c == '"')
+		return lx_open(lx, quote_kind(c), c, false);
+	if (closer_of(c) && lx_open(lx, NK_BRACKET, c, true) < 0)
+		return -1;
+	/* A closer with nothing to close is literal, as in socat (EXEC:'echo :)'). */
+	return lx_put(lx, c);
+}
+
+/* Inside '...': everything is literal up to the closing quote. */
+static int lx_in_squote(struct lexer *lx, char c)
+{
+	if (c != '\'')
+		return lx_put(lx, c);
+	bool keep = lx->st.v[lx->st.n - 1].keep;
+	lx->st.n--;
+	return keep ? lx_put(lx, c) : 0;
+}
+
+/* Inside "...": single quotes and brackets nest (and are kept). */
+static int lx_in_dquote(struct lexer *lx, char c)
+{
+	if (c == '"') {
+		bool keep = lx->st.v[lx->st.n - 1].keep;
+		lx->st.n--;
+		return keep ? lx_put(lx, c) : 0;
+	}
+	if (c == '\'')
+		return lx_open(lx, NK_SQUOTE, c, true) < 0 ? -1 : lx_put(lx, c);
+	if (closer_of(c) && lx_open(lx, NK_BRACKET, c, true) < 0)
+		return -1;
+	/* a stray closer inside double quotes is literal */
+	return lx_put(lx, c);
+}
+
+/* Inside a bracket: its own closer ends it; quotes and brackets nest (all kept). */
+static int lx_in_bracket(struct lexer *lx, char c)
+{
+	if (c == lx->st.v[lx->st.n - 1].close) {
+		lx->st.n--;
+		return lx_put(lx, c);
+	}
+	/* A closer of another kind is literal, as in socat (EXEC:echo a([)])b): only this
+	 * bracket's own closer ends it. */
+	if (c == '\'' || c == '"') {
+		if (lx_open(lx, quote_kind(c), c, true) < 0)
+			return -1;
+	} else if (closer_of(c) && lx_open(lx, NK_BRACKET, c, true) < 0) {
+		return -1;
+	}
+	return lx_put(lx, c);
+}
+
+/* The word ended with a quote or bracket still open: name the innermost (and its parent). */
+static void lx_unclosed(struct lexer *lx, enum lex_ctx ctx)
+{
+	const struct nest *e = &lx->st.v[lx->st.n - 1];
+	char lead[64], nb1[8], nb2[8];
+	if (ctx == LX_OPTION)
+		snprintf(lead, sizeof lead, "syntax error in option: ");
+	else if (ctx == LX_HEAD)
+		snprintf(lead, sizeof lead, "unexpected end of %s: ", lx->what ? lx->what : "address");
+	else
+		lead[0] = '\0';
+	if (lx->st.n > 1) {
+		const struct nest *p = &lx->st.v[lx->st.n - 2];
+		addr_set_error(lx->err, lx->what, lx->whole, e->at,
+			       "%sunclosed %s at offset %zu (inside the %s at offset %zu); expected a closing %c before the end",
+			       lead, nest_name(e, nb1, sizeof nb1), e->at, nest_name(p, nb2, sizeof nb2), p->at,
+			       e->close);
+	} else {
+		addr_set_error(lx->err, lx->what, lx->whole, e->at,
+			       "%sunclosed %s at offset %zu; expected a closing %c before the end", lead,
+			       nest_name(e, nb1, sizeof nb1), e->at, e->close);
+	}
+}
+
+/* Scan the word up to a terminator outside any nesting, or the end. Returns 0 or -1 (error
+ * set). */
+static int lx_scan(struct lexer *lx, const char *const *ends)
+{
+	const char *s = lx->s;
+	while (s[lx->i]) {
+		char c = s[lx->i];
+		int rc;
+		if (c == '\\') {
+			if (s[lx->i + 1] == '\0') { /* trailing lone backslash: dropped */
+				lx->i++;
+				break;
+			}
+			if (lx_put(lx, decode_escape(s[lx->i + 1])) < 0)
+				return -1;
+			lx->i += 2;
+			continue;
+		}
+		if (!lx->st.n) {
+			if (at_terminator(s + lx->i, ends))
+				break;
+			rc = lx_top_level(lx, c);
+		} else {
+			switch (lx->st.v[lx->st.n - 1].kind) {
+			case NK_SQUOTE: rc = lx_in_squote(lx, c); break;
+			case NK_DQUOTE: rc = lx_in_dquote(lx, c); break;
+			default: rc = lx_in_bracket(lx, c); break;
+			}
+		}
+		if (rc < 0)
+			return -1;
+		lx->i++;
+	}
+	return 0;
+}
+
 static int lex_word(const char *whole, const char *what, const char **in, const char *const *ends,
 		    size_t maxlen, char **out, struct addr_error *err, enum lex_ctx ctx)
 {
-	struct nest_stack st = { .n = 0, .cap = 16 };
-	const char *s = *in;
-	size_t base, i = 0, len = 0, cap;
-	char *buf;
-	char nb1[8], nb2[8];
+	struct lexer lx = { .what = what, .s = *in, .maxlen = maxlen ? maxlen : SIZE_MAX, .err = err };
 	int rc = -1;
 
-	st.v = st.small;
+	lx.st.cap = 16;
+	lx.st.v = lx.st.small;
 	*out = NULL;
-	if (!whole || whole > s)
-		whole = s;
-	base = (size_t)(s - whole);
-	if (maxlen == 0)
-		maxlen = SIZE_MAX;
+	lx.whole = !whole || whole > lx.s ? lx.s : whole;
+	lx.base = (size_t)(lx.s - lx.whole);
 	/* grown on demand: scanning the rest of the input up front would make splitting a long
 	 * command line quadratic */
-	cap = 64;
-	buf = malloc(cap);
-	if (!buf) {
-		addr_set_error(err, what, whole, base, "out of memory");
+	lx.cap = 64;
+	lx.buf = malloc(lx.cap);
+	if (!lx.buf) {
+		addr_set_error(err, what, lx.whole, lx.base, "out of memory");
 		return -1;
 	}
-
-#define PUT(ch)                                                                              \
-	do {                                                                                 \
-		if (len + 1 >= maxlen) {                                                     \
-			addr_set_error(err, what, whole, base + i,                           \
-				       "word is too long at offset %zu (at most %zu bytes allowed)", \
-				       base + i, maxlen - 1);                                \
-			goto out;                                                            \
-		}                                                                            \
-		if (len + 1 >= cap && grow(&buf, &cap) < 0)                                  \
-			goto oom;                                                            \
-		buf[len++] = (ch);                                                           \
-	} while (0)
-
-	while (s[i]) {
-		char c = s[i];
-		struct nest *top = st.n ? &st.v[st.n - 1] : NULL;
-
-		if (c == '\\') {
-			if (s[i + 1] == '\0') { /* trailing lone backslash: dropped */
-				i++;
-				break;
-			}
-			PUT(decode_escape(s[i + 1]));
-			i += 2;
-			continue;
-		}
-		if (!top) {
-			size_t tl = at_terminator(s + i, ends);
-			if (tl)
-				break;
-			if (c == '\'' || c == '"') {
-				struct nest e = { c == '\'' ? NK_SQUOTE : NK_DQUOTE, c, c, false, base + i };
-				if (nest_push(&st, e) < 0)
-					goto oom;
-				i++;
-				continue;
-			}
-			if (closer_of(c)) {
-				struct nest e = { NK_BRACKET, closer_of(c), c, true, base + i };
-				if (nest_push(&st, e) < 0)
-					goto oom;
-				PUT(c);
-				i++;
-				continue;
-			}
-			/* A closer with nothing to close is literal, as in socat (EXEC:'echo :)'). */
-			PUT(c);
-			i++;
-			continue;
-		}
-		switch (top->kind) {
-		case NK_SQUOTE:
-			if (c == '\'') {
-				bool keep = top->keep;
-				st.n--;
-				if (keep)
-					PUT(c);
-			} else {
-				PUT(c);
-			}
-			i++;
-			continue;
-		case NK_DQUOTE:
-			if (c == '"') {
-				bool keep = top->keep;
-				st.n--;
-				if (keep)
-					PUT(c);
-				i++;
-				continue;
-			}
-			if (c == '\'') {
-				struct nest e = { NK_SQUOTE, c, c, true, base + i };
-				if (nest_push(&st, e) < 0)
-					goto oom;
-				PUT(c);
-				i++;
-				continue;
-			}
-			if (closer_of(c)) {
-				struct nest e = { NK_BRACKET, closer_of(c), c, true, base + i };
-				if (nest_push(&st, e) < 0)
-					goto oom;
-			}
-			/* a stray closer inside double quotes is literal */
-			PUT(c);
-			i++;
-			continue;
-		case NK_BRACKET:
-			if (c == top->close) {
-				st.n--;
-				PUT(c);
-				i++;
-				continue;
-			}
-			/* A closer of another kind is literal, as in socat (EXEC:echo a([)])b):
-			 * only this bracket's own closer ends it. */
-			if (c == '\'' || c == '"') {
-				struct nest e = { c == '\'' ? NK_SQUOTE : NK_DQUOTE, c, c, true, base + i };
-				if (nest_push(&st, e) < 0)
-					goto oom;
-			} else if (closer_of(c)) {
-				struct nest e = { NK_BRACKET, closer_of(c), c, true, base + i };
-				if (nest_push(&st, e) < 0)
-					goto oom;
-			}
-			PUT(c);
-			i++;
-			continue;
-		}
-	}
-#undef PUT
-
-	if (st.n) {
-		const struct nest *e = &st.v[st.n - 1];
-		char lead[64];
-		if (ctx == LX_OPTION)
-			snprintf(lead, sizeof lead, "syntax error in option: ");
-		else if (ctx == LX_HEAD)
-			snprintf(lead, sizeof lead, "unexpected end of %s: ", what ? what : "address");
-		else
-			lead[0] = '\0';
-		if (st.n > 1) {
-			const struct nest *p = &st.v[st.n - 2];
-			addr_set_error(err, what, whole, e->at,
-				       "%sunclosed %s at offset %zu (inside the %s at offset %zu); expected a closing %c before the end",
-				       lead, nest_name(e, nb1, sizeof nb1), e->at, nest_name(p, nb2, sizeof nb2), p->at,
-				       e->close);
+	if (lx_scan(&lx, ends) == 0) {
+		if (lx.st.n) {
+			lx_unclosed(&lx, ctx);
 		} else {
-			addr_set_error(err, what, whole, e->at, "%sunclosed %s at offset %zu; expected a closing %c before the end",
-				       lead, nest_name(e, nb1, sizeof nb1), e->at, e->close);
+			lx.buf[lx.len] = '\0';
+			*out = lx.buf;
+			lx.buf = NULL;
+			*in = lx.s + lx.i;
+			rc = 0;
 		}
-		goto out;
 	}
-	buf[len] = '\0';
-	*out = buf;
-	buf = NULL;
-	*in = s + i;
-	rc = 0;
-	goto out;
-oom:
-	addr_set_error(err, what, whole, base + i, "out of memory");
-out:
-	free(buf);
-	if (st.v != st.small)
-		free(st.v);
+	free(lx.buf);
+	if (lx.st.v != lx.st.small)
+		free(lx.st.v);
 	return rc;
 }
 

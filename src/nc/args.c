@@ -1,5 +1,7 @@
 /* nc's command line into struct nc_opts. Written from the observed behaviour of nc.openbsd
- * (Debian 1.219) and ncat 7.93, not from their sources. */
+ * (Debian 1.219) and ncat 7.93, not from their sources. The flags are rows of one table per
+ * dialect (what each takes and sets); getopt reads the command line by them, and one step
+ * after the loop checks the operands and the combinations by the dialect's rules. */
 #include "nc/args.h"
 
 #include <errno.h>
@@ -7,115 +9,11 @@
 #include <limits.h>
 #include <netdb.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-const char nc_usage_text[] =
-	"usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n"
-	"\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n"
-	"\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n"
-	"\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n"
-	"\t  [destination] [port]\n";
-
-/* duct nc -h: the flags described in our words (the usage lines above stay nc.openbsd's: its
- * usage errors are compared byte for byte). */
-const char nc_help_text[] =
-	"Usage: nc [FLAG]... HOST PORT   or   nc -l [FLAG]... [HOST] PORT\n"
-	"Connect to HOST PORT, or listen with -l, and copy stdin to the network and the network to\n"
-	"stdout. PORT may be a range LOW-HIGH (with -z: each port in turn).\n"
-	"\n"
-	"What to open\n"
-	"\t-l\t\tlisten and serve one connection; with -k one after another\n"
-	"\t-u\t\tUDP datagrams instead of TCP     -U  a UNIX socket path instead of HOST PORT\n"
-	"\t-Z\t\tDCCP                              -4, -6  only IPv4, only IPv6\n"
-	"\t-s ADDR\t\tthe local address to send from    -p PORT  the local port\n"
-	"\t-n\t\ttake HOST and PORT as numbers; resolve nothing\n"
-	"\t-x ADDR[:P]\tgo through a proxy; -X 4|5|connect picks SOCKS4, SOCKS5 (the default)\n"
-	"\t\t\tor HTTP CONNECT; -P USER sends a user name to the HTTP proxy\n"
-	"\t-z\t\tonly report whether the ports accept (with -v), send nothing\n"
-	"\n"
-	"When to stop\n"
-	"\t-N\t\tafter stdin ends, shut down our sending side of the socket\n"
-	"\t-q SECS\t\tafter stdin ends, wait SECS, then quit (negative: wait forever)\n"
-	"\t-w SECS\t\tgive up a connect, or an idle connection, after SECS\n"
-	"\t-W COUNT\tquit after receiving COUNT packets\n"
-	"\t-d\t\tdo not read stdin\n"
-	"\n"
-	"Shaping the data\n"
-	"\t-C\t\tsend CRLF at line ends              -t  answer TELNET negotiation\n"
-	"\t-i SECS\t\twait SECS between lines sent (and between ports with -z)\n"
-	"\t-I, -O LEN\tthe socket's receive, send buffer size\n"
-	"\t-T TOS\t\tthe IP type of service: a number or a name (lowdelay, af11, ...)\n"
-	"\t-M TTL\t\tthe outgoing TTL or hop limit   -m TTL  drop packets that arrive with less\n"
-	"\t-b -D -S -F -r\tallow broadcast, SO_DEBUG, TCP MD5 signatures, pass the socket's fd\n"
-	"\t\t\tto stdout, random port order\n"
-	"\t-v\t\tsay what happened on stderr (-vv more)\n"
-	"\t-V RTABLE\trouting table (not on Linux: refused)\n"
-	"\t-h\t\tthis text\n"
-	"\n"
-	"From traditional nc and ncat: -e PROG and -c CMD run a program on the connection,\n"
-	"-o FILE writes a hex dump; ncat's long options (--exec, --sh-exec, --keep-open, --ssl,\n"
-	"--proxy, --allow, --deny, --broker, --chat ...) work under any name (`duct ncat -h`).\n"
-	"-u -z -vv names each UDP port open (it answered), closed (ICMP unreachable) or\n"
-	"open|filtered (silence); --udp-strict makes the exit status say which.\n"
-	"Each run is two duct addresses on duct's engine: `man duct` has them.\n";
-
-/* duct ncat -h (and nc's --help under the ncat name): ncat's options in our words */
-const char nc_ncat_help_text[] =
-	"duct ncat - connect or listen, and relay stdin/stdout or a program over TCP, UDP, UNIX\n"
-	"sockets and TLS. Usage: ncat [OPTION]... [HOST] [PORT]\n"
-	"Times are seconds unless they end in ms, s, m or h (500ms, 2m).\n"
-	"\n"
-	"Where\n"
-	"  -l, --listen               wait for connections instead of making one\n"
-	"  -k, --keep-open            with -l: serve connection after connection (several at once)\n"
-	"  -m, --max-conns N          with -k: at most N connections at a time\n"
-	"  -u, --udp                  UDP datagrams         -U, --unixsock  a UNIX socket path\n"
-	"  -4, -6                     IPv4 only, IPv6 only  -n, --nodns     resolve no names\n"
-	"  -s, --source ADDR          local address to connect from\n"
-	"  -p, --source-port PORT     local port (with -l: the port to listen on)\n"
-	"  -w, --wait TIME            give up a connect after TIME\n"
-	"  -i, --idle-timeout TIME    end a connection idle for TIME\n"
-	"  -z                         only test whether the port accepts\n"
-	"\n"
-	"What runs on the connection\n"
-	"  -e, --exec PROG            run PROG with the connection as its stdin and stdout\n"
-	"  -c, --sh-exec CMD          the same with CMD given to /bin/sh\n"
-	"      --broker               with -l: pass what each client sends to all the others\n"
-	"      --chat                 the same, each line marked with the sender's name\n"
-	"      --send-only            only send; quit when stdin ends\n"
-	"      --recv-only            only receive\n"
-	"      --no-shutdown          keep the connection open both ways after stdin ends\n"
-	"  -C, --crlf                 send CRLF at line ends\n"
-	"  -t, --telnet               answer TELNET negotiation\n"
-	"  -d, --delay TIME           pause TIME between writes\n"
-	"\n"
-	"Who may connect\n"
-	"      --allow HOST[,HOST]    only these clients (names, addresses or ADDR/BITS)\n"
-	"      --allowfile FILE       the same, one entry a line\n"
-	"      --deny HOST[,HOST]     never these clients; --denyfile FILE one a line\n"
-	"\n"
-	"Proxies and TLS\n"
-	"      --proxy HOST[:PORT]    go through a proxy; --proxy-type http|socks4|socks5\n"
-	"                             (with -l and no --proxy: be that proxy for every client)\n"
-	"      --proxy-auth USER:PASS credentials for it; --proxy-dns local|remote|both|none\n"
-	"      --ssl                  TLS, as client or (with -l) server\n"
-	"      --ssl-cert FILE        our certificate (PEM); --ssl-key FILE its key\n"
-	"      --ssl-verify           check the server's certificate and name\n"
-	"      --ssl-trustfile FILE   the CAs to trust (PEM)\n"
-	"      --ssl-ciphers LIST     OpenSSL cipher list\n"
-	"      --ssl-servername NAME  the name to send as SNI\n"
-	"      --ssl-alpn LIST        ALPN protocols to offer\n"
-	"\n"
-	"Logs and output\n"
-	"  -v, --verbose              say what happens on stderr (repeat for more)\n"
-	"  -o, --output FILE          write the session's data to FILE\n"
-	"  -x, --hex-dump FILE        the same as a hex dump\n"
-	"      --append-output        append to those files instead of replacing them\n"
-	"      --udp-strict           UDP -z: the exit status says open, closed or silent (duct)\n"
-	"  -h, --help                 this text          --version  the version\n";
 
 /* A strtonum(3) work-alike: base 10, whole string, "invalid"/"too small"/"too large". */
 static long long to_num(const char *s, long long lo, long long hi, const char **why)
@@ -284,94 +182,34 @@ int nc_parse_tos(const char *s)
 	return (int)v;
 }
 
-enum {
-	LO_EXEC = 256, LO_SH_EXEC, LO_KEEP_OPEN, LO_MAX_CONNS, LO_ALLOW, LO_ALLOWFILE, LO_DENY,
-	LO_DENYFILE, LO_SSL, LO_SSL_CERT, LO_SSL_KEY, LO_SSL_VERIFY, LO_SSL_TRUSTFILE,
-	LO_SSL_SERVERNAME, LO_SSL_ALPN, LO_SSL_CIPHERS, LO_PROXY, LO_PROXY_TYPE, LO_PROXY_AUTH,
-	LO_PROXY_DNS, LO_SEND_ONLY, LO_RECV_ONLY, LO_NO_SHUTDOWN, LO_BROKER, LO_CHAT, LO_CRLF,
-	LO_OUTPUT, LO_HEX_DUMP, LO_APPEND_OUTPUT, LO_IDLE_TIMEOUT, LO_WAIT, LO_DELAY, LO_VERSION,
-	LO_HELP, LO_UDP, LO_UNIXSOCK, LO_LISTEN, LO_VERBOSE, LO_NODNS, LO_SOURCE, LO_SOURCE_PORT,
-	LO_UDP_STRICT, LO_NCAT, LO_TELNET,
+/* ---- the flags: one table per dialect ---- */
+
+/* What a flag does with its argument: returns NC_PARSE_OK to go on, or the result to stop
+ * with (help, version, an error with err set). */
+typedef enum nc_parse_result (*nc_flag_fn)(struct nc_opts *o, const char *arg, char *err, size_t errlen);
+
+enum nc_set {
+	SET_TRUE,     /* a bool field becomes true */
+	SET_ARG,      /* a string field becomes the argument */
+	SET_FN,       /* fn decides (numbers checked, several fields) */
+	SET_NOTHING,  /* read before the loop (--ncat) */
 };
 
-static const struct option long_opts[] = {
-	{ "exec", required_argument, NULL, LO_EXEC },
-	{ "sh-exec", required_argument, NULL, LO_SH_EXEC },
-	{ "keep-open", no_argument, NULL, LO_KEEP_OPEN },
-	{ "max-conns", required_argument, NULL, LO_MAX_CONNS },
-	{ "allow", required_argument, NULL, LO_ALLOW },
-	{ "allowfile", required_argument, NULL, LO_ALLOWFILE },
-	{ "deny", required_argument, NULL, LO_DENY },
-	{ "denyfile", required_argument, NULL, LO_DENYFILE },
-	{ "ssl", no_argument, NULL, LO_SSL },
-	{ "ssl-cert", required_argument, NULL, LO_SSL_CERT },
-	{ "ssl-key", required_argument, NULL, LO_SSL_KEY },
-	{ "ssl-verify", no_argument, NULL, LO_SSL_VERIFY },
-	{ "ssl-trustfile", required_argument, NULL, LO_SSL_TRUSTFILE },
-	{ "ssl-servername", required_argument, NULL, LO_SSL_SERVERNAME },
-	{ "ssl-alpn", required_argument, NULL, LO_SSL_ALPN },
-	{ "ssl-ciphers", required_argument, NULL, LO_SSL_CIPHERS },
-	{ "proxy", required_argument, NULL, LO_PROXY },
-	{ "proxy-type", required_argument, NULL, LO_PROXY_TYPE },
-	{ "proxy-auth", required_argument, NULL, LO_PROXY_AUTH },
-	{ "proxy-dns", required_argument, NULL, LO_PROXY_DNS },
-	{ "send-only", no_argument, NULL, LO_SEND_ONLY },
-	{ "recv-only", no_argument, NULL, LO_RECV_ONLY },
-	{ "no-shutdown", no_argument, NULL, LO_NO_SHUTDOWN },
-	{ "broker", no_argument, NULL, LO_BROKER },
-	{ "chat", no_argument, NULL, LO_CHAT },
-	{ "crlf", no_argument, NULL, LO_CRLF },
-	{ "output", required_argument, NULL, LO_OUTPUT },
-	{ "hex-dump", required_argument, NULL, LO_HEX_DUMP },
-	{ "append-output", no_argument, NULL, LO_APPEND_OUTPUT },
-	{ "idle-timeout", required_argument, NULL, LO_IDLE_TIMEOUT },
-	{ "wait", required_argument, NULL, LO_WAIT },
-	{ "delay", required_argument, NULL, LO_DELAY },
-	{ "version", no_argument, NULL, LO_VERSION },
-	{ "help", no_argument, NULL, LO_HELP },
-	{ "udp", no_argument, NULL, LO_UDP },
-	{ "unixsock", no_argument, NULL, LO_UNIXSOCK },
-	{ "listen", no_argument, NULL, LO_LISTEN },
-	{ "verbose", no_argument, NULL, LO_VERBOSE },
-	{ "nodns", no_argument, NULL, LO_NODNS },
-	{ "source", required_argument, NULL, LO_SOURCE },
-	{ "source-port", required_argument, NULL, LO_SOURCE_PORT },
-	{ "telnet", no_argument, NULL, LO_TELNET },
-	{ "udp-strict", no_argument, NULL, LO_UDP_STRICT },
-	{ "ncat", no_argument, NULL, LO_NCAT },
-	{ NULL, 0, NULL, 0 },
+struct nc_flag {
+	char c;               /* the short flag (-l), or 0 for a long option */
+	const char *name;     /* the long option (--listen), or NULL for a short flag */
+	bool arg;             /* takes an argument */
+	enum nc_set set;
+	size_t field;         /* SET_TRUE: a bool, SET_ARG: a const char * in struct nc_opts */
+	bool tls;             /* also turns TLS on (the --ssl-* options) */
+	nc_flag_fn fn;        /* SET_FN */
 };
 
-/* ncat's short flags are a superset of nc.openbsd's (-d takes a delay there) */
-static const char ncat_optstring[] = "+:46bCc:Dd:e:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
-static const char openbsd_optstring[] = "+:46bCc:Dde:FhI:i:klM:m:NnO:o:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
-
-void nc_flags_foreach(void (*fn)(const char *flag, bool takes_value, void *arg), void *arg)
-{
-	for (const char *c = ncat_optstring; *c; c++) {
-		if (*c == '+' || *c == ':')
-			continue;
-		char flag[3] = { '-', *c, 0 };
-		fn(flag, c[1] == ':', arg);
-	}
-	for (const struct option *lo = long_opts; lo->name; lo++) {
-		char flag[64];
-		snprintf(flag, sizeof flag, "--%s", lo->name);
-		fn(flag, lo->has_arg != no_argument, arg);
-	}
-}
-
-static void opts_defaults(struct nc_opts *o, enum nc_dialect d)
-{
-	memset(o, 0, sizeof *o);
-	o->dialect = d;
-	o->ttl = o->minttl = -1;
-	o->quit = -1;
-	o->tos = -1;
-	o->timeout = -1;
-	o->idle_timeout = -1;
-	o->wait = -1;
-}
+#define ON(ch, nm, f) { ch, nm, false, SET_TRUE, offsetof(struct nc_opts, f), false, NULL }
+#define ARG(ch, nm, f) { ch, nm, true, SET_ARG, offsetof(struct nc_opts, f), false, NULL }
+#define TLS_ARG(nm, f) { 0, nm, true, SET_ARG, offsetof(struct nc_opts, f), true, NULL }
+#define FN(ch, nm, a, f) { ch, nm, a, SET_FN, 0, false, f }
+#define FLAGS_END { 0, NULL, false, SET_NOTHING, 0, false, NULL }
 
 /* ncat's time error text. */
 static enum nc_parse_result ncat_time(const char *flag, const char *arg, double *dst, char *err, size_t errlen)
@@ -393,322 +231,484 @@ static bool list_add(const char **list, size_t *n, const char *v)
 	return true;
 }
 
-enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialect, struct nc_opts *o,
-				   char *err, size_t errlen)
+/* A number in [lo, hi] for an OpenBSD flag, or NC_PARSE_ERROR with "<what> <why>: <arg>". */
+static enum nc_parse_result obsd_num(const char *arg, long long lo, long long hi, const char *what, long long *out,
+				     char *err, size_t errlen)
 {
-	/* `duct nc --ncat ...`: ncat's dialect for the whole command line. */
-	for (int i = 1; i < argc && argv[i]; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--ncat"))
-			dialect = NC_NCAT;
-	}
-	opts_defaults(o, dialect);
-	if (err && errlen)
-		err[0] = '\0';
-	const bool ncat = dialect == NC_NCAT;
-	const char *optstring = ncat ? ncat_optstring : openbsd_optstring;
-	/* GNU getopt permutes (nc.openbsd on Debian does: `nc host port -v` works); the "+" above
-	 * is removed again below, it only keeps optstring readable for both. */
-	optstring++;
-	opterr = 0;
-	optind = 0;
 	const char *why;
-	long long v;
-	int c, li;
-	while ((c = getopt_long(argc, argv, optstring, long_opts, &li)) != -1) {
-		switch (c) {
-		case '4': o->family = 4; break;
-		case '6': o->family = 6; break;
-		case 'b': o->broadcast = true; break;
-		case 'C': case LO_CRLF: o->crlf = true; break;
-		case 'c': case LO_SH_EXEC: o->sh_cmd = optarg; o->exec_prog = NULL; break;
-		case 'e': case LO_EXEC: o->exec_prog = optarg; o->sh_cmd = NULL; break;
-		case 'D': o->so_debug = true; break;
-		case 'd':
-			if (ncat) {
-				if (ncat_time("-d delay", optarg, &o->delay, err, errlen))
-					return NC_PARSE_ERROR;
-			} else {
-				o->no_stdin = true;
-			}
-			break;
-		case LO_DELAY:
-			if (ncat_time("-d delay", optarg, &o->delay, err, errlen))
-				return NC_PARSE_ERROR;
-			break;
-		case 'F': o->pass_fd = true; break;
-		case 'h': case LO_HELP: o->help = true; return NC_PARSE_HELP;
-		case 'I':
-		case 'O': {
-			v = to_num(optarg, 1, 65536LL << 14, &why);
-			if (why) {
-				seterr(err, errlen, "TCP %s window %s: %s", c == 'I' ? "receive" : "send", why, optarg);
-				return NC_PARSE_ERROR;
-			}
-			if (c == 'I')
-				o->rcvbuf = (int)v;
-			else
-				o->sndbuf = (int)v;
-			break;
-		}
-		case 'i':
-			if (ncat) {
-				if (ncat_time("-i", optarg, &o->idle_timeout, err, errlen))
-					return NC_PARSE_ERROR;
-			} else {
-				v = to_num(optarg, 0, UINT_MAX, &why);
-				if (why) {
-					seterr(err, errlen, "interval %s: %s", why, optarg);
-					return NC_PARSE_ERROR;
-				}
-				o->interval = (double)v;
-			}
-			break;
-		case LO_IDLE_TIMEOUT:
-			if (ncat_time("-i", optarg, &o->idle_timeout, err, errlen))
-				return NC_PARSE_ERROR;
-			break;
-		case 'k':
-			if (ncat)
-				o->keep_open = true;
-			else
-				o->keep = true;
-			break;
-		case LO_KEEP_OPEN: o->keep_open = true; break;
-		case 'l': case LO_LISTEN: o->listen = true; break;
-		case 'M':
-			v = to_num(optarg, 0, 255, &why);
-			if (why) {
-				seterr(err, errlen, "ttl is %s", why);
-				return NC_PARSE_ERROR;
-			}
-			o->ttl = (int)v;
-			break;
-		case 'm':
-			if (ncat) {
-				goto maxconns;
-			}
-			v = to_num(optarg, 0, 255, &why);
-			if (why) {
-				seterr(err, errlen, "minttl is %s", why);
-				return NC_PARSE_ERROR;
-			}
-			o->minttl = (int)v;
-			break;
-		case LO_MAX_CONNS:
-		maxconns:
-			v = to_num(optarg, 1, INT_MAX, &why);
-			if (why) {
-				seterr(err, errlen, "Invalid maximum number of connections (must be at least 1): %s", optarg);
-				return NC_PARSE_ERROR;
-			}
-			o->max_conns = (int)v;
-			break;
-		case 'N': o->shut_on_eof = true; break;
-		case 'n': case LO_NODNS: o->numeric = true; break;
-		case 'o':
-			if (ncat) {
-				o->output_file = optarg;
-			} else {
-				o->hexdump_file = optarg;
-				o->hexdump_ncat = false;
-			}
-			break;
-		case LO_OUTPUT: o->output_file = optarg; break;
-		case LO_HEX_DUMP: o->hexdump_file = optarg; o->hexdump_ncat = true; break;
-		case 'P': o->proxy_user = optarg; break;
-		case 'p': case LO_SOURCE_PORT: o->source_port = optarg; break;
-		case 'q':
-			v = to_num(optarg, INT_MIN, INT_MAX, &why);
-			if (why) {
-				seterr(err, errlen, "quit timer %s: %s", why, optarg);
-				return NC_PARSE_ERROR;
-			}
-			o->quit = v < 0 ? -1 : (int)v;
-			break;
-		case 'r': o->randomize = true; break;
-		case 'S': o->md5sig = true; break;
-		case 's': case LO_SOURCE: o->source = optarg; break;
-		case 'T':
-			o->tos = nc_parse_tos(optarg);
-			if (o->tos < 0) {
-				seterr(err, errlen, "illegal tos value %s", optarg);
-				return NC_PARSE_ERROR;
-			}
-			break;
-		case 't': case LO_TELNET: o->telnet = true; break;
-		case 'U': case LO_UNIXSOCK: o->unix_sock = true; break;
-		case 'u': case LO_UDP: o->udp = true; break;
-		case 'V':
-			seterr(err, errlen, "no alternate routing table support available");
-			return NC_PARSE_ERROR;
-		case 'v': case LO_VERBOSE: o->verbose++; break;
-		case 'W':
-			v = to_num(optarg, 1, INT_MAX, &why);
-			if (why) {
-				seterr(err, errlen, "receive limit %s: %s", why, optarg);
-				return NC_PARSE_ERROR;
-			}
-			o->recvlimit = (int)v;
-			break;
-		case 'w':
-			if (ncat) {
-				if (ncat_time("-w", optarg, &o->wait, err, errlen))
-					return NC_PARSE_ERROR;
-				break;
-			}
-			v = to_num(optarg, 0, INT_MAX / 1000, &why);
-			if (why) {
-				seterr(err, errlen, "timeout %s: %s", why, optarg);
-				return NC_PARSE_ERROR;
-			}
-			o->timeout = (double)v;
-			break;
-		case LO_WAIT:
-			if (ncat_time("-w", optarg, &o->wait, err, errlen))
-				return NC_PARSE_ERROR;
-			break;
-		case 'X':
-			if (strcasecmp(optarg, "connect") && strcmp(optarg, "4") && strcmp(optarg, "5")) {
-				seterr(err, errlen, "unsupported proxy protocol");
-				return NC_PARSE_ERROR;
-			}
-			o->proxy_proto = optarg;
-			break;
-		case 'x':
-			if (ncat) {
-				o->hexdump_file = optarg;
-				o->hexdump_ncat = true;
-			} else {
-				o->proxy = optarg;
-			}
-			break;
-		case 'Z': o->dccp = true; break;
-		case 'z': o->zero = true; break;
-		case LO_ALLOW:
-		case LO_DENY:
-			if (!(c == LO_ALLOW ? list_add(o->allow, &o->nallow, optarg) : list_add(o->deny, &o->ndeny, optarg))) {
-				seterr(err, errlen, "too many --allow/--deny options");
-				return NC_PARSE_ERROR;
-			}
-			break;
-		case LO_ALLOWFILE: o->allowfile = optarg; break;
-		case LO_DENYFILE: o->denyfile = optarg; break;
-		case LO_SSL: o->ssl = true; break;
-		case LO_SSL_CERT: o->ssl_cert = optarg; o->ssl = true; break;
-		case LO_SSL_KEY: o->ssl_key = optarg; o->ssl = true; break;
-		case LO_SSL_VERIFY: o->ssl_verify = true; o->ssl = true; break;
-		case LO_SSL_TRUSTFILE: o->ssl_trustfile = optarg; o->ssl = true; break;
-		case LO_SSL_SERVERNAME: o->ssl_servername = optarg; o->ssl = true; break;
-		case LO_SSL_ALPN: o->ssl_alpn = optarg; o->ssl = true; break;
-		case LO_SSL_CIPHERS: o->ssl_ciphers = optarg; o->ssl = true; break;
-		case LO_PROXY: o->proxy = optarg; break;
-		case LO_PROXY_TYPE:
-			if (strcmp(optarg, "http") && strcmp(optarg, "socks4") && strcmp(optarg, "socks5")) {
-				seterr(err, errlen, "Invalid proxy type \"%s\".", optarg);
-				return NC_PARSE_ERROR;
-			}
-			o->proxy_type = optarg;
-			break;
-		case LO_PROXY_AUTH: o->proxy_auth = optarg; break;
-		case LO_PROXY_DNS:
-			if (strcmp(optarg, "local") && strcmp(optarg, "remote") && strcmp(optarg, "both") && strcmp(optarg, "none")) {
-				seterr(err, errlen, "Invalid proxy DNS type \"%s\".", optarg);
-				return NC_PARSE_ERROR;
-			}
-			o->proxy_dns = optarg;
-			break;
-		case LO_SEND_ONLY: o->send_only = true; break;
-		case LO_RECV_ONLY: o->recv_only = true; break;
-		case LO_NO_SHUTDOWN: o->no_shutdown = true; break;
-		case LO_BROKER: o->broker = true; break;
-		case LO_CHAT: o->chat = true; o->broker = true; break;
-		case LO_APPEND_OUTPUT: o->append_output = true; break;
-		case LO_VERSION: o->version = true; return NC_PARSE_VERSION;
-		case LO_UDP_STRICT: o->udp_strict = true; break;
-		case LO_NCAT: break;
-		case ':':
-			if (optopt && optopt < 256)
-				seterr(err, errlen, "option requires an argument -- '%c'", optopt);
-			else
-				seterr(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
-			return NC_PARSE_USAGE;
-		case '?':
-		default:
-			if (optopt && optopt < 256)
-				seterr(err, errlen, "invalid option -- '%c'", optopt);
-			else
-				seterr(err, errlen, "unrecognized option '%s'", argv[optind - 1]);
-			return NC_PARSE_USAGE;
-		}
-	}
-	int nargs = argc - optind;
-	char **args = argv + optind;
-	if (o->quit >= 0)
-		o->shut_on_eof = true;
+	*out = to_num(arg, lo, hi, &why);
+	if (!why)
+		return NC_PARSE_OK;
+	seterr(err, errlen, "%s %s: %s", what, why, arg);
+	return NC_PARSE_ERROR;
+}
 
-	if (ncat) {
-		/* ncat: [host] [port], one port only, 31337 by default. */
-		if (o->unix_sock) {
-			if (nargs < 1 && !o->listen) {
-				seterr(err, errlen, "You have to specify path to a socket to connect to.");
-				return NC_PARSE_ERROR;
-			}
-			if (nargs > 1) {
-				seterr(err, errlen, "Got more than one port specification: %s %s.", args[0], args[1]);
-				return NC_PARSE_ERROR;
-			}
-			o->unix_path = nargs ? args[0] : NULL;
-			if (!o->unix_path) {
-				seterr(err, errlen, "You have to specify path to a socket to listen on.");
-				return NC_PARSE_ERROR;
-			}
+static enum nc_parse_result set_ipv4(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->family = 4;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_ipv6(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->family = 6;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_help(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->help = true;
+	return NC_PARSE_HELP;
+}
+
+static enum nc_parse_result set_version(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->version = true;
+	return NC_PARSE_VERSION;
+}
+
+static enum nc_parse_result set_verbose(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->verbose++;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_rcvbuf(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	long long v;
+	if (obsd_num(arg, 1, 65536LL << 14, "TCP receive window", &v, err, errlen))
+		return NC_PARSE_ERROR;
+	o->rcvbuf = (int)v;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_sndbuf(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	long long v;
+	if (obsd_num(arg, 1, 65536LL << 14, "TCP send window", &v, err, errlen))
+		return NC_PARSE_ERROR;
+	o->sndbuf = (int)v;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_interval(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	long long v;
+	if (obsd_num(arg, 0, UINT_MAX, "interval", &v, err, errlen))
+		return NC_PARSE_ERROR;
+	o->interval = (double)v;
+	return NC_PARSE_OK;
+}
+
+/* -M and -m: "ttl is too large", without the argument */
+static enum nc_parse_result ttl_value(const char *arg, const char *what, int *dst, char *err, size_t errlen)
+{
+	const char *why;
+	long long v = to_num(arg, 0, 255, &why);
+	if (why) {
+		seterr(err, errlen, "%s is %s", what, why);
+		return NC_PARSE_ERROR;
+	}
+	*dst = (int)v;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_ttl(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return ttl_value(arg, "ttl", &o->ttl, err, errlen);
+}
+
+static enum nc_parse_result set_minttl(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return ttl_value(arg, "minttl", &o->minttl, err, errlen);
+}
+
+static enum nc_parse_result set_quit(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	long long v;
+	if (obsd_num(arg, INT_MIN, INT_MAX, "quit timer", &v, err, errlen))
+		return NC_PARSE_ERROR;
+	o->quit = v < 0 ? -1 : (int)v;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_tos(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->tos = nc_parse_tos(arg);
+	if (o->tos < 0) {
+		seterr(err, errlen, "illegal tos value %s", arg);
+		return NC_PARSE_ERROR;
+	}
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_rtable(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	seterr(err, errlen, "no alternate routing table support available");
+	return NC_PARSE_ERROR;
+}
+
+static enum nc_parse_result set_recvlimit(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	long long v;
+	if (obsd_num(arg, 1, INT_MAX, "receive limit", &v, err, errlen))
+		return NC_PARSE_ERROR;
+	o->recvlimit = (int)v;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_timeout(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	long long v;
+	if (obsd_num(arg, 0, INT_MAX / 1000, "timeout", &v, err, errlen))
+		return NC_PARSE_ERROR;
+	o->timeout = (double)v;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_proxy_proto(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	if (strcasecmp(arg, "connect") && strcmp(arg, "4") && strcmp(arg, "5")) {
+		seterr(err, errlen, "unsupported proxy protocol");
+		return NC_PARSE_ERROR;
+	}
+	o->proxy_proto = arg;
+	return NC_PARSE_OK;
+}
+
+/* -e and -c: the last one given runs */
+static enum nc_parse_result set_exec(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->exec_prog = arg;
+	o->sh_cmd = NULL;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_sh_exec(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->sh_cmd = arg;
+	o->exec_prog = NULL;
+	return NC_PARSE_OK;
+}
+
+/* traditional -o: a hex dump in its own format */
+static enum nc_parse_result set_hexdump_plain(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->hexdump_file = arg;
+	o->hexdump_ncat = false;
+	return NC_PARSE_OK;
+}
+
+/* ncat -x, --hex-dump: a hex dump in ncat's format */
+static enum nc_parse_result set_hexdump_ncat(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->hexdump_file = arg;
+	o->hexdump_ncat = true;
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_delay(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return ncat_time("-d delay", arg, &o->delay, err, errlen);
+}
+
+static enum nc_parse_result set_idle_timeout(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return ncat_time("-i", arg, &o->idle_timeout, err, errlen);
+}
+
+static enum nc_parse_result set_wait(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return ncat_time("-w", arg, &o->wait, err, errlen);
+}
+
+static enum nc_parse_result set_max_conns(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	const char *why;
+	long long v = to_num(arg, 1, INT_MAX, &why);
+	if (why) {
+		seterr(err, errlen, "Invalid maximum number of connections (must be at least 1): %s", arg);
+		return NC_PARSE_ERROR;
+	}
+	o->max_conns = (int)v;
+	return NC_PARSE_OK;
+}
+
+/* --allow and --deny: one more entry, up to NC_MAX_LIST of each */
+static enum nc_parse_result add_host(const char **list, size_t *n, const char *arg, char *err, size_t errlen)
+{
+	if (!list_add(list, n, arg)) {
+		seterr(err, errlen, "too many --allow/--deny options");
+		return NC_PARSE_ERROR;
+	}
+	return NC_PARSE_OK;
+}
+
+static enum nc_parse_result set_allow(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return add_host(o->allow, &o->nallow, arg, err, errlen);
+}
+
+static enum nc_parse_result set_deny(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	return add_host(o->deny, &o->ndeny, arg, err, errlen);
+}
+
+/* --proxy-type and --proxy-dns: one of the words, or ncat's "Invalid <what> "arg"." */
+static enum nc_parse_result one_word(const char *arg, const char *const *words, const char *what, const char **dst,
+				     char *err, size_t errlen)
+{
+	for (; *words; words++)
+		if (!strcmp(arg, *words)) {
+			*dst = arg;
 			return NC_PARSE_OK;
 		}
-		if (o->listen && o->source) {
-			seterr(err, errlen, "-l and -s are incompatible.  Specify the address and port to bind to like you would a host to connect to.");
+	seterr(err, errlen, "Invalid %s \"%s\".", what, arg);
+	return NC_PARSE_ERROR;
+}
+
+static enum nc_parse_result set_proxy_type(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	static const char *const types[] = { "http", "socks4", "socks5", NULL };
+	return one_word(arg, types, "proxy type", &o->proxy_type, err, errlen);
+}
+
+static enum nc_parse_result set_proxy_dns(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	static const char *const kinds[] = { "local", "remote", "both", "none", NULL };
+	return one_word(arg, kinds, "proxy DNS type", &o->proxy_dns, err, errlen);
+}
+
+/* --chat is a broker that names the sender */
+static enum nc_parse_result set_chat(struct nc_opts *o, const char *arg, char *err, size_t errlen)
+{
+	o->chat = true;
+	o->broker = true;
+	return NC_PARSE_OK;
+}
+
+/* OpenBSD nc's flags (Debian 1.219). */
+static const struct nc_flag openbsd_flags[] = {
+	FN('4', NULL, false, set_ipv4), FN('6', NULL, false, set_ipv6), ON('b', NULL, broadcast),
+	ON('C', NULL, crlf), ON('D', NULL, so_debug), ON('d', NULL, no_stdin), ON('F', NULL, pass_fd),
+	FN('h', NULL, false, set_help), FN('I', NULL, true, set_rcvbuf), FN('i', NULL, true, set_interval),
+	ON('k', NULL, keep), ON('l', NULL, listen), FN('M', NULL, true, set_ttl),
+	FN('m', NULL, true, set_minttl), ON('N', NULL, shut_on_eof), ON('n', NULL, numeric),
+	FN('O', NULL, true, set_sndbuf), ARG('P', NULL, proxy_user), ARG('p', NULL, source_port),
+	FN('q', NULL, true, set_quit), ON('r', NULL, randomize), ON('S', NULL, md5sig), ARG('s', NULL, source),
+	FN('T', NULL, true, set_tos), ON('t', NULL, telnet), ON('U', NULL, unix_sock), ON('u', NULL, udp),
+	FN('V', NULL, true, set_rtable), FN('v', NULL, false, set_verbose), FN('W', NULL, true, set_recvlimit),
+	FN('w', NULL, true, set_timeout), FN('X', NULL, true, set_proxy_proto), ARG('x', NULL, proxy),
+	ON('Z', NULL, dccp), ON('z', NULL, zero),
+	FLAGS_END,
+};
+
+/* Traditional nc's extras, taken under the OpenBSD name too. */
+static const struct nc_flag traditional_flags[] = {
+	FN('c', NULL, true, set_sh_exec), FN('e', NULL, true, set_exec), FN('o', NULL, true, set_hexdump_plain),
+	FLAGS_END,
+};
+
+/* ncat's short flags where they differ from OpenBSD's or add to them (the rest are OpenBSD's:
+ * duct's ncat takes those too). */
+static const struct nc_flag ncat_flags[] = {
+	FN('c', NULL, true, set_sh_exec), FN('d', NULL, true, set_delay), FN('e', NULL, true, set_exec),
+	FN('i', NULL, true, set_idle_timeout), ON('k', NULL, keep_open), FN('m', NULL, true, set_max_conns),
+	ARG('o', NULL, output_file), FN('w', NULL, true, set_wait), FN('x', NULL, true, set_hexdump_ncat),
+	FLAGS_END,
+};
+
+/* ncat's long options: taken under either name (and --ncat, read before the loop). */
+static const struct nc_flag long_flags[] = {
+	FN(0, "exec", true, set_exec), FN(0, "sh-exec", true, set_sh_exec), ON(0, "keep-open", keep_open),
+	FN(0, "max-conns", true, set_max_conns), FN(0, "allow", true, set_allow), ARG(0, "allowfile", allowfile),
+	FN(0, "deny", true, set_deny), ARG(0, "denyfile", denyfile), ON(0, "ssl", ssl),
+	TLS_ARG("ssl-cert", ssl_cert), TLS_ARG("ssl-key", ssl_key),
+	{ 0, "ssl-verify", false, SET_TRUE, offsetof(struct nc_opts, ssl_verify), true, NULL },
+	TLS_ARG("ssl-trustfile", ssl_trustfile), TLS_ARG("ssl-servername", ssl_servername),
+	TLS_ARG("ssl-alpn", ssl_alpn), TLS_ARG("ssl-ciphers", ssl_ciphers), ARG(0, "proxy", proxy),
+	FN(0, "proxy-type", true, set_proxy_type), ARG(0, "proxy-auth", proxy_auth),
+	FN(0, "proxy-dns", true, set_proxy_dns), ON(0, "send-only", send_only), ON(0, "recv-only", recv_only),
+	ON(0, "no-shutdown", no_shutdown), ON(0, "broker", broker), FN(0, "chat", false, set_chat),
+	ON(0, "crlf", crlf), ARG(0, "output", output_file), FN(0, "hex-dump", true, set_hexdump_ncat),
+	ON(0, "append-output", append_output), FN(0, "idle-timeout", true, set_idle_timeout),
+	FN(0, "wait", true, set_wait), FN(0, "delay", true, set_delay), FN(0, "version", false, set_version),
+	FN(0, "help", false, set_help), ON(0, "udp", udp), ON(0, "unixsock", unix_sock), ON(0, "listen", listen),
+	FN(0, "verbose", false, set_verbose), ON(0, "nodns", numeric), ARG(0, "source", source),
+	ARG(0, "source-port", source_port), ON(0, "telnet", telnet), ON(0, "udp-strict", udp_strict),
+	{ 0, "ncat", false, SET_NOTHING, 0, false, NULL },
+	FLAGS_END,
+};
+
+#define NLONG (sizeof long_flags / sizeof long_flags[0] - 1)
+
+/* The short-flag tables of each dialect, the first that has a flag decides its meaning. */
+static const struct nc_flag *const openbsd_dialect[] = { openbsd_flags, traditional_flags, NULL };
+static const struct nc_flag *const ncat_dialect[] = { ncat_flags, openbsd_flags, NULL };
+
+static const struct nc_flag *const *dialect_tables(enum nc_dialect d)
+{
+	return d == NC_NCAT ? ncat_dialect : openbsd_dialect;
+}
+
+static const struct nc_flag *short_flag(enum nc_dialect d, int c)
+{
+	for (const struct nc_flag *const *t = dialect_tables(d); *t; t++)
+		for (const struct nc_flag *f = *t; f->c || f->name; f++)
+			if (f->c == c)
+				return f;
+	return NULL;
+}
+
+void nc_dialect_flags_foreach(enum nc_dialect d, void (*fn)(const char *flag, bool takes_value, void *arg),
+			      void *arg)
+{
+	for (int c = 1; c < 256; c++) {
+		const struct nc_flag *f = short_flag(d, c);
+		char flag[3] = { '-', (char)c, 0 };
+		if (f)
+			fn(flag, f->arg, arg);
+	}
+	for (const struct nc_flag *f = long_flags; f->name; f++) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "--%s", f->name);
+		fn(flag, f->arg, arg);
+	}
+}
+
+/* Completion's order: digits, then each letter upper case first (-C -c -D -d). */
+static int completion_order(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (c - 'A' + 'a') * 2;
+	return c * 2 + (c >= 'a' && c <= 'z');
+}
+
+void nc_flags_foreach(void (*fn)(const char *flag, bool takes_value, void *arg), void *arg)
+{
+	/* every short flag of either dialect; it takes a value where either dialect gives it one */
+	for (int k = 0; k < 512; k++) {
+		for (int c = 1; c < 256; c++) {
+			if (completion_order(c) != k)
+				continue;
+			const struct nc_flag *a = short_flag(NC_OPENBSD, c), *b = short_flag(NC_NCAT, c);
+			char flag[3] = { '-', (char)c, 0 };
+			if (a || b)
+				fn(flag, (a && a->arg) || (b && b->arg), arg);
+		}
+	}
+	for (const struct nc_flag *f = long_flags; f->name; f++) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "--%s", f->name);
+		fn(flag, f->arg, arg);
+	}
+}
+
+/* getopt's view of a dialect: ":" (report a missing argument as ':') and each short flag,
+ * and the long options, whose value is 256 + the row. No "+": GNU getopt permutes, as
+ * nc.openbsd on Debian does (`nc host port -v` works). */
+static void getopt_tables(enum nc_dialect d, char *optstring, size_t len, struct option *longs)
+{
+	size_t n = 0;
+	optstring[n++] = ':';
+	for (int c = 1; c < 256; c++) {
+		const struct nc_flag *f = short_flag(d, c);
+		if (f && n + 3 < len) {
+			optstring[n++] = (char)c;
+			if (f->arg)
+				optstring[n++] = ':';
+		}
+	}
+	optstring[n] = '\0';
+	for (size_t i = 0; i < NLONG; i++)
+		longs[i] = (struct option){ long_flags[i].name, long_flags[i].arg ? required_argument : no_argument,
+					    NULL, 256 + (int)i };
+	longs[NLONG] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* Apply one flag's row. */
+static enum nc_parse_result apply_flag(const struct nc_flag *f, struct nc_opts *o, const char *arg, char *err,
+				       size_t errlen)
+{
+	/* the rows name their fields by offset: a bool for SET_TRUE, a const char * for SET_ARG */
+	char *field = (char *)o + f->field;
+	switch (f->set) {
+	case SET_TRUE: *(bool *)field = true; break;
+	case SET_ARG: *(const char **)field = arg; break;
+	case SET_FN: return f->fn(o, arg, err, errlen);
+	case SET_NOTHING: break;
+	}
+	if (f->tls)
+		o->ssl = true;
+	return NC_PARSE_OK;
+}
+
+/* ---- the operands and the checks after the loop ---- */
+
+/* ncat: [host] [port], one port only, 31337 by default. */
+static enum nc_parse_result ncat_operands(struct nc_opts *o, int nargs, char **args, char *err, size_t errlen)
+{
+	if (o->unix_sock) {
+		if (nargs < 1 && !o->listen) {
+			seterr(err, errlen, "You have to specify path to a socket to connect to.");
 			return NC_PARSE_ERROR;
 		}
-		if (nargs > 2) {
-			seterr(err, errlen, "Got more than one port specification: %s %s.", args[1], args[2]);
+		if (nargs > 1) {
+			seterr(err, errlen, "Got more than one port specification: %s %s.", args[0], args[1]);
 			return NC_PARSE_ERROR;
 		}
-		const char *port = NULL;
-		if (nargs == 2) {
-			o->host = args[0];
-			port = args[1];
-		} else if (nargs == 1) {
-			/* A lone number in listen mode is the port. */
-			const char *p = args[0];
-			bool digits = *p != '\0';
-			for (const char *q = p; *q; q++)
-				if (*q < '0' || *q > '9')
-					digits = false;
-			if (o->listen && digits)
-				port = p;
-			else
-				o->host = p;
-		}
-		if (!o->host && !o->listen) {
-			seterr(err, errlen, "You must specify a host to connect to.");
+		o->unix_path = nargs ? args[0] : NULL;
+		if (!o->unix_path) {
+			seterr(err, errlen, "You have to specify path to a socket to listen on.");
 			return NC_PARSE_ERROR;
 		}
-		if (!port && o->listen && o->source_port)
-			port = o->source_port;
-		if (!port)
-			port = "31337";
-		const char *why2;
-		(void)to_num(port, 0, 65535, &why2);
-		if (why2) {
-			seterr(err, errlen, "Invalid port number \"%s\".", port);
-			return NC_PARSE_ERROR;
-		}
-		o->ports[o->nports++] = port;
 		return NC_PARSE_OK;
 	}
+	if (o->listen && o->source) {
+		seterr(err, errlen, "-l and -s are incompatible.  Specify the address and port to bind to like you would a host to connect to.");
+		return NC_PARSE_ERROR;
+	}
+	if (nargs > 2) {
+		seterr(err, errlen, "Got more than one port specification: %s %s.", args[1], args[2]);
+		return NC_PARSE_ERROR;
+	}
+	const char *port = NULL;
+	if (nargs == 2) {
+		o->host = args[0];
+		port = args[1];
+	} else if (nargs == 1) {
+		/* A lone number in listen mode is the port. */
+		const char *p = args[0];
+		bool digits = *p != '\0';
+		for (const char *q = p; *q; q++)
+			if (*q < '0' || *q > '9')
+				digits = false;
+		if (o->listen && digits)
+			port = p;
+		else
+			o->host = p;
+	}
+	if (!o->host && !o->listen) {
+		seterr(err, errlen, "You must specify a host to connect to.");
+		return NC_PARSE_ERROR;
+	}
+	if (!port && o->listen && o->source_port)
+		port = o->source_port;
+	if (!port)
+		port = "31337";
+	const char *why;
+	(void)to_num(port, 0, 65535, &why);
+	if (why) {
+		seterr(err, errlen, "Invalid port number \"%s\".", port);
+		return NC_PARSE_ERROR;
+	}
+	o->ports[o->nports++] = port;
+	return NC_PARSE_OK;
+}
 
-	/* OpenBSD's rules for the positional arguments (observed). */
+/* OpenBSD's rules for the positional arguments (observed). */
+static enum nc_parse_result openbsd_operands(struct nc_opts *o, int nargs, char **args, char *err, size_t errlen)
+{
 	if (o->unix_sock && nargs == 1) {
 		o->unix_path = args[0];
 	} else if (nargs == 0) {
@@ -746,6 +746,12 @@ enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialec
 				return NC_PARSE_ERROR;
 			}
 	}
+	return NC_PARSE_OK;
+}
+
+/* OpenBSD's flags that do not go together, and duct's proxy server (-l --proxy-type). */
+static enum nc_parse_result openbsd_checks(struct nc_opts *o, char *err, size_t errlen)
+{
 	if (o->listen && o->zero) {
 		seterr(err, errlen, "cannot use -z and -l");
 		return NC_PARSE_ERROR;
@@ -774,24 +780,85 @@ enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialec
 		}
 	}
 	if (o->proxy && !o->proxy_type) {
-		if (o->udp) {
-			seterr(err, errlen, "no proxy support for UDP mode");
-			return NC_PARSE_ERROR;
-		}
-		if (o->listen) {
-			seterr(err, errlen, "no proxy support for listen");
-			return NC_PARSE_ERROR;
-		}
-		if (o->unix_sock) {
-			seterr(err, errlen, "no proxy support for unix sockets");
-			return NC_PARSE_ERROR;
-		}
-		if (o->source) {
-			seterr(err, errlen, "no proxy support for local source address");
+		const char *what = o->udp ? "UDP mode" : o->listen ? "listen" : o->unix_sock ? "unix sockets"
+			: o->source ? "local source address" : NULL;
+		if (what) {
+			seterr(err, errlen, "no proxy support for %s", what);
 			return NC_PARSE_ERROR;
 		}
 	}
 	return NC_PARSE_OK;
+}
+
+/* The step after the flags: the operands by the dialect's rules, then the combinations. */
+static enum nc_parse_result validate(struct nc_opts *o, int nargs, char **args, char *err, size_t errlen)
+{
+	if (o->quit >= 0)
+		o->shut_on_eof = true;
+	if (o->dialect == NC_NCAT)
+		return ncat_operands(o, nargs, args, err, errlen);
+	enum nc_parse_result r = openbsd_operands(o, nargs, args, err, errlen);
+	return r != NC_PARSE_OK ? r : openbsd_checks(o, err, errlen);
+}
+
+static void opts_defaults(struct nc_opts *o, enum nc_dialect d)
+{
+	memset(o, 0, sizeof *o);
+	o->dialect = d;
+	o->ttl = o->minttl = -1;
+	o->quit = -1;
+	o->tos = -1;
+	o->timeout = -1;
+	o->idle_timeout = -1;
+	o->wait = -1;
+}
+
+/* getopt's '?' and ':' in nc.openbsd's words (GNU getopt's, which it prints). */
+static enum nc_parse_result usage_error(int c, char **argv, char *err, size_t errlen)
+{
+	if (c == ':') {
+		if (optopt && optopt < 256)
+			seterr(err, errlen, "option requires an argument -- '%c'", optopt);
+		else
+			seterr(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
+	} else {
+		if (optopt && optopt < 256)
+			seterr(err, errlen, "invalid option -- '%c'", optopt);
+		else
+			seterr(err, errlen, "unrecognized option '%s'", argv[optind - 1]);
+	}
+	return NC_PARSE_USAGE;
+}
+
+enum nc_parse_result nc_parse_args(int argc, char **argv, enum nc_dialect dialect, struct nc_opts *o,
+				   char *err, size_t errlen)
+{
+	/* `duct nc --ncat ...`: ncat's dialect for the whole command line. */
+	for (int i = 1; i < argc && argv[i]; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--ncat"))
+			dialect = NC_NCAT;
+	}
+	opts_defaults(o, dialect);
+	if (err && errlen)
+		err[0] = '\0';
+	char optstring[256];
+	struct option longs[NLONG + 1];
+	getopt_tables(dialect, optstring, sizeof optstring, longs);
+	opterr = 0;
+	optind = 0;
+	int c, li;
+	while ((c = getopt_long(argc, argv, optstring, longs, &li)) != -1) {
+		const struct nc_flag *f = c >= 256 && c < 256 + (int)NLONG ? &long_flags[c - 256]
+					  : c != ':' && c != '?' ? short_flag(dialect, c) : NULL;
+		if (!f)
+			return usage_error(c, argv, err, errlen);
+		enum nc_parse_result r = apply_flag(f, o, optarg, err, errlen);
+		if (r != NC_PARSE_OK)
+			return r;
+	}
+	return validate(o, argc - optind, argv + optind, err, errlen);
 }
 
 /* Escape a parameter for socat's address grammar: every grammar character gets a "\". */

@@ -108,11 +108,11 @@ int nc_parse_tos(const char *s);
  * the length needed (excluding NUL); out is truncated to len. */
 size_t nc_addr_escape(const char *s, char *out, size_t len);
 
-/* The OpenBSD usage text (3 spaces/tab layout as nc.openbsd prints it). */
 /* Every flag of the nc face, short (-l) and long (--keep-open), for shell completion. */
 void nc_flags_foreach(void (*fn)(const char *flag, bool takes_value, void *arg), void *arg);
-extern const char nc_usage_text[];
-extern const char nc_help_text[];
-extern const char nc_ncat_help_text[];
+/* The flags one dialect takes (its tables: OpenBSD's and traditional nc's, or ncat's and
+ * OpenBSD's), short ones in byte order, then the long ones. */
+void nc_dialect_flags_foreach(enum nc_dialect d, void (*fn)(const char *flag, bool takes_value, void *arg),
+			      void *arg);
 
 #endif

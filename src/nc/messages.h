@@ -39,4 +39,10 @@ int nc_fmt_timed_out(char *buf, size_t len, const char *label, uint16_t port, co
 /* ncat's first -v line. duct does not claim to be ncat 7.93: "Ncat: Version duct-X (ncat
  * compatible mode)". */
 void nc_ncat_version_line(const struct nc_opts *o);
+
+/* The OpenBSD usage text (3 spaces/tab layout as nc.openbsd prints it), and duct's own help
+ * for nc -h and ncat -h. */
+extern const char nc_usage_text[];
+extern const char nc_help_text[];
+extern const char nc_ncat_help_text[];
 #endif

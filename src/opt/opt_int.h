@@ -24,4 +24,12 @@ bool opt_need_fd(const struct opt_value *v, const struct opt_apply_ctx *ctx);
 int opt_fn_owner(const struct opt_value *v, struct opt_apply_ctx *ctx);
 int opt_fn_perm(const struct opt_value *v, struct opt_apply_ctx *ctx);
 
+/* The option parsers' messages (msg.c): src copied into dst for a message (control and
+ * non-ASCII bytes as \xHH, '"' escaped, cut with "..."); opt_errf formats one line into err
+ * and returns -1. */
+const char *opt_safe_text(char *dst, size_t n, const char *src);
+int opt_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Free what a parsed value owns (its string and binary data), leaving the value empty. */
+void opt_value_clear(struct opt_value *v);
+
 #endif

@@ -23,6 +23,126 @@ static enum nc_parse_result parse(enum nc_dialect d, struct nc_opts *o, char *er
 #define P(line) parse(NC_OPENBSD, &o, err, sizeof err, line)
 #define PN(line) parse(NC_NCAT, &o, err, sizeof err, line)
 
+/* ---- the dialects' flag tables ---- */
+
+struct flag_list {
+	char flags[128][24];
+	bool takes[128];
+	int n;
+};
+
+static void collect_flag(const char *flag, bool takes_value, void *arg)
+{
+	struct flag_list *l = arg;
+	if (l->n < 128) {
+		snprintf(l->flags[l->n], sizeof l->flags[0], "%s", flag);
+		l->takes[l->n++] = takes_value;
+	}
+}
+
+/* A value each flag takes without complaint. */
+static const char *good_value(const char *flag)
+{
+	if (!strcmp(flag, "-X"))
+		return "5";
+	if (!strcmp(flag, "--proxy-type"))
+		return "http";
+	if (!strcmp(flag, "--proxy-dns"))
+		return "local";
+	return "1";
+}
+
+/* Every flag of a dialect's tables is taken by that dialect (with its value where it has
+ * one), and refused as getopt words it when its value is missing. */
+static void test_dialect_flags(enum nc_dialect d, const char *dname)
+{
+	struct flag_list l = { .n = 0 };
+	struct nc_opts o;
+	char err[256], line[128];
+	int taken = 0, missing_ok = 0, with_value = 0;
+
+	nc_dialect_flags_foreach(d, collect_flag, &l);
+	for (int i = 0; i < l.n; i++) {
+		const char *f = l.flags[i];
+		snprintf(line, sizeof line, "%s%s%s host 80", f, l.takes[i] ? " " : "", l.takes[i] ? good_value(f) : "");
+		enum nc_parse_result r = parse(d, &o, err, sizeof err, line);
+		bool ok = r != NC_PARSE_USAGE;
+		if (!strcmp(f, "-V"))
+			ok = r == NC_PARSE_ERROR && !strcmp(err, "no alternate routing table support available");
+		if (ok)
+			taken++;
+		else
+			tap_diag("%s: %s refused (%d: %s)", dname, line, r, err);
+		if (!l.takes[i])
+			continue;
+		with_value++;
+		char want[64];
+		if (f[1] == '-')
+			snprintf(want, sizeof want, "option '%s' requires an argument", f);
+		else
+			snprintf(want, sizeof want, "option requires an argument -- '%c'", f[1]);
+		snprintf(line, sizeof line, "host 80 %s", f);
+		r = parse(d, &o, err, sizeof err, line);
+		if (r == NC_PARSE_USAGE && !strcmp(err, want))
+			missing_ok++;
+		else
+			tap_diag("%s: %s without a value: %d %s", dname, f, r, err);
+	}
+	tap_ok(l.n > 70 && taken == l.n, "%s: each of its %d flags is taken", dname, l.n);
+	tap_ok(with_value > 30 && missing_ok == with_value, "%s: each of its %d flags with a value wants one", dname,
+	       with_value);
+}
+
+static void test_dialect_tables(void)
+{
+	struct nc_opts o;
+	char err[256];
+
+	test_dialect_flags(NC_OPENBSD, "OpenBSD");
+	test_dialect_flags(NC_NCAT, "ncat");
+	/* letters in no table: getopt's words, in both dialects */
+	tap_is_int(P("-a host 80"), NC_PARSE_USAGE, "OpenBSD: -a is in no table");
+	tap_is_str(err, "invalid option -- 'a'", "... and getopt's words say so");
+	tap_is_int(PN("-y host 80"), NC_PARSE_USAGE, "ncat: -y is in no table");
+	tap_is_str(err, "invalid option -- 'y'", "... and getopt's words say so");
+	tap_is_int(PN("--nosuch host 80"), NC_PARSE_USAGE, "an unknown long option");
+	tap_is_str(err, "unrecognized option '--nosuch'", "... named as typed");
+	/* the letters whose meaning is the dialect's */
+	tap_is_int(P("-d host 80"), NC_PARSE_OK, "OpenBSD -d takes no value");
+	tap_ok(o.no_stdin && o.delay == 0, "OpenBSD -d: stdin is not read");
+	tap_is_int(PN("host 80 -d"), NC_PARSE_USAGE, "ncat -d wants a value");
+	tap_is_int(PN("-d 2 host 80"), NC_PARSE_OK, "ncat -d 2");
+	tap_ok(!o.no_stdin && o.delay == 2, "ncat -d: a delay");
+	tap_is_int(P("-l -k 80"), NC_PARSE_OK, "OpenBSD -l -k");
+	tap_ok(o.keep && !o.keep_open, "OpenBSD -k: one connection after another");
+	tap_is_int(PN("-l -k 80"), NC_PARSE_OK, "ncat -l -k");
+	tap_ok(o.keep_open && !o.keep, "ncat -k: several at once");
+	tap_is_int(P("-m 7 host 80"), NC_PARSE_OK, "OpenBSD -m 7");
+	tap_ok(o.minttl == 7 && o.max_conns == 0, "OpenBSD -m: the minimum TTL");
+	tap_is_int(PN("-m 7 host 80"), NC_PARSE_OK, "ncat -m 7");
+	tap_ok(o.max_conns == 7 && o.minttl == -1, "ncat -m: the most connections");
+	tap_is_int(P("-o f host 80"), NC_PARSE_OK, "OpenBSD -o f");
+	tap_ok(o.hexdump_file && !o.hexdump_ncat && !o.output_file, "OpenBSD -o: traditional nc's hex dump");
+	tap_is_int(PN("-o f host 80"), NC_PARSE_OK, "ncat -o f");
+	tap_ok(o.output_file && !o.hexdump_file, "ncat -o: the data as it is");
+	tap_is_int(P("-x p:1 host 80"), NC_PARSE_OK, "OpenBSD -x p:1");
+	tap_ok(o.proxy && !o.hexdump_file, "OpenBSD -x: a proxy");
+	tap_is_int(PN("-x f host 80"), NC_PARSE_OK, "ncat -x f");
+	tap_ok(o.hexdump_file && o.hexdump_ncat && !o.proxy, "ncat -x: ncat's hex dump");
+	tap_is_int(P("-i 2 host 80"), NC_PARSE_OK, "OpenBSD -i 2");
+	tap_ok(o.interval == 2 && o.idle_timeout < 0, "OpenBSD -i: the interval");
+	tap_is_int(PN("-i 2 host 80"), NC_PARSE_OK, "ncat -i 2");
+	tap_ok(o.idle_timeout == 2 && o.interval == 0, "ncat -i: the idle timeout");
+	tap_is_int(P("-w 2 host 80"), NC_PARSE_OK, "OpenBSD -w 2");
+	tap_ok(o.timeout == 2 && o.wait < 0, "OpenBSD -w: the timeout");
+	tap_is_int(PN("-w 2 host 80"), NC_PARSE_OK, "ncat -w 2");
+	tap_ok(o.wait == 2 && o.timeout < 0, "ncat -w: the connect wait");
+	tap_is_int(PN("-w 0 host 80"), NC_PARSE_ERROR, "ncat -w 0");
+	tap_is_str(err, "Invalid -w timeout \"0\" (must be greater than 0 and less than 2147483s).", "... in ncat's words");
+	tap_is_int(P("-I 0 host 80"), NC_PARSE_ERROR, "OpenBSD -I 0");
+	tap_is_str(err, "TCP receive window too small: 0", "... in OpenBSD's words");
+}
+
 int main(void)
 {
 	struct nc_opts o;
@@ -228,5 +348,6 @@ int main(void)
 			   "ncat -x format");
 		free(out);
 	}
+	test_dialect_tables();
 	return tap_done();
 }

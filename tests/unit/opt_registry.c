@@ -373,6 +373,47 @@ static void test_dalan(void)
 	tap_ok(!strchr(err, '\n'), "dalan errors are one line");
 }
 
+/* Every value type has a parser in value.c's table: no type, with or without a value, is
+ * "unsupported"; past the table the message says so. */
+static void test_value_types(void)
+{
+	static const char *const texts[] = { NULL, "1", "" };
+	int missing = 0;
+
+	for (int t = 0; t < OT_COUNT; t++) {
+		struct opt_def d = { .name = "t", .type = (enum opt_type)t };
+		for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+			struct opt_value v;
+			memset(&v, 0, sizeof(v));
+			err[0] = '\0';
+			(void)opt_parse_value(&d, texts[k], &v, err, sizeof(err));
+			if (strstr(err, "unsupported value type")) {
+				tap_diag("type %s (%d) has no parser", opt_type_name((enum opt_type)t), t);
+				missing++;
+			}
+			vfree(&v);
+		}
+	}
+	tap_ok(missing == 0, "every value type below OT_COUNT has a parser");
+	struct opt_def past = { .name = "t", .type = OT_COUNT };
+	struct opt_value v;
+	memset(&v, 0, sizeof(v));
+	tap_ok(opt_parse_value(&past, "1", &v, err, sizeof(err)) == -1, "a type past the table is refused");
+	tap_is_str(err, "option \"t\": unsupported value type", "... with its message");
+	/* The dalan messages name the offset and quote the text. */
+	unsigned char *b;
+	size_t n;
+	tap_ok(dalan_parse("x1", &b, &n, err, sizeof(err)) == -1, "dalan x1 is refused");
+	tap_is_str(err, "dalan: expected pairs of hex digits after 'x' at offset 0 of \"x1\"", "... odd hex digits");
+	tap_ok(dalan_parse("b1 'ab'", &b, &n, err, sizeof(err)) == -1, "dalan 'ab' is refused");
+	tap_is_str(err, "dalan: '...' must hold exactly one character (offset 3 of \"b1 'ab'\")", "... two chars in ''");
+	tap_ok(dalan_parse("x00 s70000", &b, &n, err, sizeof(err)) == -1, "dalan s70000 is refused");
+	tap_is_str(err, "dalan: number out of range for 2 byte(s) at offset 5 of \"x00 s70000\"", "... out of range");
+	tap_ok(dalan_parse("\"a\\q\" ?", &b, &n, err, sizeof(err)) == -1, "dalan ? is refused");
+	tap_is_str(err, "dalan: unexpected '?' at offset 6 of \"\\\"a\\q\\\" ?\" (expected x<hex>, \"string\", 'c' or b/s/i/l<number>)",
+		   "... unknown character");
+}
+
 /* ---- parse list / group check ---- */
 
 /* n options as the families hand them to the registry (xio/xio.c, from the grammar's list) */
@@ -719,6 +760,7 @@ int main(void)
 	test_lookup();
 	test_values();
 	test_dalan();
+	test_value_types();
 	test_parse_list();
 	test_take();
 	test_apply_socket();
