@@ -8,16 +8,6 @@
 
 #include "ss/ss_int.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-#ifndef AF_TIPC
-#define AF_TIPC 30
-#endif
-
 /* duct ss -h: the flags in our words (iproute2's help text is GPL); same flags, same meaning */
 static const char usage_text[] =
 "Usage: ss [OPTION]... [FILTER]\n"

@@ -10,10 +10,6 @@
 #include "ss/ss_int.h"
 #include "ss/tcpinfo.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-
 static int count;
 
 static void w(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

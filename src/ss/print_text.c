@@ -18,19 +18,6 @@
 #include "ss/ss_int.h"
 #include "ss/tcpinfo.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-#ifndef AF_TIPC
-#define AF_TIPC 30
-#endif
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
-
 enum { COL_NETID, COL_STATE, COL_RECVQ, COL_SENDQ, COL_ADDR, COL_SERV, COL_RADDR, COL_RSERV, COL_PROC, COL_MAX };
 
 struct column {

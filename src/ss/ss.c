@@ -23,15 +23,6 @@
 #include "ss/ss.h"
 #include "ss/ss_int.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
 #ifndef SOCK_DESTROY
 #define SOCK_DESTROY 21
 #endif

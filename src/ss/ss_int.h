@@ -16,6 +16,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* Families and protocols newer than some C libraries' headers: the kernel's numbers. */
+#ifndef AF_TIPC
+#define AF_TIPC 30
+#endif
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
 
 /* Socket states as ss numbers them (same as the kernel's TCP states). */
 enum {
