@@ -334,6 +334,42 @@ static void mptcp_info_print(const struct ss_sock *s)
 	if (m.rcv_nxt) ss_cellf(" rcv_nxt:%llx", (unsigned long long)m.rcv_nxt);
 }
 
+/* The congestion control's own numbers (dctcp, bbr) and the send rate it allows. */
+static void congestion_print(const struct ss_opts *o, const struct ss_sock *s, const struct ss_tcp_info *ti)
+{
+	char b1[64];
+	if (s->dctcp) {
+		struct { uint16_t enabled, ce_state; uint32_t alpha, ab_ecn, ab_tot; } d = { 0 };
+		memcpy(&d, s->dctcp, s->dctcp_len < sizeof d ? s->dctcp_len : sizeof d);
+		if (d.enabled)
+			ss_cellf(" dctcp:(ce_state:%u,alpha:%u,ab_ecn:%u,ab_tot:%u)", d.ce_state, d.alpha, d.ab_ecn, d.ab_tot);
+		else
+			ss_cellf(" dctcp:fallback_mode");
+	}
+	if (s->bbr) {
+		struct { uint32_t bw_lo, bw_hi, min_rtt, pacing_gain, cwnd_gain; } b = { 0 };
+		memcpy(&b, s->bbr, s->bbr_len < sizeof b ? s->bbr_len : sizeof b);
+		uint64_t bw = ((uint64_t)b.bw_hi << 32) | b.bw_lo;
+		ss_cellf(" bbr:(bw:%sbps,mrtt:%g", sprint_bw(b1, sizeof b1, (double)bw * 8.0, o->numeric),
+		    (double)b.min_rtt / 1000.0);
+		if (b.pacing_gain)
+			ss_cellf(",pacing_gain:%g", (double)b.pacing_gain / 256.0);
+		if (b.cwnd_gain)
+			ss_cellf(",cwnd_gain:%g", (double)b.cwnd_gain / 256.0);
+		ss_cellf(")");
+	}
+	double rtt = (double)ti->tcpi_rtt;
+	if (s->vegas && s->vegas_len >= 16) {
+		struct { uint32_t enabled, rttcnt, rtt, minrtt; } v;
+		memcpy(&v, s->vegas, sizeof v);
+		if (v.enabled && v.rtt && v.rtt != 0x7fffffff)
+			rtt = v.rtt;
+	}
+	if (rtt > 0 && ti->tcpi_snd_mss && ti->tcpi_snd_cwnd)
+		ss_cellf(" send %sbps", sprint_bw(b1, sizeof b1,
+		    (double)ti->tcpi_snd_cwnd * (double)ti->tcpi_snd_mss * 8000000. / rtt, o->numeric));
+}
+
 static void tcpinfo_print(const struct ss_opts *o, const struct ss_sock *s)
 {
 	struct ss_tcp_info ti;
@@ -395,36 +431,7 @@ static void tcpinfo_print(const struct ss_opts *o, const struct ss_sock *s)
 	if (ti.tcpi_data_segs_in)
 		ss_cellf(" data_segs_in:%u", ti.tcpi_data_segs_in);
 
-	if (s->dctcp) {
-		struct { uint16_t enabled, ce_state; uint32_t alpha, ab_ecn, ab_tot; } d = { 0 };
-		memcpy(&d, s->dctcp, s->dctcp_len < sizeof d ? s->dctcp_len : sizeof d);
-		if (d.enabled)
-			ss_cellf(" dctcp:(ce_state:%u,alpha:%u,ab_ecn:%u,ab_tot:%u)", d.ce_state, d.alpha, d.ab_ecn, d.ab_tot);
-		else
-			ss_cellf(" dctcp:fallback_mode");
-	}
-	if (s->bbr) {
-		struct { uint32_t bw_lo, bw_hi, min_rtt, pacing_gain, cwnd_gain; } b = { 0 };
-		memcpy(&b, s->bbr, s->bbr_len < sizeof b ? s->bbr_len : sizeof b);
-		uint64_t bw = ((uint64_t)b.bw_hi << 32) | b.bw_lo;
-		ss_cellf(" bbr:(bw:%sbps,mrtt:%g", sprint_bw(b1, sizeof b1, (double)bw * 8.0, o->numeric),
-		    (double)b.min_rtt / 1000.0);
-		if (b.pacing_gain)
-			ss_cellf(",pacing_gain:%g", (double)b.pacing_gain / 256.0);
-		if (b.cwnd_gain)
-			ss_cellf(",cwnd_gain:%g", (double)b.cwnd_gain / 256.0);
-		ss_cellf(")");
-	}
-	double rtt = (double)ti.tcpi_rtt;
-	if (s->vegas && s->vegas_len >= 16) {
-		struct { uint32_t enabled, rttcnt, rtt, minrtt; } v;
-		memcpy(&v, s->vegas, sizeof v);
-		if (v.enabled && v.rtt && v.rtt != 0x7fffffff)
-			rtt = v.rtt;
-	}
-	if (rtt > 0 && ti.tcpi_snd_mss && ti.tcpi_snd_cwnd)
-		ss_cellf(" send %sbps", sprint_bw(b1, sizeof b1,
-		    (double)ti.tcpi_snd_cwnd * (double)ti.tcpi_snd_mss * 8000000. / rtt, o->numeric));
+	congestion_print(o, s, &ti);
 	if (ti.tcpi_last_data_sent)
 		ss_cellf(" lastsnd:%u", ti.tcpi_last_data_sent);
 	if (ti.tcpi_last_data_recv)
