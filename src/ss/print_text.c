@@ -33,39 +33,6 @@ void ss_text_flush(void)
 
 /* ---------------- per-socket formatting ---------------- */
 
-const char *const ss_state_names[SS_MAX] = {
-	"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT",
-	"UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
-};
-
-const char *ss_netid_name(const struct ss_sock *s)
-{
-	switch (s->family) {
-	case AF_UNIX:
-		return s->type == SOCK_STREAM ? "u_str" : s->type == SOCK_SEQPACKET ? "u_seq"
-		     : s->type == SOCK_DGRAM ? "u_dgr" : "???";
-	case AF_INET:
-	case AF_INET6:
-		switch (s->type) {
-		case 0: return "raw";
-		case IPPROTO_UDP: return "udp";
-		case IPPROTO_TCP: return s->db == MPTCP_DB ? "mptcp" : "tcp";
-		case IPPROTO_MPTCP: return "mptcp";
-		case IPPROTO_SCTP: return "sctp";
-		case IPPROTO_DCCP: return "dccp";
-		case IPPROTO_ICMPV6: return "icmp6";
-		}
-		return s->db == RAW_DB ? "raw" : "???";
-	case AF_PACKET: return s->type == SOCK_RAW ? "p_raw" : "p_dgr";
-	case AF_NETLINK: return "nl";
-	case AF_VSOCK: return s->type == SOCK_STREAM ? "v_str" : s->type == SOCK_DGRAM ? "v_dgr"
-	                    : s->type == SOCK_SEQPACKET ? "v_seq" : "???";
-	case AF_XDP: return "xdp";
-	case AF_TIPC: return "ti_??";
-	}
-	return "unknown";
-}
-
 static const char *proto_for_services(const struct ss_sock *s)
 {
 	switch (s->db) {
@@ -221,11 +188,11 @@ static void skmem_print(const struct ss_sock *s)
 	}
 	uint32_t m[9] = { 0 };
 	memcpy(m, s->skmem, sizeof m);
-	ss_cellf(" skmem:(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u", m[0], m[1], m[2], m[3], m[4], m[5], m[6]);
-	if (s->nskmem >= 8)
-		ss_cellf(",bl%u", m[7]);
-	if (s->nskmem >= 9)
-		ss_cellf(",d%u", m[8]);
+	/* the first seven always (zero when the kernel sent fewer), backlog and drops when sent */
+	unsigned n = s->nskmem > SS_SKMEM_MAX ? SS_SKMEM_MAX : s->nskmem < 7 ? 7 : s->nskmem;
+	ss_cellf(" skmem:(");
+	for (unsigned i = 0; i < n; i++)
+		ss_cellf("%s%s%u", i ? "," : "", ss_skmem_fields[i].text, m[i]);
 	ss_cellf(")");
 }
 
@@ -496,7 +463,7 @@ static void tcpinfo_print(const struct ss_opts *o, const struct ss_sock *s)
 
 static void inet_print(const struct ss_opts *o, const struct ss_sock *s)
 {
-	char host[NI_MAXHOST + 8], port[64], ifn[IF_NAMESIZE + 1];
+	char host[NI_MAXHOST + 8], port[64], ifn[IF_NAMESIZE + 1], sh[4];
 	state_print(s);
 	ss_format_host(s, &s->local, o->resolve, host, sizeof host);
 	const char *ifname = NULL;
@@ -516,16 +483,14 @@ static void inet_print(const struct ss_opts *o, const struct ss_sock *s)
 	users_print(o, s);
 
 	if (o->show_options && s->timer) {
-		static const char *const tmr[] = { "off", "on", "keepalive", "timewait", "persist", "unknown" };
-		int t = s->timer > 4 ? 5 : s->timer;
-		ss_cellf(" timer:(%s,%s,%d)", tmr[t], ms_timer(s->expires), s->retrans);
+		ss_cellf(" timer:(%s,%s,%d)", ss_timer_name(s->timer), ms_timer(s->expires), s->retrans);
 	}
 	if (o->show_details) {
 		details_print(s);
 		if (s->family == AF_INET6 && s->v6only >= 0)
 			ss_cellf(" v6only:%u", (unsigned)s->v6only);
 		if (s->shutdown >= 0)
-			ss_cellf(" %c-%c", s->shutdown & 1 ? '-' : '<', s->shutdown & 2 ? '-' : '>');
+			ss_cellf(" %s", ss_shutdown_name(s->shutdown, sh));
 	}
 	if (o->show_tos) {
 		if (s->tos >= 0)
@@ -557,7 +522,7 @@ static void inet_print(const struct ss_opts *o, const struct ss_sock *s)
 
 static void unix_print(const struct ss_opts *o, const struct ss_sock *s)
 {
-	char port[32], rport[32];
+	char port[32], rport[32], sh[4];
 	state_print(s);
 	snprintf(port, sizeof port, "%ld", s->lport);
 	snprintf(rport, sizeof rport, "%ld", s->rport);
@@ -571,7 +536,7 @@ static void unix_print(const struct ss_opts *o, const struct ss_sock *s)
 		skmem_print(s);
 	if (o->show_details) {
 		if (s->shutdown >= 0)
-			ss_cellf(" %c-%c", s->shutdown & 1 ? '-' : '<', s->shutdown & 2 ? '-' : '>');
+			ss_cellf(" %s", ss_shutdown_name(s->shutdown, sh));
 		if (s->has_vfs)
 			ss_cellf(" ino:%u dev:%u/%u", s->vfs_ino, major(s->vfs_dev), minor(s->vfs_dev));
 		if (s->has_icons) {

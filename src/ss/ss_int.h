@@ -5,7 +5,9 @@
  *   diag.c           netlink sock_diag requests and pure reply parsers
  *   procmap.c        -p: /proc scan, inode -> (comm, pid, fd)
  *   cgroup.c         cgroup id -> path (for -e / --cgroup)
- *   print_text.c     ss's column renderer and per-socket text formats
+ *   columns.c        ss's text table: column widths and rendering
+ *   names.c          names shared by the text and JSON output (states, netids, timers, ...)
+ *   print_text.c     per-socket text formats, into columns.c
  *   print_json.c     -j output
  *   summary.c        -s
  *   ss.c             ss_main: glue */
@@ -229,9 +231,18 @@ int ss_summary_json(void);   /* one JSON object, no newline */
 void ss_out_write(const char *p, size_t n);
 void ss_out_flush(void);
 
-/* helpers shared by printers */
+/* names shared by the text and JSON printers (names.c) */
 const char *ss_netid_name(const struct ss_sock *s);
 extern const char *const ss_state_names[SS_MAX];
+const char *ss_timer_name(int timer);
+/* "<->" with '-' for a direction shut down; buf holds it */
+const char *ss_shutdown_name(int shutdown, char buf[4]);
+/* the socket memory counters (INET_DIAG_SKMEMINFO order): ss's short text names, JSON names */
+enum { SS_SKMEM_MAX = 9 };
+struct ss_skmem_field { const char *text, *json; };
+extern const struct ss_skmem_field ss_skmem_fields[SS_SKMEM_MAX];
+
+/* helpers shared by printers */
 const char *ss_service(long port, const struct ss_sock *s, bool numeric, char *buf, size_t len);
 void ss_format_host(const struct ss_sock *s, const struct ss_addr *a, bool resolve, char *buf, size_t len);
 
