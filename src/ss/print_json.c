@@ -60,6 +60,24 @@ void ss_json_end(void)
 	ss_out_write(count ? "\n]\n" : "]\n", count ? 3 : 2);
 }
 
+static void json_begin(const struct ss_opts *o)
+{
+	ss_json_begin();
+}
+
+/* With -s the array is the value of "sockets" in the summary's object, which closes here. */
+static void json_end(const struct ss_opts *o)
+{
+	if (o->summary)
+		ss_out_write(count ? "\n]}\n" : "]}\n", count ? 4 : 3);
+	else
+		ss_json_end();
+}
+
+static void json_event_end(void)
+{
+}
+
 static void json_inet_addr(const struct ss_addr *a)
 {
 	char b[INET6_ADDRSTRLEN];
@@ -234,3 +252,7 @@ void ss_json_sock(const struct ss_opts *o, const struct ss_sock *s)
 		tcpinfo_json(s);
 	w("}");
 }
+
+const struct ss_printer ss_json_printer = {
+	.begin = json_begin, .sock = ss_json_sock, .event_end = json_event_end, .end = json_end,
+};

@@ -732,3 +732,19 @@ void ss_text_sock(const struct ss_opts *o, const struct ss_sock *s)
 	}
 	ss_row_end();
 }
+
+static void text_begin(const struct ss_opts *o)
+{
+	ss_text_init(o);
+	if (o->show_header)
+		ss_text_header();
+}
+
+static void text_end(const struct ss_opts *o)
+{
+	ss_text_flush();
+}
+
+const struct ss_printer ss_text_printer = {
+	.begin = text_begin, .sock = ss_text_sock, .event_end = ss_text_flush, .end = text_end,
+};

@@ -191,6 +191,7 @@ struct ss_opts {
 	const char *filter_file;   /* -F */
 	struct ss_filter *filter;
 	bool table_requested;      /* something other than -s asks for a listing */
+	const struct ss_printer *printer; /* chosen once by ss_main: text or JSON */
 };
 
 int ss_parse_args(int argc, char **argv, struct ss_opts *o);   /* returns -1 to continue, else exit status */
@@ -214,7 +215,16 @@ int ss_procmap_next(int idx, uint32_t ino, const struct ss_user **u);
 const char *ss_cgroup_path(uint64_t id);
 
 /* ---------- output ---------- */
-struct ss_out;
+/* One output format for the listing: its start, one socket, the end of one -E event (ss
+ * renders each at once), and the listing's end. */
+struct ss_printer {
+	void (*begin)(const struct ss_opts *o);
+	void (*sock)(const struct ss_opts *o, const struct ss_sock *s);
+	void (*event_end)(void);
+	void (*end)(const struct ss_opts *o);
+};
+extern const struct ss_printer ss_text_printer, ss_json_printer;
+
 void ss_text_init(const struct ss_opts *o);
 void ss_text_header(void);
 void ss_text_sock(const struct ss_opts *o, const struct ss_sock *s);
