@@ -8,16 +8,6 @@
 
 #include "ss/ss_int.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-#ifndef AF_TIPC
-#define AF_TIPC 30
-#endif
-
 /* duct ss -h: the flags in our words (iproute2's help text is GPL); same flags, same meaning */
 static const char usage_text[] =
 "Usage: ss [OPTION]... [FILTER]\n"
@@ -263,12 +253,149 @@ void ss_flags_foreach(void (*fn)(const char *flag, bool takes_value, void *arg),
 	}
 }
 
+/* -f FAMILY. Returns -1 to go on, else the exit status. */
+static int family_arg(struct argstate *a, const char *arg)
+{
+	if (!strcmp(arg, "inet")) af_set(a, AF_INET);
+	else if (!strcmp(arg, "inet6")) af_set(a, AF_INET6);
+	else if (!strcmp(arg, "link")) af_set(a, AF_PACKET);
+	else if (!strcmp(arg, "unix")) af_set(a, AF_UNIX);
+	else if (!strcmp(arg, "netlink")) af_set(a, AF_NETLINK);
+	else if (!strcmp(arg, "tipc")) af_set(a, AF_TIPC);
+	else if (!strcmp(arg, "vsock")) af_set(a, AF_VSOCK);
+	else if (!strcmp(arg, "xdp")) af_set(a, AF_XDP);
+	else if (!strcmp(arg, "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	} else {
+		fprintf(stderr, "ss: \"%s\" is invalid family\n", arg);
+		return usage_exit();
+	}
+	return -1;
+}
+
+/* -A TABLE[,TABLE...]: the first -A replaces the default tables. Returns -1 to go on, else
+ * the exit status. */
+static int tables_arg(struct argstate *a, const char *arg, unsigned *state_filter, bool *saw_query)
+{
+	if (!*saw_query) {
+		a->o->dbs = 0;
+		*state_filter = *state_filter ? *state_filter : SS_CONN;
+		*saw_query = true;
+		a->do_default = false;
+	}
+	char *copy = strdup(arg), *p = copy, *p1;
+	if (!copy)
+		abort();
+	do {
+		p1 = strchr(p, ',');
+		if (p1)
+			*p1 = 0;
+		if (db_parse(a, p)) {
+			fprintf(stderr, "ss: \"%s\" is illegal socket table id\n", p);
+			free(copy);
+			return usage_exit();
+		}
+		if (p1)
+			p = p1 + 1;
+	} while (p1);
+	free(copy);
+	return -1;
+}
+
+/* The leading "state STATE" and "exclude STATE" words: the first sets the states from none
+ * (state) or all (exclude). Returns -1 to go on, else the exit status. */
+static int state_words(int *pargc, char ***pargv, unsigned *state_filter)
+{
+	int argc = *pargc;
+	char **argv = *pargv;
+	bool saw_states = false;
+
+	while (argc > 0) {
+		bool excl = !strcmp(*argv, "exclude") || !strcmp(*argv, "excl");
+		if (!excl && strcmp(*argv, "state"))
+			break;
+		if (argc < 2) {
+			fprintf(stderr, "Command line is not complete. Try option \"help\"\n");
+			return 255;
+		}
+		argc--, argv++;
+		if (!saw_states)
+			*state_filter = excl ? SS_ALL : 0;
+		long st = scan_state(*argv);
+		if (st < 0)
+			return 255;
+		if (excl)
+			*state_filter &= ~(unsigned)st;
+		else
+			*state_filter |= (unsigned)st;
+		saw_states = true;
+		argc--, argv++;
+	}
+	*pargc = argc;
+	*pargv = argv;
+	return -1;
+}
+
+/* merge defaults: families of selected tables, tables of selected families */
+static void merge_defaults(struct ss_opts *o)
+{
+	for (int db = 0; db < MAX_DB; db++) {
+		if (!(o->dbs & (1u << db)))
+			continue;
+		if (!(default_db_families(db) & o->families))
+			o->families |= default_db_families(db);
+	}
+	for (int af = 0; af < 64; af++) {
+		if (!(o->families & FAMILY_MASK(af)))
+			continue;
+		if (!(af_dbs(af) & o->dbs))
+			o->dbs |= af_dbs(af);
+	}
+}
+
+/* The filter expression: from -F FILE or the remaining words. Returns -1 to go on, else the
+ * exit status. */
+static int expression(struct argstate *a, int argc, char **argv)
+{
+	struct ss_opts *o = a->o;
+	char **toks;
+	int ntoks;
+	if (o->filter_file) {
+		char *text = read_file(o->filter_file);
+		if (!text) {
+			perror("fopen filter file");
+			return 255;
+		}
+		ntoks = ss_filter_tokens_text(text, &toks);
+		free(text);
+	} else {
+		ntoks = ss_filter_tokens_argv(argc, argv, &toks);
+	}
+	struct ss_parse_ctx ctx = { .preferred_family = o->preferred_family, .dbs = o->dbs };
+	int r = ss_filter_parse(toks, ntoks, &ctx, &o->filter);
+	for (int i = 0; i < ntoks; i++)
+		free(toks[i]);
+	free(toks);
+	if (r) {
+		fprintf(stderr, "%s\n", ctx.err);
+		return ctx.status == 1 ? 1 : usage_exit();
+	}
+	if (ctx.families_changed) {
+		unsigned keep = o->states;
+		o->families = 0;
+		af_set(a, ctx.forced_family);
+		o->states = keep;
+	}
+	return -1;
+}
+
 int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 {
 	struct argstate a = { .o = o, .do_default = true };
 	unsigned state_filter = 0;
-	bool saw_states = false, saw_query = false;
-	int ch;
+	bool saw_query = false;
+	int ch, r;
 
 	memset(o, 0, sizeof *o);
 	o->show_header = true;
@@ -303,47 +430,13 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 		case '6': af_set(&a, AF_INET6); break;
 		case '0': af_set(&a, AF_PACKET); break;
 		case 'f':
-			if (!strcmp(optarg, "inet")) af_set(&a, AF_INET);
-			else if (!strcmp(optarg, "inet6")) af_set(&a, AF_INET6);
-			else if (!strcmp(optarg, "link")) af_set(&a, AF_PACKET);
-			else if (!strcmp(optarg, "unix")) af_set(&a, AF_UNIX);
-			else if (!strcmp(optarg, "netlink")) af_set(&a, AF_NETLINK);
-			else if (!strcmp(optarg, "tipc")) af_set(&a, AF_TIPC);
-			else if (!strcmp(optarg, "vsock")) af_set(&a, AF_VSOCK);
-			else if (!strcmp(optarg, "xdp")) af_set(&a, AF_XDP);
-			else if (!strcmp(optarg, "help")) {
-				fputs(usage_text, stdout);
-				return 0;
-			} else {
-				fprintf(stderr, "ss: \"%s\" is invalid family\n", optarg);
-				return usage_exit();
-			}
+			if ((r = family_arg(&a, optarg)) >= 0)
+				return r;
 			break;
-		case 'A': {
-			if (!saw_query) {
-				o->dbs = 0;
-				state_filter = state_filter ? state_filter : SS_CONN;
-				saw_query = true;
-				a.do_default = false;
-			}
-			char *copy = strdup(optarg), *p = copy, *p1;
-			if (!copy)
-				abort();
-			do {
-				p1 = strchr(p, ',');
-				if (p1)
-					*p1 = 0;
-				if (db_parse(&a, p)) {
-					fprintf(stderr, "ss: \"%s\" is illegal socket table id\n", p);
-					free(copy);
-					return usage_exit();
-				}
-				if (p1)
-					p = p1 + 1;
-			} while (p1);
-			free(copy);
+		case 'A':
+			if ((r = tables_arg(&a, optarg, &state_filter, &saw_query)) >= 0)
+				return r;
 			break;
-		}
 		case 's': o->summary = true; break;
 		case 'D': o->dump_file = optarg; break;
 		case 'F': o->filter_file = optarg; break;
@@ -370,38 +463,8 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 
 	o->table_requested = !(a.do_default && argc == 0 && o->summary);
 
-	while (argc > 0) {
-		if (!strcmp(*argv, "state")) {
-			if (argc < 2) {
-				fprintf(stderr, "Command line is not complete. Try option \"help\"\n");
-				return 255;
-			}
-			argc--, argv++;
-			if (!saw_states)
-				state_filter = 0;
-			long st = scan_state(*argv);
-			if (st < 0)
-				return 255;
-			state_filter |= (unsigned)st;
-			saw_states = true;
-		} else if (!strcmp(*argv, "exclude") || !strcmp(*argv, "excl")) {
-			if (argc < 2) {
-				fprintf(stderr, "Command line is not complete. Try option \"help\"\n");
-				return 255;
-			}
-			argc--, argv++;
-			if (!saw_states)
-				state_filter = SS_ALL;
-			long st = scan_state(*argv);
-			if (st < 0)
-				return 255;
-			state_filter &= ~(unsigned)st;
-			saw_states = true;
-		} else {
-			break;
-		}
-		argc--, argv++;
-	}
+	if ((r = state_words(&argc, &argv, &state_filter)) >= 0)
+		return r;
 
 	if (a.do_default) {
 		state_filter = state_filter ? state_filter : SS_CONN;
@@ -410,19 +473,7 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 	if (state_filter)
 		o->states = state_filter;
 
-	/* merge defaults: families of selected tables, tables of selected families */
-	for (int db = 0; db < MAX_DB; db++) {
-		if (!(o->dbs & (1u << db)))
-			continue;
-		if (!(default_db_families(db) & o->families))
-			o->families |= default_db_families(db);
-	}
-	for (int af = 0; af < 64; af++) {
-		if (!(o->families & FAMILY_MASK(af)))
-			continue;
-		if (!(af_dbs(af) & o->dbs))
-			o->dbs |= af_dbs(af);
-	}
+	merge_defaults(o);
 
 	if (!o->table_requested)
 		return -1;
@@ -440,34 +491,5 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 		return 0;
 	}
 
-	/* The expression: from -F FILE or the remaining words. */
-	char **toks;
-	int ntoks;
-	if (o->filter_file) {
-		char *text = read_file(o->filter_file);
-		if (!text) {
-			perror("fopen filter file");
-			return 255;
-		}
-		ntoks = ss_filter_tokens_text(text, &toks);
-		free(text);
-	} else {
-		ntoks = ss_filter_tokens_argv(argc, argv, &toks);
-	}
-	struct ss_parse_ctx ctx = { .preferred_family = o->preferred_family, .dbs = o->dbs };
-	int r = ss_filter_parse(toks, ntoks, &ctx, &o->filter);
-	for (int i = 0; i < ntoks; i++)
-		free(toks[i]);
-	free(toks);
-	if (r) {
-		fprintf(stderr, "%s\n", ctx.err);
-		return ctx.status == 1 ? 1 : usage_exit();
-	}
-	if (ctx.families_changed) {
-		unsigned keep = o->states;
-		o->families = 0;
-		af_set(&a, ctx.forced_family);
-		o->states = keep;
-	}
-	return -1;
+	return expression(&a, argc, argv);
 }

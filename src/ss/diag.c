@@ -15,13 +15,6 @@
 
 #include "ss/ss_int.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-
 struct attr {
 	const unsigned char *p;
 	unsigned len;

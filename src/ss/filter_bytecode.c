@@ -14,10 +14,6 @@
 
 #include "ss/ss_int.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-
 bool ss_is_ephemeral(long port)
 {
 	static int lo = -1, hi = -1;

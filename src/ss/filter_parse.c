@@ -18,10 +18,6 @@
 
 #include "ss/ss_int.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-
 enum tok {
 	T_END, T_NOT, T_AND, T_OR, T_LP, T_RP, T_DST, T_SRC, T_DPORT, T_SPORT, T_DEV, T_FWMARK,
 	T_CGROUP, T_GEQ, T_LEQ, T_NEQ, T_EQ, T_GT, T_LT, T_AUTO, T_WORD

@@ -10,10 +10,6 @@
 #include "ss/ss_int.h"
 #include "ss/tcpinfo.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-
 static int count;
 
 static void w(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -62,6 +58,24 @@ void ss_json_begin(void)
 void ss_json_end(void)
 {
 	ss_out_write(count ? "\n]\n" : "]\n", count ? 3 : 2);
+}
+
+static void json_begin(const struct ss_opts *o)
+{
+	ss_json_begin();
+}
+
+/* With -s the array is the value of "sockets" in the summary's object, which closes here. */
+static void json_end(const struct ss_opts *o)
+{
+	if (o->summary)
+		ss_out_write(count ? "\n]}\n" : "]}\n", count ? 4 : 3);
+	else
+		ss_json_end();
+}
+
+static void json_event_end(void)
+{
 }
 
 static void json_inet_addr(const struct ss_addr *a)
@@ -182,10 +196,9 @@ void ss_json_sock(const struct ss_opts *o, const struct ss_sock *s)
 		w("]");
 	}
 	if (o->show_options && s->timer && (s->family == AF_INET || s->family == AF_INET6)) {
-		static const char *const tmr[] = { "off", "on", "keepalive", "timewait", "persist", "unknown" };
 		key("timer");
 		w("{\"name\":");
-		str(tmr[s->timer > 4 ? 5 : s->timer]);
+		str(ss_timer_name(s->timer));
 		w(",\"expires_ms\":%u,\"retrans\":%d}", s->expires, s->retrans);
 	}
 	if (o->show_details) {
@@ -199,9 +212,9 @@ void ss_json_sock(const struct ss_opts *o, const struct ss_sock *s)
 			str(ss_cgroup_path(s->cgroup_id));
 		}
 		if (s->shutdown >= 0) {
-			char sh[4] = { s->shutdown & 1 ? '-' : '<', '-', s->shutdown & 2 ? '-' : '>', 0 };
+			char sh[4];
 			key("shutdown");
-			str(sh);
+			str(ss_shutdown_name(s->shutdown, sh));
 		}
 		if (s->has_vfs)
 			w(",\"vfs_ino\":%u,\"vfs_dev\":\"%u/%u\"", s->vfs_ino, major(s->vfs_dev), minor(s->vfs_dev));
@@ -229,15 +242,17 @@ void ss_json_sock(const struct ss_opts *o, const struct ss_sock *s)
 		str(ss_cgroup_path(s->cgroup_id));
 	}
 	if (o->show_mem && s->has_skmem) {
-		static const char *const names[9] = { "rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf", "fwd_alloc",
-		                                      "wmem_queued", "optmem", "backlog", "drops" };
 		key("skmem");
 		w("{");
-		for (unsigned i = 0; i < s->nskmem && i < 9; i++)
-			w("%s\"%s\":%u", i ? "," : "", names[i], s->skmem[i]);
+		for (unsigned i = 0; i < s->nskmem && i < SS_SKMEM_MAX; i++)
+			w("%s\"%s\":%u", i ? "," : "", ss_skmem_fields[i].json, s->skmem[i]);
 		w("}");
 	}
 	if (o->show_tcpinfo && s->tcpinfo && (s->family == AF_INET || s->family == AF_INET6))
 		tcpinfo_json(s);
 	w("}");
 }
+
+const struct ss_printer ss_json_printer = {
+	.begin = json_begin, .sock = ss_json_sock, .event_end = json_event_end, .end = json_end,
+};

@@ -1,329 +1,37 @@
-/* ss's text table: cells are buffered per row, then every column is sized to its widest cell
- * (header included). On a terminal the spare width is spread over the columns the way ss 6.1
- * does it; when stdout is not a terminal the table is compact. Left-aligned cells are padded on
- * the right, so rows carry trailing blanks, exactly like ss. */
+/* ss's per-socket text formats: each family's row, cell by cell, into the table of columns.c
+ * (state, queues, addresses and ports, then the Process cell with -p, -o, -e, -m, -i, ...). */
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/packet_diag.h>
 #include <net/if.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "ss/columns.h"
 #include "ss/ss_int.h"
 #include "ss/tcpinfo.h"
-
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-#ifndef AF_TIPC
-#define AF_TIPC 30
-#endif
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
-
-enum { COL_NETID, COL_STATE, COL_RECVQ, COL_SENDQ, COL_ADDR, COL_SERV, COL_RADDR, COL_RSERV, COL_PROC, COL_MAX };
-
-struct column {
-	bool right;
-	const char *ldelim;
-	const char *header;
-	bool disabled;
-	size_t max_len;
-	int width;
-};
-
-static struct column columns[COL_MAX] = {
-	{ false, "", "Netid", false, 0, 0 },
-	{ false, " ", "State", false, 0, 0 },
-	{ false, " ", "Recv-Q", false, 0, 0 },
-	{ false, " ", "Send-Q", false, 0, 0 },
-	{ true, " ", "Local Address:", false, 0, 0 },
-	{ false, "", "Port", false, 0, 0 },
-	{ true, " ", "Peer Address:", false, 0, 0 },
-	{ false, "", "Port", false, 0, 0 },
-	{ false, "", "Process", false, 0, 0 },
-};
-
-/* Row storage: all cell text in one growing buffer; per row COL_MAX (offset,len) pairs. */
-static char *text;
-static size_t text_len, text_cap;
-static uint32_t (*cells)[COL_MAX][2];
-static size_t nrows, rows_cap;
-static int screen_width = 80;
-static bool is_tty;
-
-/* the row being built */
-static char cur[COL_MAX][4096];
-static size_t curlen[COL_MAX];
-static char *bigproc;            /* Process cells can get long (-i, -p with many users) */
-static size_t bigproc_len, bigproc_cap;
-static int curcol;
-
-static void cell_set(int col)
-{
-	curcol = col;
-}
-
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-	char tmp[4096];
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	if (curcol == COL_PROC) {
-		if (bigproc_len + (size_t)n + 1 > bigproc_cap) {
-			bigproc_cap = (bigproc_len + (size_t)n + 1) * 2;
-			bigproc = realloc(bigproc, bigproc_cap);
-			if (!bigproc)
-				abort();
-		}
-		memcpy(bigproc + bigproc_len, tmp, (size_t)n);
-		bigproc_len += (size_t)n;
-		return;
-	}
-	size_t room = sizeof cur[0] - 1 - curlen[curcol];
-	if ((size_t)n > room)
-		n = (int)room;
-	memcpy(cur[curcol] + curlen[curcol], tmp, (size_t)n);
-	curlen[curcol] += (size_t)n;
-}
-
-static void text_append(const char *p, size_t n, uint32_t *off)
-{
-	if (text_len + n > text_cap) {
-		text_cap = (text_len + n) * 2 + 65536;
-		text = realloc(text, text_cap);
-		if (!text)
-			abort();
-	}
-	memcpy(text + text_len, p, n);
-	*off = (uint32_t)text_len;
-	text_len += n;
-}
-
-/* ss sizes a column when a cell is closed, and the very last cell before rendering is never
- * closed: the final row's Process cell does not count towards that column's width. */
-static size_t pending_proc;
-
-static void row_commit(void)
-{
-	if (pending_proc > columns[COL_PROC].max_len)
-		columns[COL_PROC].max_len = pending_proc;
-	pending_proc = 0;
-	if (nrows == rows_cap) {
-		rows_cap = rows_cap ? rows_cap * 2 : 1024;
-		cells = realloc(cells, rows_cap * sizeof *cells);
-		if (!cells)
-			abort();
-	}
-	for (int c = 0; c < COL_MAX; c++) {
-		const char *p = c == COL_PROC ? bigproc : cur[c];
-		size_t n = c == COL_PROC ? bigproc_len : curlen[c];
-		uint32_t off = 0;
-		if (n)
-			text_append(p, n, &off);
-		cells[nrows][c][0] = off;
-		cells[nrows][c][1] = (uint32_t)n;
-		if (c == COL_PROC)
-			pending_proc = n;
-		else if (!columns[c].disabled && n > columns[c].max_len)
-			columns[c].max_len = n;
-		curlen[c] = 0;
-	}
-	bigproc_len = 0;
-	nrows++;
-	curcol = 0;
-	/* keep memory bounded on huge listings, as ss renders in batches */
-	if (text_len > (size_t)48 << 20)
-		ss_text_flush();
-}
 
 void ss_text_init(const struct ss_opts *o)
 {
 	unsigned dbs = o->dbs, st = o->states;
-	columns[COL_NETID].disabled = !(dbs & (dbs - 1));
-	columns[COL_STATE].disabled = !(st & (st - 1));
-	is_tty = isatty(STDOUT_FILENO);
-	if (is_tty) {
-		struct winsize w;
-		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) != -1 && w.ws_col > 0)
-			screen_width = w.ws_col;
-	}
+	ss_table_init(!(dbs & (dbs - 1)), !(st & (st - 1)));
 }
 
 void ss_text_header(void)
 {
-	for (int c = 0; c < COL_MAX; c++) {
-		cell_set(c);
-		out("%s", columns[c].header);
-	}
-	row_commit();
-}
-
-static void calc_width(void)
-{
-	bool first = true;
-	for (int i = 0; i < COL_MAX; i++) {
-		struct column *c = &columns[i];
-		if (c->disabled) {
-			c->width = 0;
-			continue;
-		}
-		if (!first && c->max_len)
-			c->width = (int)(c->max_len + strlen(c->ldelim));
-		else
-			c->width = (int)c->max_len;
-		if (is_tty && c->width > screen_width)
-			c->width = screen_width;
-		if (c->width)
-			first = false;
-	}
-	if (!is_tty)
-		return;
-
-	int len = 0, linecols = 0, eol = -1;
-	for (int i = 0; i < COL_MAX; i++) {
-		struct column *c = &columns[i];
-		if (!c->width)
-			continue;
-		linecols++;
-		len += c->width;
-		bool last = true;
-		for (int j = i + 1; j < COL_MAX; j++)
-			if (columns[j].width) {
-				last = false;
-				break;
-			}
-		if (!last && len < screen_width)
-			continue;
-		if (len != screen_width) {
-			if (len > screen_width) {
-				len -= c->width;
-				i--;
-				linecols--;
-			}
-			int pad = screen_width - len;
-			int spacing = linecols ? pad / linecols : 0;
-			int rem = linecols ? pad % linecols : 0;
-			for (int t = i; t > eol; t--) {
-				if (!columns[t].width)
-					continue;
-				columns[t].width += spacing;
-				if (rem) {
-					columns[t].width++;
-					rem--;
-				}
-			}
-		}
-		eol = i;
-		len = 0;
-		linecols = 0;
-	}
-}
-
-static char spaces[256];
-
-static void pad(int n)
-{
-	while (n > 0) {
-		int k = n > (int)sizeof spaces ? (int)sizeof spaces : n;
-		ss_out_write(spaces, (size_t)k);
-		n -= k;
-	}
+	ss_table_header();
 }
 
 void ss_text_flush(void)
 {
-	if (!nrows)
-		return;
-	if (!spaces[0])
-		memset(spaces, ' ', sizeof spaces);
-	pending_proc = 0;
-	calc_width();
-	for (size_t r = 0; r < nrows; r++) {
-		bool started = false;
-		for (int i = 0; i < COL_MAX; i++) {
-			struct column *f = &columns[i];
-			if (f->disabled)
-				continue;
-			if (!started && !f->width) /* ss skips leading empty columns */
-				continue;
-			int printed = 0;
-			if (started) {
-				size_t dl = strlen(f->ldelim);
-				ss_out_write(f->ldelim, dl);
-				printed = (int)dl;
-			}
-			started = true;
-			uint32_t off = cells[r][i][0], n = cells[r][i][1];
-			if (f->width && f->right) {
-				int s = f->width - (int)n - printed;
-				if (s > 0) {
-					pad(s);
-					printed += s;
-				}
-			}
-			ss_out_write(text + off, n);
-			printed += (int)n;
-			if (f->width && !f->right)
-				pad(f->width - printed);
-		}
-		ss_out_write("\n", 1);
-	}
-	nrows = 0;
-	text_len = 0;
+	ss_table_flush();
 }
 
 /* ---------------- per-socket formatting ---------------- */
-
-const char *const ss_state_names[SS_MAX] = {
-	"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT",
-	"UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
-};
-
-const char *ss_netid_name(const struct ss_sock *s)
-{
-	switch (s->family) {
-	case AF_UNIX:
-		return s->type == SOCK_STREAM ? "u_str" : s->type == SOCK_SEQPACKET ? "u_seq"
-		     : s->type == SOCK_DGRAM ? "u_dgr" : "???";
-	case AF_INET:
-	case AF_INET6:
-		switch (s->type) {
-		case 0: return "raw";
-		case IPPROTO_UDP: return "udp";
-		case IPPROTO_TCP: return s->db == MPTCP_DB ? "mptcp" : "tcp";
-		case IPPROTO_MPTCP: return "mptcp";
-		case IPPROTO_SCTP: return "sctp";
-		case IPPROTO_DCCP: return "dccp";
-		case IPPROTO_ICMPV6: return "icmp6";
-		}
-		return s->db == RAW_DB ? "raw" : "???";
-	case AF_PACKET: return s->type == SOCK_RAW ? "p_raw" : "p_dgr";
-	case AF_NETLINK: return "nl";
-	case AF_VSOCK: return s->type == SOCK_STREAM ? "v_str" : s->type == SOCK_DGRAM ? "v_dgr"
-	                    : s->type == SOCK_SEQPACKET ? "v_seq" : "???";
-	case AF_XDP: return "xdp";
-	case AF_TIPC: return "ti_??";
-	}
-	return "unknown";
-}
 
 static const char *proto_for_services(const struct ss_sock *s)
 {
@@ -414,29 +122,30 @@ void ss_format_host(const struct ss_sock *s, const struct ss_addr *a, bool resol
 	snprintf(buf, len, "[%s]", tmp);
 }
 
+/* the address cell (the current column) and its port cell after it */
 static void addr_print(const char *addr, const char *delim, const char *port, const char *ifname)
 {
-	cell_set(curcol);
+	int col = ss_cell_current();
 	if (ifname)
-		out("%s%%%s%s", addr, ifname, delim);
+		ss_cellf("%s%%%s%s", addr, ifname, delim);
 	else
-		out("%s%s", addr, delim);
-	cell_set(curcol + 1);
-	out("%s", port);
-	cell_set(curcol + 1);
+		ss_cellf("%s%s", addr, delim);
+	ss_cell(col + 1);
+	ss_cellf("%s", port);
+	ss_cell(col + 2);
 }
 
 static void state_print(const struct ss_sock *s)
 {
-	cell_set(COL_NETID);
-	out("%s", ss_netid_name(s));
-	cell_set(COL_STATE);
-	out("%s", ss_state_names[s->state]);
-	cell_set(COL_RECVQ);
-	out("%-6lld", s->rq);
-	cell_set(COL_SENDQ);
-	out("%-6lld", s->wq);
-	cell_set(COL_ADDR);
+	ss_cell(COL_NETID);
+	ss_cellf("%s", ss_netid_name(s));
+	ss_cell(COL_STATE);
+	ss_cellf("%s", ss_state_names[s->state]);
+	ss_cell(COL_RECVQ);
+	ss_cellf("%-6lld", s->rq);
+	ss_cell(COL_SENDQ);
+	ss_cellf("%-6lld", s->wq);
+	ss_cell(COL_ADDR);
 }
 
 static void users_print(const struct ss_opts *o, const struct ss_sock *s)
@@ -445,7 +154,7 @@ static void users_print(const struct ss_opts *o, const struct ss_sock *s)
 		return;
 	static char buf[65536];
 	if (ss_procmap_format(s->ino, buf, sizeof buf) > 0)
-		out(" users:(%s)", buf);
+		ss_cellf(" users:(%s)", buf);
 }
 
 static const char *ms_timer(unsigned timeout)
@@ -474,29 +183,29 @@ static void skmem_print(const struct ss_sock *s)
 {
 	if (!s->has_skmem) {
 		if (s->has_meminfo)
-			out(" mem:(r%u,w%u,f%u,t%u)", s->meminfo[0], s->meminfo[1], s->meminfo[2], s->meminfo[3]);
+			ss_cellf(" mem:(r%u,w%u,f%u,t%u)", s->meminfo[0], s->meminfo[1], s->meminfo[2], s->meminfo[3]);
 		return;
 	}
 	uint32_t m[9] = { 0 };
 	memcpy(m, s->skmem, sizeof m);
-	out(" skmem:(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u", m[0], m[1], m[2], m[3], m[4], m[5], m[6]);
-	if (s->nskmem >= 8)
-		out(",bl%u", m[7]);
-	if (s->nskmem >= 9)
-		out(",d%u", m[8]);
-	out(")");
+	/* the first seven always (zero when the kernel sent fewer), backlog and drops when sent */
+	unsigned n = s->nskmem > SS_SKMEM_MAX ? SS_SKMEM_MAX : s->nskmem < 7 ? 7 : s->nskmem;
+	ss_cellf(" skmem:(");
+	for (unsigned i = 0; i < n; i++)
+		ss_cellf("%s%s%u", i ? "," : "", ss_skmem_fields[i].text, m[i]);
+	ss_cellf(")");
 }
 
 static void details_print(const struct ss_sock *s)
 {
 	if (s->uid)
-		out(" uid:%u", s->uid);
-	out(" ino:%u", s->ino);
-	out(" sk:%llx", (unsigned long long)s->cookie);
+		ss_cellf(" uid:%u", s->uid);
+	ss_cellf(" ino:%u", s->ino);
+	ss_cellf(" sk:%llx", (unsigned long long)s->cookie);
 	if (s->mark)
-		out(" fwmark:0x%x", s->mark);
+		ss_cellf(" fwmark:0x%x", s->mark);
 	if (s->cgroup_id)
-		out(" cgroup:%s", ss_cgroup_path(s->cgroup_id));
+		ss_cellf(" cgroup:%s", ss_cgroup_path(s->cgroup_id));
 }
 
 static const char *sprint_bw(char *buf, size_t len, double bw, bool numeric)
@@ -538,7 +247,7 @@ static void ulp_print(const struct ss_sock *s)
 	unsigned tl[4];
 	ss_parse_attrs_raw(s->ulp, s->ulp_len, tb, tl, 3);
 	if (tb[1] && tl[1] && memchr(tb[1], 0, tl[1]))
-		out(" tcp-ulp-%s", (const char *)tb[1]);
+		ss_cellf(" tcp-ulp-%s", (const char *)tb[1]);
 	if (tb[3]) {
 		const unsigned char *m[12];
 		unsigned ml[12];
@@ -552,19 +261,19 @@ static void ulp_print(const struct ss_sock *s)
 					*c++ = letters[i];
 			*c = 0;
 			if (flags)
-				out(" flags:%s", caps);
+				ss_cellf(" flags:%s", caps);
 		}
 		if (m[1] && m[2] && m[9] && m[10])
-			out(" token:%04x(id:%hhu)/%04x(id:%hhu)", nla_u32(m[1], ml[1]), (unsigned char)m[9][0],
+			ss_cellf(" token:%04x(id:%hhu)/%04x(id:%hhu)", nla_u32(m[1], ml[1]), (unsigned char)m[9][0],
 			    nla_u32(m[2], ml[2]), (unsigned char)m[10][0]);
 		if (m[4])
-			out(" seq:%llx", (unsigned long long)nla_u64(m[4], ml[4]));
+			ss_cellf(" seq:%llx", (unsigned long long)nla_u64(m[4], ml[4]));
 		if (m[5])
-			out(" sfseq:%x", nla_u32(m[5], ml[5]));
+			ss_cellf(" sfseq:%x", nla_u32(m[5], ml[5]));
 		if (m[6])
-			out(" ssnoff:%x", nla_u32(m[6], ml[6]));
+			ss_cellf(" ssnoff:%x", nla_u32(m[6], ml[6]));
 		if (m[7])
-			out(" maplen:%x", nla_u32(m[7], ml[7]) & 0xffff);
+			ss_cellf(" maplen:%x", nla_u32(m[7], ml[7]) & 0xffff);
 	}
 }
 
@@ -578,18 +287,54 @@ static void mptcp_info_print(const struct ss_sock *s)
 	} m;
 	memset(&m, 0, sizeof m);
 	memcpy(&m, s->tcpinfo, s->tcpinfo_len < sizeof m ? s->tcpinfo_len : sizeof m);
-	if (m.subflows) out(" subflows:%d", m.subflows);
-	if (m.add_addr_signal) out(" add_addr_signal:%d", m.add_addr_signal);
-	if (m.add_addr_accepted) out(" add_addr_accepted:%d", m.add_addr_accepted);
-	if (m.subflows_max) out(" subflows_max:%d", m.subflows_max);
-	if (m.add_addr_signal_max) out(" add_addr_signal_max:%d", m.add_addr_signal_max);
-	if (m.add_addr_accepted_max) out(" add_addr_accepted_max:%d", m.add_addr_accepted_max);
-	if (m.flags & 1) out(" fallback");
-	if (m.flags & 2) out(" remote_key");
-	if (m.token) out(" token:%x", m.token);
-	if (m.write_seq) out(" write_seq:%llx", (unsigned long long)m.write_seq);
-	if (m.snd_una) out(" snd_una:%llx", (unsigned long long)m.snd_una);
-	if (m.rcv_nxt) out(" rcv_nxt:%llx", (unsigned long long)m.rcv_nxt);
+	if (m.subflows) ss_cellf(" subflows:%d", m.subflows);
+	if (m.add_addr_signal) ss_cellf(" add_addr_signal:%d", m.add_addr_signal);
+	if (m.add_addr_accepted) ss_cellf(" add_addr_accepted:%d", m.add_addr_accepted);
+	if (m.subflows_max) ss_cellf(" subflows_max:%d", m.subflows_max);
+	if (m.add_addr_signal_max) ss_cellf(" add_addr_signal_max:%d", m.add_addr_signal_max);
+	if (m.add_addr_accepted_max) ss_cellf(" add_addr_accepted_max:%d", m.add_addr_accepted_max);
+	if (m.flags & 1) ss_cellf(" fallback");
+	if (m.flags & 2) ss_cellf(" remote_key");
+	if (m.token) ss_cellf(" token:%x", m.token);
+	if (m.write_seq) ss_cellf(" write_seq:%llx", (unsigned long long)m.write_seq);
+	if (m.snd_una) ss_cellf(" snd_una:%llx", (unsigned long long)m.snd_una);
+	if (m.rcv_nxt) ss_cellf(" rcv_nxt:%llx", (unsigned long long)m.rcv_nxt);
+}
+
+/* The congestion control's own numbers (dctcp, bbr) and the send rate it allows. */
+static void congestion_print(const struct ss_opts *o, const struct ss_sock *s, const struct ss_tcp_info *ti)
+{
+	char b1[64];
+	if (s->dctcp) {
+		struct { uint16_t enabled, ce_state; uint32_t alpha, ab_ecn, ab_tot; } d = { 0 };
+		memcpy(&d, s->dctcp, s->dctcp_len < sizeof d ? s->dctcp_len : sizeof d);
+		if (d.enabled)
+			ss_cellf(" dctcp:(ce_state:%u,alpha:%u,ab_ecn:%u,ab_tot:%u)", d.ce_state, d.alpha, d.ab_ecn, d.ab_tot);
+		else
+			ss_cellf(" dctcp:fallback_mode");
+	}
+	if (s->bbr) {
+		struct { uint32_t bw_lo, bw_hi, min_rtt, pacing_gain, cwnd_gain; } b = { 0 };
+		memcpy(&b, s->bbr, s->bbr_len < sizeof b ? s->bbr_len : sizeof b);
+		uint64_t bw = ((uint64_t)b.bw_hi << 32) | b.bw_lo;
+		ss_cellf(" bbr:(bw:%sbps,mrtt:%g", sprint_bw(b1, sizeof b1, (double)bw * 8.0, o->numeric),
+		    (double)b.min_rtt / 1000.0);
+		if (b.pacing_gain)
+			ss_cellf(",pacing_gain:%g", (double)b.pacing_gain / 256.0);
+		if (b.cwnd_gain)
+			ss_cellf(",cwnd_gain:%g", (double)b.cwnd_gain / 256.0);
+		ss_cellf(")");
+	}
+	double rtt = (double)ti->tcpi_rtt;
+	if (s->vegas && s->vegas_len >= 16) {
+		struct { uint32_t enabled, rttcnt, rtt, minrtt; } v;
+		memcpy(&v, s->vegas, sizeof v);
+		if (v.enabled && v.rtt && v.rtt != 0x7fffffff)
+			rtt = v.rtt;
+	}
+	if (rtt > 0 && ti->tcpi_snd_mss && ti->tcpi_snd_cwnd)
+		ss_cellf(" send %sbps", sprint_bw(b1, sizeof b1,
+		    (double)ti->tcpi_snd_cwnd * (double)ti->tcpi_snd_mss * 8000000. / rtt, o->numeric));
 }
 
 static void tcpinfo_print(const struct ss_opts *o, const struct ss_sock *s)
@@ -606,148 +351,119 @@ static void tcpinfo_print(const struct ss_opts *o, const struct ss_sock *s)
 	memcpy(&ti, s->tcpinfo, s->tcpinfo_len < sizeof ti ? s->tcpinfo_len : sizeof ti);
 
 	if (o->show_options) {
-		if (ti.tcpi_options & 1) out(" ts");
-		if (ti.tcpi_options & 2) out(" sack");
-		if (ti.tcpi_options & 8) out(" ecn");
-		if (ti.tcpi_options & 16) out(" ecnseen");
-		if (ti.tcpi_options & 32) out(" fastopen");
+		if (ti.tcpi_options & 1) ss_cellf(" ts");
+		if (ti.tcpi_options & 2) ss_cellf(" sack");
+		if (ti.tcpi_options & 8) ss_cellf(" ecn");
+		if (ti.tcpi_options & 16) ss_cellf(" ecnseen");
+		if (ti.tcpi_options & 32) ss_cellf(" fastopen");
 	}
 	if (s->cong && s->cong[0])
-		out(" %.15s", s->cong);
+		ss_cellf(" %.15s", s->cong);
 	if (ti.tcpi_options & 4)
-		out(" wscale:%d,%d", ti.tcpi_wscale & 0xf, ti.tcpi_wscale >> 4);
+		ss_cellf(" wscale:%d,%d", ti.tcpi_wscale & 0xf, ti.tcpi_wscale >> 4);
 	if (ti.tcpi_rto && ti.tcpi_rto != 3000000)
-		out(" rto:%g", (double)ti.tcpi_rto / 1000);
+		ss_cellf(" rto:%g", (double)ti.tcpi_rto / 1000);
 	if (ti.tcpi_backoff)
-		out(" backoff:%u", ti.tcpi_backoff);
+		ss_cellf(" backoff:%u", ti.tcpi_backoff);
 	if (ti.tcpi_rtt)
-		out(" rtt:%g/%g", (double)ti.tcpi_rtt / 1000, (double)ti.tcpi_rttvar / 1000);
+		ss_cellf(" rtt:%g/%g", (double)ti.tcpi_rtt / 1000, (double)ti.tcpi_rttvar / 1000);
 	if (ti.tcpi_ato)
-		out(" ato:%g", (double)ti.tcpi_ato / 1000);
+		ss_cellf(" ato:%g", (double)ti.tcpi_ato / 1000);
 	if (ti.tcpi_snd_mss)
-		out(" mss:%d", (int)ti.tcpi_snd_mss);
+		ss_cellf(" mss:%d", (int)ti.tcpi_snd_mss);
 	if (ti.tcpi_pmtu)
-		out(" pmtu:%u", ti.tcpi_pmtu);
+		ss_cellf(" pmtu:%u", ti.tcpi_pmtu);
 	if (ti.tcpi_rcv_mss)
-		out(" rcvmss:%d", (int)ti.tcpi_rcv_mss);
+		ss_cellf(" rcvmss:%d", (int)ti.tcpi_rcv_mss);
 	if (ti.tcpi_advmss)
-		out(" advmss:%d", (int)ti.tcpi_advmss);
+		ss_cellf(" advmss:%d", (int)ti.tcpi_advmss);
 	if (ti.tcpi_snd_cwnd)
-		out(" cwnd:%u", ti.tcpi_snd_cwnd);
+		ss_cellf(" cwnd:%u", ti.tcpi_snd_cwnd);
 	if (ti.tcpi_snd_ssthresh < 0xFFFF && ti.tcpi_snd_ssthresh)
-		out(" ssthresh:%d", (int)ti.tcpi_snd_ssthresh);
+		ss_cellf(" ssthresh:%d", (int)ti.tcpi_snd_ssthresh);
 	if (ti.tcpi_bytes_sent)
-		out(" bytes_sent:%llu", (unsigned long long)ti.tcpi_bytes_sent);
+		ss_cellf(" bytes_sent:%llu", (unsigned long long)ti.tcpi_bytes_sent);
 	if (ti.tcpi_bytes_retrans)
-		out(" bytes_retrans:%llu", (unsigned long long)ti.tcpi_bytes_retrans);
+		ss_cellf(" bytes_retrans:%llu", (unsigned long long)ti.tcpi_bytes_retrans);
 	if (ti.tcpi_bytes_acked)
-		out(" bytes_acked:%llu", (unsigned long long)ti.tcpi_bytes_acked);
+		ss_cellf(" bytes_acked:%llu", (unsigned long long)ti.tcpi_bytes_acked);
 	if (ti.tcpi_bytes_received)
-		out(" bytes_received:%llu", (unsigned long long)ti.tcpi_bytes_received);
+		ss_cellf(" bytes_received:%llu", (unsigned long long)ti.tcpi_bytes_received);
 	if (ti.tcpi_segs_out)
-		out(" segs_out:%u", ti.tcpi_segs_out);
+		ss_cellf(" segs_out:%u", ti.tcpi_segs_out);
 	if (ti.tcpi_segs_in)
-		out(" segs_in:%u", ti.tcpi_segs_in);
+		ss_cellf(" segs_in:%u", ti.tcpi_segs_in);
 	if (ti.tcpi_data_segs_out)
-		out(" data_segs_out:%u", ti.tcpi_data_segs_out);
+		ss_cellf(" data_segs_out:%u", ti.tcpi_data_segs_out);
 	if (ti.tcpi_data_segs_in)
-		out(" data_segs_in:%u", ti.tcpi_data_segs_in);
+		ss_cellf(" data_segs_in:%u", ti.tcpi_data_segs_in);
 
-	if (s->dctcp) {
-		struct { uint16_t enabled, ce_state; uint32_t alpha, ab_ecn, ab_tot; } d = { 0 };
-		memcpy(&d, s->dctcp, s->dctcp_len < sizeof d ? s->dctcp_len : sizeof d);
-		if (d.enabled)
-			out(" dctcp:(ce_state:%u,alpha:%u,ab_ecn:%u,ab_tot:%u)", d.ce_state, d.alpha, d.ab_ecn, d.ab_tot);
-		else
-			out(" dctcp:fallback_mode");
-	}
-	if (s->bbr) {
-		struct { uint32_t bw_lo, bw_hi, min_rtt, pacing_gain, cwnd_gain; } b = { 0 };
-		memcpy(&b, s->bbr, s->bbr_len < sizeof b ? s->bbr_len : sizeof b);
-		uint64_t bw = ((uint64_t)b.bw_hi << 32) | b.bw_lo;
-		out(" bbr:(bw:%sbps,mrtt:%g", sprint_bw(b1, sizeof b1, (double)bw * 8.0, o->numeric),
-		    (double)b.min_rtt / 1000.0);
-		if (b.pacing_gain)
-			out(",pacing_gain:%g", (double)b.pacing_gain / 256.0);
-		if (b.cwnd_gain)
-			out(",cwnd_gain:%g", (double)b.cwnd_gain / 256.0);
-		out(")");
-	}
-	double rtt = (double)ti.tcpi_rtt;
-	if (s->vegas && s->vegas_len >= 16) {
-		struct { uint32_t enabled, rttcnt, rtt, minrtt; } v;
-		memcpy(&v, s->vegas, sizeof v);
-		if (v.enabled && v.rtt && v.rtt != 0x7fffffff)
-			rtt = v.rtt;
-	}
-	if (rtt > 0 && ti.tcpi_snd_mss && ti.tcpi_snd_cwnd)
-		out(" send %sbps", sprint_bw(b1, sizeof b1,
-		    (double)ti.tcpi_snd_cwnd * (double)ti.tcpi_snd_mss * 8000000. / rtt, o->numeric));
+	congestion_print(o, s, &ti);
 	if (ti.tcpi_last_data_sent)
-		out(" lastsnd:%u", ti.tcpi_last_data_sent);
+		ss_cellf(" lastsnd:%u", ti.tcpi_last_data_sent);
 	if (ti.tcpi_last_data_recv)
-		out(" lastrcv:%u", ti.tcpi_last_data_recv);
+		ss_cellf(" lastrcv:%u", ti.tcpi_last_data_recv);
 	if (ti.tcpi_last_ack_recv)
-		out(" lastack:%u", ti.tcpi_last_ack_recv);
+		ss_cellf(" lastack:%u", ti.tcpi_last_ack_recv);
 	if (ti.tcpi_pacing_rate && ti.tcpi_pacing_rate != ~0ULL) {
-		out(" pacing_rate %sbps", sprint_bw(b1, sizeof b1, (double)ti.tcpi_pacing_rate * 8., o->numeric));
+		ss_cellf(" pacing_rate %sbps", sprint_bw(b1, sizeof b1, (double)ti.tcpi_pacing_rate * 8., o->numeric));
 		if (ti.tcpi_max_pacing_rate && ti.tcpi_max_pacing_rate != ~0ULL)
-			out("/%sbps", sprint_bw(b1, sizeof b1, (double)ti.tcpi_max_pacing_rate * 8., o->numeric));
+			ss_cellf("/%sbps", sprint_bw(b1, sizeof b1, (double)ti.tcpi_max_pacing_rate * 8., o->numeric));
 	}
 	if (ti.tcpi_delivery_rate)
-		out(" delivery_rate %sbps", sprint_bw(b1, sizeof b1, (double)ti.tcpi_delivery_rate * 8., o->numeric));
+		ss_cellf(" delivery_rate %sbps", sprint_bw(b1, sizeof b1, (double)ti.tcpi_delivery_rate * 8., o->numeric));
 	if (ti.tcpi_delivered)
-		out(" delivered:%u", ti.tcpi_delivered);
+		ss_cellf(" delivered:%u", ti.tcpi_delivered);
 	if (ti.tcpi_delivered_ce)
-		out(" delivered_ce:%u", ti.tcpi_delivered_ce);
+		ss_cellf(" delivered_ce:%u", ti.tcpi_delivered_ce);
 	if (ti.tcpi_delivery_rate_app_limited & 1)
-		out(" app_limited");
+		ss_cellf(" app_limited");
 	if (ti.tcpi_busy_time) {
-		out(" busy:%llums", (unsigned long long)ti.tcpi_busy_time / 1000);
+		ss_cellf(" busy:%llums", (unsigned long long)ti.tcpi_busy_time / 1000);
 		if (ti.tcpi_rwnd_limited)
-			out(" rwnd_limited:%llums(%.1f%%)", (unsigned long long)ti.tcpi_rwnd_limited / 1000,
+			ss_cellf(" rwnd_limited:%llums(%.1f%%)", (unsigned long long)ti.tcpi_rwnd_limited / 1000,
 			    100.0 * (double)ti.tcpi_rwnd_limited / (double)ti.tcpi_busy_time);
 		if (ti.tcpi_sndbuf_limited)
-			out(" sndbuf_limited:%llums(%.1f%%)", (unsigned long long)ti.tcpi_sndbuf_limited / 1000,
+			ss_cellf(" sndbuf_limited:%llums(%.1f%%)", (unsigned long long)ti.tcpi_sndbuf_limited / 1000,
 			    100.0 * (double)ti.tcpi_sndbuf_limited / (double)ti.tcpi_busy_time);
 	}
 	if (ti.tcpi_unacked)
-		out(" unacked:%u", ti.tcpi_unacked);
+		ss_cellf(" unacked:%u", ti.tcpi_unacked);
 	if (ti.tcpi_retrans || ti.tcpi_total_retrans)
-		out(" retrans:%u/%u", ti.tcpi_retrans, ti.tcpi_total_retrans);
+		ss_cellf(" retrans:%u/%u", ti.tcpi_retrans, ti.tcpi_total_retrans);
 	if (ti.tcpi_lost)
-		out(" lost:%u", ti.tcpi_lost);
+		ss_cellf(" lost:%u", ti.tcpi_lost);
 	if (ti.tcpi_sacked && s->state != SS_LISTEN)
-		out(" sacked:%u", ti.tcpi_sacked);
+		ss_cellf(" sacked:%u", ti.tcpi_sacked);
 	if (ti.tcpi_dsack_dups)
-		out(" dsack_dups:%u", ti.tcpi_dsack_dups);
+		ss_cellf(" dsack_dups:%u", ti.tcpi_dsack_dups);
 	if (ti.tcpi_fackets)
-		out(" fackets:%u", ti.tcpi_fackets);
+		ss_cellf(" fackets:%u", ti.tcpi_fackets);
 	if (ti.tcpi_reordering != 3)
-		out(" reordering:%d", (int)ti.tcpi_reordering);
+		ss_cellf(" reordering:%d", (int)ti.tcpi_reordering);
 	if (ti.tcpi_reord_seen)
-		out(" reord_seen:%d", (int)ti.tcpi_reord_seen);
+		ss_cellf(" reord_seen:%d", (int)ti.tcpi_reord_seen);
 	if (ti.tcpi_rcv_rtt)
-		out(" rcv_rtt:%g", (double)ti.tcpi_rcv_rtt / 1000);
+		ss_cellf(" rcv_rtt:%g", (double)ti.tcpi_rcv_rtt / 1000);
 	if (ti.tcpi_rcv_space)
-		out(" rcv_space:%d", (int)ti.tcpi_rcv_space);
+		ss_cellf(" rcv_space:%d", (int)ti.tcpi_rcv_space);
 	if (ti.tcpi_rcv_ssthresh)
-		out(" rcv_ssthresh:%u", ti.tcpi_rcv_ssthresh);
+		ss_cellf(" rcv_ssthresh:%u", ti.tcpi_rcv_ssthresh);
 	if (ti.tcpi_notsent_bytes)
-		out(" notsent:%u", ti.tcpi_notsent_bytes);
+		ss_cellf(" notsent:%u", ti.tcpi_notsent_bytes);
 	if (ti.tcpi_min_rtt && ti.tcpi_min_rtt != ~0U)
-		out(" minrtt:%g", (double)ti.tcpi_min_rtt / 1000);
+		ss_cellf(" minrtt:%g", (double)ti.tcpi_min_rtt / 1000);
 	if (ti.tcpi_rcv_ooopack)
-		out(" rcv_ooopack:%u", ti.tcpi_rcv_ooopack);
+		ss_cellf(" rcv_ooopack:%u", ti.tcpi_rcv_ooopack);
 	if (ti.tcpi_snd_wnd)
-		out(" snd_wnd:%u", ti.tcpi_snd_wnd);
+		ss_cellf(" snd_wnd:%u", ti.tcpi_snd_wnd);
 	if (s->ulp)
 		ulp_print(s);
 }
 
 static void inet_print(const struct ss_opts *o, const struct ss_sock *s)
 {
-	char host[NI_MAXHOST + 8], port[64], ifn[IF_NAMESIZE + 1];
+	char host[NI_MAXHOST + 8], port[64], ifn[IF_NAMESIZE + 1], sh[4];
 	state_print(s);
 	ss_format_host(s, &s->local, o->resolve, host, sizeof host);
 	const char *ifname = NULL;
@@ -758,49 +474,47 @@ static void inet_print(const struct ss_opts *o, const struct ss_sock *s)
 			ifname = ifn;
 		}
 	}
-	curcol = COL_ADDR;
+	ss_cell(COL_ADDR);
 	addr_print(host, ":", ss_service(s->lport, s, o->numeric, port, sizeof port), ifname);
 	ss_format_host(s, &s->remote, o->resolve, host, sizeof host);
-	curcol = COL_RADDR;
+	ss_cell(COL_RADDR);
 	addr_print(host, ":", ss_service(s->rport, s, o->numeric, port, sizeof port), NULL);
-	cell_set(COL_PROC);
+	ss_cell(COL_PROC);
 	users_print(o, s);
 
 	if (o->show_options && s->timer) {
-		static const char *const tmr[] = { "off", "on", "keepalive", "timewait", "persist", "unknown" };
-		int t = s->timer > 4 ? 5 : s->timer;
-		out(" timer:(%s,%s,%d)", tmr[t], ms_timer(s->expires), s->retrans);
+		ss_cellf(" timer:(%s,%s,%d)", ss_timer_name(s->timer), ms_timer(s->expires), s->retrans);
 	}
 	if (o->show_details) {
 		details_print(s);
 		if (s->family == AF_INET6 && s->v6only >= 0)
-			out(" v6only:%u", (unsigned)s->v6only);
+			ss_cellf(" v6only:%u", (unsigned)s->v6only);
 		if (s->shutdown >= 0)
-			out(" %c-%c", s->shutdown & 1 ? '-' : '<', s->shutdown & 2 ? '-' : '>');
+			ss_cellf(" %s", ss_shutdown_name(s->shutdown, sh));
 	}
 	if (o->show_tos) {
 		if (s->tos >= 0)
-			out(" tos:%#x", (unsigned)s->tos);
+			ss_cellf(" tos:%#x", (unsigned)s->tos);
 		if (s->tclass >= 0)
-			out(" tclass:%#x", (unsigned)s->tclass);
+			ss_cellf(" tclass:%#x", (unsigned)s->tclass);
 		if (s->class_id >= 0)
-			out(" class_id:%#x", (unsigned)s->class_id);
+			ss_cellf(" class_id:%#x", (unsigned)s->class_id);
 	}
 	if (o->show_cgroup && s->has_cgroup)
-		out(" cgroup:%s", ss_cgroup_path(s->cgroup_id));
+		ss_cellf(" cgroup:%s", ss_cgroup_path(s->cgroup_id));
 	if (o->show_inet_sockopt && s->sockopt && s->sockopt_len >= 2) {
 		const unsigned char *b = s->sockopt;
-		out(o->oneline ? " inet-sockopt: (" : "\n\tinet-sockopt: (");
-		out("%s%s%s%s%s%s%s%s%s%s%s", b[0] & 1 ? " recverr" : "", b[0] & 2 ? " is_icsk" : "",
+		ss_cellf(o->oneline ? " inet-sockopt: (" : "\n\tinet-sockopt: (");
+		ss_cellf("%s%s%s%s%s%s%s%s%s%s%s", b[0] & 1 ? " recverr" : "", b[0] & 2 ? " is_icsk" : "",
 		    b[0] & 4 ? " freebind" : "", b[0] & 8 ? " hdrincl" : "", b[0] & 16 ? " mc_loop" : "",
 		    b[0] & 32 ? " transparent" : "", b[0] & 64 ? " mc_all" : "", b[0] & 128 ? " nodefrag" : "",
 		    b[1] & 1 ? " bind_addr_no_port" : "", b[1] & 2 ? " recverr_rfc4884" : "",
 		    b[1] & 4 ? " defer_connect" : "");
-		out(")");
+		ss_cellf(")");
 	}
 	if (o->show_mem || (o->show_tcpinfo && s->type != IPPROTO_UDP)) {
 		if (!o->oneline)
-			out("\n\t");
+			ss_cellf("\n\t");
 		skmem_print(s);
 		tcpinfo_print(o, s);
 	}
@@ -808,29 +522,29 @@ static void inet_print(const struct ss_opts *o, const struct ss_sock *s)
 
 static void unix_print(const struct ss_opts *o, const struct ss_sock *s)
 {
-	char port[32], rport[32];
+	char port[32], rport[32], sh[4];
 	state_print(s);
 	snprintf(port, sizeof port, "%ld", s->lport);
 	snprintf(rport, sizeof rport, "%ld", s->rport);
-	curcol = COL_ADDR;
+	ss_cell(COL_ADDR);
 	addr_print(s->name ? s->name : "*", " ", port, NULL);
-	curcol = COL_RADDR;
+	ss_cell(COL_RADDR);
 	addr_print("*", " ", rport, NULL);
-	cell_set(COL_PROC);
+	ss_cell(COL_PROC);
 	users_print(o, s);
 	if (o->show_mem)
 		skmem_print(s);
 	if (o->show_details) {
 		if (s->shutdown >= 0)
-			out(" %c-%c", s->shutdown & 1 ? '-' : '<', s->shutdown & 2 ? '-' : '>');
+			ss_cellf(" %s", ss_shutdown_name(s->shutdown, sh));
 		if (s->has_vfs)
-			out(" ino:%u dev:%u/%u", s->vfs_ino, major(s->vfs_dev), minor(s->vfs_dev));
+			ss_cellf(" ino:%u dev:%u/%u", s->vfs_ino, major(s->vfs_dev), minor(s->vfs_dev));
 		if (s->has_icons) {
-			out(" peers:");
+			ss_cellf(" peers:");
 			for (unsigned i = 0; i < s->nicons; i++) {
 				uint32_t v;
 				memcpy(&v, (const unsigned char *)s->icons + 4 * i, 4);
-				out(" %u", v);
+				ss_cellf(" %u", v);
 			}
 		}
 	}
@@ -864,26 +578,26 @@ static void packet_print(const struct ss_opts *o, const struct ss_sock *s)
 		snprintf(ifn, sizeof ifn, "if%u", s->iface);
 		port = ifn;
 	}
-	curcol = COL_ADDR;
+	ss_cell(COL_ADDR);
 	addr_print(addr, ":", port, NULL);
-	curcol = COL_RADDR;
+	ss_cell(COL_RADDR);
 	addr_print("", "*", "", NULL);
-	cell_set(COL_PROC);
+	ss_cell(COL_PROC);
 	users_print(o, s);
 	if (o->show_details) {
 		details_print(s);
 		if (s->tcpinfo && s->tcpinfo_len >= sizeof(struct packet_diag_info)) {
 			struct packet_diag_info pi;
 			memcpy(&pi, s->tcpinfo, sizeof pi);
-			out("\n\tver:%d", (int)pi.pdi_version);
-			out(" cpy_thresh:%d", (int)pi.pdi_copy_thresh);
-			out(" flags( ");
-			if (pi.pdi_flags & PDI_RUNNING) out("running ");
-			if (pi.pdi_flags & PDI_AUXDATA) out("auxdata ");
-			if (pi.pdi_flags & PDI_ORIGDEV) out("origdev ");
-			if (pi.pdi_flags & PDI_VNETHDR) out("vnethdr ");
-			if (pi.pdi_flags & PDI_LOSS) out("loss ");
-			out(")");
+			ss_cellf("\n\tver:%d", (int)pi.pdi_version);
+			ss_cellf(" cpy_thresh:%d", (int)pi.pdi_copy_thresh);
+			ss_cellf(" flags( ");
+			if (pi.pdi_flags & PDI_RUNNING) ss_cellf("running ");
+			if (pi.pdi_flags & PDI_AUXDATA) ss_cellf("auxdata ");
+			if (pi.pdi_flags & PDI_ORIGDEV) ss_cellf("origdev ");
+			if (pi.pdi_flags & PDI_VNETHDR) ss_cellf("vnethdr ");
+			if (pi.pdi_flags & PDI_LOSS) ss_cellf("loss ");
+			ss_cellf(")");
 		}
 	}
 	if (o->show_mem)
@@ -946,9 +660,9 @@ static void netlink_print(const struct ss_opts *o, const struct ss_sock *s)
 	} else {
 		snprintf(proc, sizeof proc, "%d", pid);
 	}
-	curcol = COL_ADDR;
+	ss_cell(COL_ADDR);
 	addr_print(pname, ":", proc, NULL);
-	curcol = COL_RADDR;
+	ss_cell(COL_RADDR);
 	if (s->nl_connected) {
 		char g[32], p[32];
 		snprintf(g, sizeof g, "%u", s->nl_dst_group);
@@ -957,11 +671,11 @@ static void netlink_print(const struct ss_opts *o, const struct ss_sock *s)
 	} else {
 		addr_print("", "*", "", NULL);
 	}
-	cell_set(COL_PROC);
+	ss_cell(COL_PROC);
 	if (o->show_details)
-		out(" sk=%llx cb=%llx groups=0x%08x", 0ULL, 0ULL, s->groups);
+		ss_cellf(" sk=%llx cb=%llx groups=0x%08x", 0ULL, 0ULL, s->groups);
 	if (o->show_mem) {
-		out("\t");
+		ss_cellf("\t");
 		skmem_print(s);
 	}
 }
@@ -970,15 +684,15 @@ static void vsock_print(const struct ss_opts *o, const struct ss_sock *s)
 {
 	char a[16], p[16];
 	state_print(s);
-	curcol = COL_ADDR;
+	ss_cell(COL_ADDR);
 	if (s->vs_lcid == ~0u) snprintf(a, sizeof a, "*"); else snprintf(a, sizeof a, "%u", s->vs_lcid);
 	if ((uint32_t)s->lport == ~0u) snprintf(p, sizeof p, "*"); else snprintf(p, sizeof p, "%u", (unsigned)s->lport);
 	addr_print(a, ":", p, NULL);
-	curcol = COL_RADDR;
+	ss_cell(COL_RADDR);
 	if (s->vs_rcid == ~0u) snprintf(a, sizeof a, "*"); else snprintf(a, sizeof a, "%u", s->vs_rcid);
 	if ((uint32_t)s->rport == ~0u) snprintf(p, sizeof p, "*"); else snprintf(p, sizeof p, "%u", (unsigned)s->rport);
 	addr_print(a, ":", p, NULL);
-	cell_set(COL_PROC);
+	ss_cell(COL_PROC);
 	users_print(o, s);
 }
 
@@ -986,7 +700,7 @@ static void xdp_print(const struct ss_opts *o, const struct ss_sock *s)
 {
 	char ifn[IF_NAMESIZE + 8], q[16];
 	state_print(s);
-	curcol = COL_ADDR;
+	ss_cell(COL_ADDR);
 	if (s->iface) {
 		if (!if_indextoname(s->iface, ifn))
 			snprintf(ifn, sizeof ifn, "%u", s->iface);
@@ -995,9 +709,9 @@ static void xdp_print(const struct ss_opts *o, const struct ss_sock *s)
 	} else {
 		addr_print("", "*", "", NULL);
 	}
-	curcol = COL_RADDR;
+	ss_cell(COL_RADDR);
 	addr_print("", "*", "", NULL);
-	cell_set(COL_PROC);
+	ss_cell(COL_PROC);
 	users_print(o, s);
 	if (o->show_details)
 		details_print(s);
@@ -1016,5 +730,21 @@ void ss_text_sock(const struct ss_opts *o, const struct ss_sock *s)
 	case AF_XDP: xdp_print(o, s); break;
 	default: return;
 	}
-	row_commit();
+	ss_row_end();
 }
+
+static void text_begin(const struct ss_opts *o)
+{
+	ss_text_init(o);
+	if (o->show_header)
+		ss_text_header();
+}
+
+static void text_end(const struct ss_opts *o)
+{
+	ss_text_flush();
+}
+
+const struct ss_printer ss_text_printer = {
+	.begin = text_begin, .sock = ss_text_sock, .event_end = ss_text_flush, .end = text_end,
+};

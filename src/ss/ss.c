@@ -23,15 +23,6 @@
 #include "ss/ss.h"
 #include "ss/ss_int.h"
 
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
 #ifndef SOCK_DESTROY
 #define SOCK_DESTROY 21
 #endif
@@ -151,10 +142,7 @@ static void emit(const struct ss_opts *o, const struct ss_sock *s)
 		if (!n)
 			cur_ctx->hidden_owner++;
 	}
-	if (o->json)
-		ss_json_sock(o, s);
-	else
-		ss_text_sock(o, s);
+	o->printer->sock(o, s);
 }
 
 /* -K: destroy one socket, described by its dump reply. Returns true if it was destroyed. */
@@ -399,10 +387,8 @@ static int keep_row(struct dumpctx *c, struct ss_sock *s, int db, unsigned how)
 		return 0;
 	if (how & KEEP_OWNERS)
 		emit(c->o, s);
-	else if (c->o->json)
-		ss_json_sock(c->o, s);
 	else
-		ss_text_sock(c->o, s);
+		c->o->printer->sock(c->o, s);
 	return 0;
 }
 
@@ -522,12 +508,8 @@ static int events_cb(const void *body, size_t len, void *arg)
 		return 0;
 	if (o->filter && !ss_filter_run(o->filter, &s))
 		return 0;
-	if (o->json) {
-		ss_json_sock(o, &s);
-	} else {
-		ss_text_sock(o, &s);
-		ss_text_flush(); /* ss renders after every event */
-	}
+	o->printer->sock(o, &s);
+	o->printer->event_end();
 	ss_out_flush();
 	return 0;
 }
@@ -605,6 +587,7 @@ int ss_main(int argc, char **argv)
 		fflush(stdout);
 		return r;
 	}
+	o.printer = o.json ? &ss_json_printer : &ss_text_printer;
 	if (o.netns && netns_switch(o.netns))
 		return 1;
 	if (o.summary) {
@@ -649,13 +632,7 @@ int ss_main(int argc, char **argv)
 
 	if (o.show_users)
 		ss_procmap_build(o.show_threads);
-	if (o.json) {
-		ss_json_begin();
-	} else {
-		ss_text_init(&o);
-		if (o.show_header)
-			ss_text_header();
-	}
+	o.printer->begin(&o);
 	if (o.events)
 		return follow_events(&o); /* the header goes out with the first event */
 	if (o.dbs & (1u << NETLINK_DB))
@@ -681,17 +658,7 @@ int ss_main(int argc, char **argv)
 	if (o.dbs & (1u << MPTCP_DB))
 		hidden_total += inet_show(&o, MPTCP_DB, IPPROTO_MPTCP, NULL);
 
-	if (o.json) {
-		ss_json_end();
-		if (o.summary) {
-			/* close the wrapping object: replace the array's trailing newline */
-			if (olen && obuf[olen - 1] == '\n')
-				olen--;
-			ss_out_write("}\n", 2);
-		}
-	} else {
-		ss_text_flush();
-	}
+	o.printer->end(&o);
 	ss_out_flush();
 	if (o.show_users && ss_procmap_unreadable() > 0 && hidden_total > 0)
 		fprintf(stderr, "ss: %ld socket%s shown without process: could not read /proc/PID/fd of %d process%s "

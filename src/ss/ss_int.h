@@ -5,7 +5,9 @@
  *   diag.c           netlink sock_diag requests and pure reply parsers
  *   procmap.c        -p: /proc scan, inode -> (comm, pid, fd)
  *   cgroup.c         cgroup id -> path (for -e / --cgroup)
- *   print_text.c     ss's column renderer and per-socket text formats
+ *   columns.c        ss's text table: column widths and rendering
+ *   names.c          names shared by the text and JSON output (states, netids, timers, ...)
+ *   print_text.c     per-socket text formats, into columns.c
  *   print_json.c     -j output
  *   summary.c        -s
  *   ss.c             ss_main: glue */
@@ -16,6 +18,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* Families and protocols newer than some C libraries' headers: the kernel's numbers. */
+#ifndef AF_TIPC
+#define AF_TIPC 30
+#endif
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
 
 /* Socket states as ss numbers them (same as the kernel's TCP states). */
 enum {
@@ -173,6 +191,7 @@ struct ss_opts {
 	const char *filter_file;   /* -F */
 	struct ss_filter *filter;
 	bool table_requested;      /* something other than -s asks for a listing */
+	const struct ss_printer *printer; /* chosen once by ss_main: text or JSON */
 };
 
 int ss_parse_args(int argc, char **argv, struct ss_opts *o);   /* returns -1 to continue, else exit status */
@@ -196,7 +215,16 @@ int ss_procmap_next(int idx, uint32_t ino, const struct ss_user **u);
 const char *ss_cgroup_path(uint64_t id);
 
 /* ---------- output ---------- */
-struct ss_out;
+/* One output format for the listing: its start, one socket, the end of one -E event (ss
+ * renders each at once), and the listing's end. */
+struct ss_printer {
+	void (*begin)(const struct ss_opts *o);
+	void (*sock)(const struct ss_opts *o, const struct ss_sock *s);
+	void (*event_end)(void);
+	void (*end)(const struct ss_opts *o);
+};
+extern const struct ss_printer ss_text_printer, ss_json_printer;
+
 void ss_text_init(const struct ss_opts *o);
 void ss_text_header(void);
 void ss_text_sock(const struct ss_opts *o, const struct ss_sock *s);
@@ -213,9 +241,18 @@ int ss_summary_json(void);   /* one JSON object, no newline */
 void ss_out_write(const char *p, size_t n);
 void ss_out_flush(void);
 
-/* helpers shared by printers */
+/* names shared by the text and JSON printers (names.c) */
 const char *ss_netid_name(const struct ss_sock *s);
 extern const char *const ss_state_names[SS_MAX];
+const char *ss_timer_name(int timer);
+/* "<->" with '-' for a direction shut down; buf holds it */
+const char *ss_shutdown_name(int shutdown, char buf[4]);
+/* the socket memory counters (INET_DIAG_SKMEMINFO order): ss's short text names, JSON names */
+enum { SS_SKMEM_MAX = 9 };
+struct ss_skmem_field { const char *text, *json; };
+extern const struct ss_skmem_field ss_skmem_fields[SS_SKMEM_MAX];
+
+/* helpers shared by printers */
 const char *ss_service(long port, const struct ss_sock *s, bool numeric, char *buf, size_t len);
 void ss_format_host(const struct ss_sock *s, const struct ss_addr *a, bool resolve, char *buf, size_t len);
 

@@ -409,118 +409,201 @@ fail:
 	return -1;
 }
 
-static int exec_open(struct xio_open *op, enum xkind kind)
+/* The program from the address: EXEC's words, or the shell command (SYSTEM, SHELL) and, for
+ * SHELL, the shell from shell= or $SHELL. Logs and returns -1 on bad input. */
+static int exec_command(struct xio_open *op, enum xkind kind, struct xchild *xc, char ***words)
 {
 	const char *cmd = op->spec->params[0];
-	struct opt_apply_ctx ctx;
-	struct termios tio;
-	struct xchild xc = { .fdin = 0, .fdout = 1 };
-	char **words = NULL;
-	int sv[2] = { -1, -1 }, a[2] = { -1, -1 }, b[2] = { -1, -1 };
-	int pfd_r = -1, pfd_w = -1, cin = -1, cout = -1;
-
-	xio_ctx_init(&ctx, op, -1, NULL, &tio);
-	if (xio_apply_phases(op, PH_INIT, PH_PREBIGEN, &ctx) < 0)
-		return -1;
-	bool nofork = false;
-	opt_take_bool(&op->opts, OPT_NOFORK, &nofork);
 
 	if (kind == XK_EXEC) {
 		struct addr_error aerr;
-		words = addr_split_words_in(cmd, "EXEC command line", &aerr);
-		if (!words) {
+		*words = addr_split_words_in(cmd, "EXEC command line", &aerr);
+		if (!*words) {
 			ERR("%s: %s", op->typed, aerr.msg);
 			return -1;
 		}
-		if (!words[0]) {
+		if (!(*words)[0]) {
 			ERR("%s: empty command line", op->typed);
-			addr_free_words(words);
+			addr_free_words(*words);
+			*words = NULL;
 			return -1;
 		}
 	} else if (!*cmd) {
 		ERR("%s: empty shell command", op->typed);
 		return -1;
 	}
-	xc.shell = NULL;
+	xc->shell = NULL;
 	if (kind == XK_SHELL) {
-		if (!opt_take_str(&op->opts, OPT_SHELL, &xc.shell) || !xc.shell)
-			xc.shell = getenv("SHELL");
-		if (!xc.shell || !*xc.shell) {
+		if (!opt_take_str(&op->opts, OPT_SHELL, &xc->shell) || !xc->shell)
+			xc->shell = getenv("SHELL");
+		if (!xc->shell || !*xc->shell) {
 			ERR("%s: no shell to run: the environment variable SHELL is not set; give the option shell=<path>", op->typed);
 			return -1;
 		}
-		if (!strchr(xc.shell, '/')) {
-			ERR("%s: shell \"%s\" is not a path (it must contain a '/')", op->typed, xc.shell);
+		if (!strchr(xc->shell, '/')) {
+			ERR("%s: shell \"%s\" is not a path (it must contain a '/')", op->typed, xc->shell);
 			return -1;
 		}
 	}
+	return 0;
+}
 
-	if (nofork)
-		return exec_in_place(op, kind, &xc, words);
+/* The channel between duct and the child: the parent's ends (pfd_r, pfd_w) and the child's
+ * (cin, cout), over a pty, a socketpair or two pipes; sv, a, b own the descriptors. */
+struct xchan {
+	int sv[2], a[2], b[2];
+	int pfd_r, pfd_w, cin, cout;
+};
 
-	/* BIGEN: the channel */
-	opt_take_bool(&op->opts, OPT_PIPES, &xc.pipes);
-	opt_take_bool(&op->opts, OPT_PTY, &xc.pty);
-	opt_take_bool(&op->opts, OPT_CTTY, &xc.ctty);
+static void chan_close(struct xchan *ch)
+{
+	for (int i = 0; i < 2; i++) {
+		if (ch->sv[i] >= 0)
+			close(ch->sv[i]);
+		if (ch->a[i] >= 0)
+			close(ch->a[i]);
+		if (ch->b[i] >= 0)
+			close(ch->b[i]);
+	}
+}
+
+/* BIGEN: the channel (pty, pipes, or a socketpair of socktype=). Logs and returns -1. */
+static int chan_open(struct xio_open *op, struct xchild *xc, struct xchan *ch)
+{
+	opt_take_bool(&op->opts, OPT_PIPES, &xc->pipes);
+	opt_take_bool(&op->opts, OPT_PTY, &xc->pty);
+	opt_take_bool(&op->opts, OPT_CTTY, &xc->ctty);
 	bool use_ptmx = false, use_openpty = false;
 	opt_take_bool(&op->opts, OPT_PTMX, &use_ptmx);
 	opt_take_bool(&op->opts, OPT_OPENPTY, &use_openpty);
-	if (xc.pty) {
+	if (xc->pty) {
 		char name[128];
-		if (xio_pty_open(use_ptmx && !use_openpty, &sv[0], &sv[1], name, sizeof name) < 0) {
+		if (xio_pty_open(use_ptmx && !use_openpty, &ch->sv[0], &ch->sv[1], name, sizeof name) < 0) {
 			ERR("%s: cannot create a pseudo terminal (%s): %s", op->typed,
 			    use_ptmx && !use_openpty ? "/dev/ptmx" : "openpty()", strerror(errno));
-			goto fail;
+			return -1;
 		}
 		INFO("%s: child terminal is %s", op->typed, name);
-		pfd_r = pfd_w = sv[0];
-		cin = (op->dir & XIO_WRONLY) ? sv[1] : -1;
-		cout = (op->dir & XIO_RDONLY) ? sv[1] : -1;
-	} else if (!xc.pipes) {
+		ch->pfd_r = ch->pfd_w = ch->sv[0];
+		ch->cin = (op->dir & XIO_WRONLY) ? ch->sv[1] : -1;
+		ch->cout = (op->dir & XIO_RDONLY) ? ch->sv[1] : -1;
+	} else if (!xc->pipes) {
 		/* socktype=2 (datagram) or 5 (seqpacket): the program's reads and writes keep
 		 * their message boundaries */
 		long long type = SOCK_STREAM;
 		opt_take_int(&op->opts, OPT_SO_TYPE, &type);
-		if (socketpair(AF_UNIX, (int)type | SOCK_CLOEXEC, 0, sv) < 0) {
+		if (socketpair(AF_UNIX, (int)type | SOCK_CLOEXEC, 0, ch->sv) < 0) {
 			ERR("%s: socketpair(AF_UNIX, %lld, 0): %s (socktype= takes 1 stream, 2 datagram or 5 seqpacket)",
 			    op->typed, type, strerror(errno));
-			goto fail;
+			return -1;
 		}
-		pfd_r = pfd_w = sv[0];
+		ch->pfd_r = ch->pfd_w = ch->sv[0];
 		/* Only the direction in use goes through the channel; the child keeps our stdin or
 		 * stdout for the other one, as in socat (-u STDIN EXEC:'tee f' prints to stdout). */
-		cin = (op->dir & XIO_WRONLY) ? sv[1] : -1;
-		cout = (op->dir & XIO_RDONLY) ? sv[1] : -1;
+		ch->cin = (op->dir & XIO_WRONLY) ? ch->sv[1] : -1;
+		ch->cout = (op->dir & XIO_RDONLY) ? ch->sv[1] : -1;
 	} else {
-		if ((op->dir & XIO_WRONLY) && pipe2(a, O_CLOEXEC) < 0) {
+		if ((op->dir & XIO_WRONLY) && pipe2(ch->a, O_CLOEXEC) < 0) {
 			xio_fail_errno(op, "pipe()");
-			goto fail;
+			return -1;
 		}
-		if ((op->dir & XIO_RDONLY) && pipe2(b, O_CLOEXEC) < 0) {
+		if ((op->dir & XIO_RDONLY) && pipe2(ch->b, O_CLOEXEC) < 0) {
 			xio_fail_errno(op, "pipe()");
-			goto fail;
+			return -1;
 		}
-		pfd_w = a[1];
-		cin = a[0];
-		pfd_r = b[0];
-		cout = b[1];
+		ch->pfd_w = ch->a[1];
+		ch->cin = ch->a[0];
+		ch->pfd_r = ch->b[0];
+		ch->cout = ch->b[1];
 	}
+	return 0;
+}
+
+/* FD, PREFORK, FORK: options for the parent's end. f-setpipe-sz with pipes sizes both pipes,
+ * and the engine then leaves their size alone (it would grow them for splicing). Returns -1 on
+ * failure, else whether the pipes were sized. */
+static int chan_parent_opts(struct xio_open *op, const struct xchild *xc, const struct xchan *ch,
+			    struct opt_apply_ctx *ctx)
+{
+	bool pipe_sized = false;
+	struct opt_value *pipesz = xc->pipes ? opt_take(&op->opts, OPT_F_SETPIPE_SZ) : NULL;
+	for (int i = 0; pipesz && i < 2; i++) {
+		ctx->fd = i == 0 ? ch->pfd_r : ch->pfd_w;
+		if (ctx->fd >= 0 && opt_apply_value(pipesz, ctx) < 0)
+			return -1;
+		pipe_sized = true;
+	}
+	ctx->fd = ch->pfd_r >= 0 ? ch->pfd_r : ch->pfd_w;
+	if (xio_apply_fd_phase(op, ctx) < 0 || opt_apply_phase(&op->opts, PH_PREFORK, ctx) < 0 ||
+	    opt_apply_phase(&op->opts, PH_FORK, ctx) < 0)
+		return -1;
+	return pipe_sized;
+}
+
+/* In the parent after fork: the parent's ends become the endpoint, carrying the child's pid
+ * and its signal forwarding. The channel is the endpoint's now (or closed on failure). */
+static int exec_endpoint(struct xio_open *op, const struct xchild *xc, struct xchan *ch, pid_t pid,
+			 bool pipe_sized)
+{
+	if (ch->cin >= 0)
+		close(ch->cin);
+	if (ch->cout >= 0 && ch->cout != ch->cin)
+		close(ch->cout);
+	ch->cin = ch->cout = -1;
+	ch->sv[1] = ch->a[0] = ch->b[1] = -1; /* the child's ends, closed above */
+	if ((ch->pfd_r >= 0 && xio_fd_prepare(ch->pfd_r) < 0) ||
+	    (ch->pfd_w >= 0 && ch->pfd_w != ch->pfd_r && xio_fd_prepare(ch->pfd_w) < 0)) {
+		xio_fail_errno(op, "fcntl()");
+		kill(pid, SIGTERM);
+		chan_close(ch);
+		return -1;
+	}
+	struct endpoint *ep = xio_make_endpoint(op, ch->pfd_r, ch->pfd_w, xc->pty ? "pty" : xc->pipes ? "pipe" : "socket");
+	if (!ep) {
+		kill(pid, SIGTERM);
+		return -1;
+	}
+	ep->child = pid;
+	ep->ops = xc->pty ? &exec_pty_ops : &exec_ops;
+	if (xc->pty)
+		ep->flags |= EPF_PTY_CHILD;
+	if (pipe_sized)
+		ep->flags |= EPF_PIPE_SIZED;
+	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
+	for (int i = 0; i < 3; i++)
+		if (xc->fwd[i] && add_forward(op, sigs[i], pid) < 0) {
+			endpoint_close(ep);
+			return -1;
+		}
+	xio_finish(op, ep);
+	return 0;
+}
+
+static int exec_open(struct xio_open *op, enum xkind kind)
+{
+	struct opt_apply_ctx ctx;
+	struct termios tio;
+	struct xchild xc = { .fdin = 0, .fdout = 1 };
+	char **words = NULL;
+	struct xchan ch = { { -1, -1 }, { -1, -1 }, { -1, -1 }, -1, -1, -1, -1 };
+
+	xio_ctx_init(&ctx, op, -1, NULL, &tio);
+	if (xio_apply_phases(op, PH_INIT, PH_PREBIGEN, &ctx) < 0)
+		return -1;
+	bool nofork = false;
+	opt_take_bool(&op->opts, OPT_NOFORK, &nofork);
+	if (exec_command(op, kind, &xc, &words) < 0)
+		return -1;
+	if (nofork)
+		return exec_in_place(op, kind, &xc, words);
+
+	if (chan_open(op, &xc, &ch) < 0)
+		goto fail;
 	/* PASTBIGEN */
 	if (take_fd_opts(op, &xc) < 0)
 		goto fail;
-	/* FD, PREFORK: options for the parent's end. f-setpipe-sz with pipes sizes both pipes,
-	 * and the engine then leaves their size alone (it would grow them for splicing). */
-	bool pipe_sized = false;
-	struct opt_value *pipesz = xc.pipes ? opt_take(&op->opts, OPT_F_SETPIPE_SZ) : NULL;
-	for (int i = 0; pipesz && i < 2; i++) {
-		ctx.fd = i == 0 ? pfd_r : pfd_w;
-		if (ctx.fd >= 0 && opt_apply_value(pipesz, &ctx) < 0)
-			goto fail;
-		pipe_sized = true;
-	}
-	ctx.fd = pfd_r >= 0 ? pfd_r : pfd_w;
-	if (xio_apply_fd_phase(op, &ctx) < 0 || opt_apply_phase(&op->opts, PH_PREFORK, &ctx) < 0 ||
-	    opt_apply_phase(&op->opts, PH_FORK, &ctx) < 0)
+	int pipe_sized = chan_parent_opts(op, &xc, &ch, &ctx);
+	if (pipe_sized < 0)
 		goto fail;
 	/* what the child needs: PASTFORK, LATE, PREEXEC */
 	take_child_opts(op, &xc);
@@ -538,57 +621,20 @@ static int exec_open(struct xio_open *op, enum xkind kind)
 	}
 	if (pid == 0) {
 		/* the parent's ends are close-on-exec; close them now so the child sees EOF right */
-		if (pfd_r >= 0)
-			close(pfd_r);
-		if (pfd_w >= 0 && pfd_w != pfd_r)
-			close(pfd_w);
-		run_child(op, kind, &xc, words, cin, cout);
+		if (ch.pfd_r >= 0)
+			close(ch.pfd_r);
+		if (ch.pfd_w >= 0 && ch.pfd_w != ch.pfd_r)
+			close(ch.pfd_w);
+		run_child(op, kind, &xc, words, ch.cin, ch.cout);
 	}
 	NOTE("forked off child process %ld", (long)pid);
 	addr_free_words(words);
-	words = NULL;
 	op->proc_late_done = true; /* chroot, setsid, su...: applied in the child */
-	if (cin >= 0)
-		close(cin);
-	if (cout >= 0 && cout != cin)
-		close(cout);
-	cin = cout = -1;
-	sv[1] = a[0] = b[1] = -1; /* the child's ends, closed above */
-	if ((pfd_r >= 0 && xio_fd_prepare(pfd_r) < 0) || (pfd_w >= 0 && pfd_w != pfd_r && xio_fd_prepare(pfd_w) < 0)) {
-		xio_fail_errno(op, "fcntl()");
-		kill(pid, SIGTERM);
-		goto fail;
-	}
-	struct endpoint *ep = xio_make_endpoint(op, pfd_r, pfd_w, xc.pty ? "pty" : xc.pipes ? "pipe" : "socket");
-	if (!ep) {
-		kill(pid, SIGTERM);
-		return -1;
-	}
-	ep->child = pid;
-	ep->ops = xc.pty ? &exec_pty_ops : &exec_ops;
-	if (xc.pty)
-		ep->flags |= EPF_PTY_CHILD;
-	if (pipe_sized)
-		ep->flags |= EPF_PIPE_SIZED;
-	static const int sigs[3] = { SIGHUP, SIGINT, SIGQUIT };
-	for (int i = 0; i < 3; i++)
-		if (xc.fwd[i] && add_forward(op, sigs[i], pid) < 0) {
-			endpoint_close(ep);
-			return -1;
-		}
-	xio_finish(op, ep);
-	return 0;
+	return exec_endpoint(op, &xc, &ch, pid, pipe_sized > 0);
 
 fail:
 	addr_free_words(words);
-	for (int i = 0; i < 2; i++) {
-		if (sv[i] >= 0)
-			close(sv[i]);
-		if (a[i] >= 0)
-			close(a[i]);
-		if (b[i] >= 0)
-			close(b[i]);
-	}
+	chan_close(&ch);
 	return -1;
 }
 

@@ -226,24 +226,13 @@ static char *strip_brackets(const char *h)
 	return strdup(h);
 }
 
-struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const char *host)
+/* egd and pseudo only need noting; fips switches OpenSSL to its FIPS provider. */
+static int cfg_fips(struct tls_cfg *cfg, struct opt_list *l)
 {
-	struct tls_cfg *cfg = calloc(1, sizeof *cfg);
-	if (!cfg) {
-		ERR("out of memory");
-		return NULL;
-	}
-	cfg->server = server;
-	cfg->dtls = dtls;
-	snprintf(cfg->typed, sizeof cfg->typed, "%s", op->typed ? op->typed : op->h->name);
 	const char *typed = cfg->typed;
-	struct opt_list *l = &op->opts;
 	const char *s;
 	bool b;
-	long long v;
-	char e[300];
 
-	/* options that only need noting */
 	if (opt_take_str(l, OPT_TLS_EGD, &s))
 		DBG("%s: egd is obsolete (OpenSSL seeds itself); ignored", typed);
 	if (opt_take_bool(l, OPT_TLS_PSEUDO, &b))
@@ -254,34 +243,49 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 			ERR("%s: fips: the FIPS provider is not available in this OpenSSL installation "
 			    "(install and configure the OpenSSL FIPS module, or drop the fips option)", typed);
 			ERR_clear_error();
-			goto fail;
+			return -1;
 		}
 		if (!EVP_default_properties_enable_fips(NULL, 1)) {
 			ERR("%s: fips: cannot switch OpenSSL to FIPS mode", typed);
-			goto fail;
+			return -1;
 		}
 		NOTE("%s: FIPS mode enabled", typed);
 	}
+	return 0;
+}
 
+/* The SSL_CTX for the role (client or server, TLS or DTLS) with duct's fixed modes. */
+static int cfg_ctx_new(struct tls_cfg *cfg)
+{
+	char e[300];
+	bool server = cfg->server, dtls = cfg->dtls;
 	const SSL_METHOD *m = dtls ? (server ? DTLS_server_method() : DTLS_client_method())
 				   : (server ? TLS_server_method() : TLS_client_method());
 	cfg->ctx = SSL_CTX_new(m);
 	if (!cfg->ctx) {
 		ssl_err_text(e, sizeof e);
-		ERR("%s: SSL_CTX_new(): %s", typed, e);
-		goto fail;
+		ERR("%s: SSL_CTX_new(): %s", cfg->typed, e);
+		return -1;
 	}
-	SSL_CTX *ctx = cfg->ctx;
 	/* idle connections give their record buffers back: many sessions stay cheap */
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION);
-	keylog_setup(ctx);
+	SSL_CTX_set_mode(cfg->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_options(cfg->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION);
+	keylog_setup(cfg->ctx);
+	return 0;
+}
 
-	/* protocol versions: min-version, max-version, method (pins both) */
+/* protocol versions: min-version, max-version, method (pins both) */
+static int cfg_versions(struct tls_cfg *cfg, struct xio_open *op)
+{
+	const char *typed = cfg->typed;
+	bool dtls = cfg->dtls;
+	SSL_CTX *ctx = cfg->ctx;
+	const char *s;
+
 	if (take_version(op, OPT_TLS_MIN_VERSION, "min-version", dtls, &cfg->min_v) < 0 ||
 	    take_version(op, OPT_TLS_MAX_VERSION, "max-version", dtls, &cfg->max_v) < 0)
-		goto fail;
-	if (opt_take_str(l, OPT_TLS_METHOD, &s) && s) {
+		return -1;
+	if (opt_take_str(&op->opts, OPT_TLS_METHOD, &s) && s) {
 		int mv = 0;
 		if (strcasecmp(s, "SSL23") == 0 || strcasecmp(s, "TLS") == 0 || strcasecmp(s, "DTLS") == 0) {
 			/* any version */
@@ -290,13 +294,13 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 		} else {
 			ERR("%s: method=%s: unknown; use %s", typed, s,
 			    dtls ? "DTLS1 or DTLS1.2" : "TLS1, TLS1.1, TLS1.2, TLS1.3 or TLS (any)");
-			goto fail;
+			return -1;
 		}
 	}
 	if (cfg->min_v && cfg->max_v && !dtls && cfg->min_v > cfg->max_v) {
 		ERR("%s: min-version=%s is above max-version=%s: no version is left", typed, version_name(cfg->min_v),
 		    version_name(cfg->max_v));
-		goto fail;
+		return -1;
 	}
 	if (cfg->min_v && cfg->min_v < TLS1_2_VERSION && !dtls) {
 		/* old versions need the lower security level in OpenSSL 3 */
@@ -304,32 +308,42 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 	}
 	if (cfg->min_v && !SSL_CTX_set_min_proto_version(ctx, cfg->min_v)) {
 		ERR("%s: min-version=%s is not supported by this OpenSSL", typed, version_name(cfg->min_v));
-		goto fail;
+		return -1;
 	}
 	if (cfg->max_v && !SSL_CTX_set_max_proto_version(ctx, cfg->max_v)) {
 		ERR("%s: max-version=%s is not supported by this OpenSSL", typed, version_name(cfg->max_v));
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
+
+/* The cipher list (the default, then cipher=) and compression. */
+static int cfg_ciphers(struct tls_cfg *cfg, struct opt_list *l)
+{
+	const char *typed = cfg->typed;
+	SSL_CTX *ctx = cfg->ctx;
+	const char *s;
+	char e[300];
 
 	/* socat's default list rather than OpenSSL's DEFAULT: it keeps the DSS suites, so a
 	 * DSA certificate works (TLS 1.2; TLS 1.3 has no DSA) */
 	if (!SSL_CTX_set_cipher_list(ctx, TLS_DEFAULT_CIPHERS)) {
 		ssl_err_text(e, sizeof e);
 		ERR("%s: the default cipher list %s: %s", typed, TLS_DEFAULT_CIPHERS, e);
-		goto fail;
+		return -1;
 	}
 	if (opt_take_str(l, OPT_TLS_CIPHER, &s) && s) {
 		cfg->cipher = strdup(s);
 		int ok12 = SSL_CTX_set_cipher_list(ctx, s);
 		ERR_clear_error();
 		int ok13 = 0;
-		if (!ok12 && !dtls)
+		if (!ok12 && !cfg->dtls)
 			ok13 = SSL_CTX_set_ciphersuites(ctx, s);
 		ERR_clear_error();
 		if (!ok12 && !ok13) {
 			ERR("%s: cipher=%s: no cipher matches (see `openssl ciphers -v '%s'`; TLS 1.3 suites are "
 			    "named like TLS_AES_128_GCM_SHA256)", typed, s, s);
-			goto fail;
+			return -1;
 		}
 	}
 	if (opt_take_str(l, OPT_TLS_COMPRESS, &s) && s) {
@@ -339,12 +353,23 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 			SSL_CTX_clear_options(ctx, SSL_OP_NO_COMPRESSION);
 		} else {
 			ERR("%s: compress=%s: use none or auto", typed, s);
-			goto fail;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* Session tickets and record fragments: no-ticket, maxfraglen, maxsendfrag. */
+static int cfg_records(struct tls_cfg *cfg, struct opt_list *l)
+{
+	const char *typed = cfg->typed;
+	SSL_CTX *ctx = cfg->ctx;
+	bool b;
+	long long v;
+
 	if (opt_take_bool(l, OPT_TLS_NO_TICKET, &b) && b) {
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-		if (server)
+		if (cfg->server)
 			SSL_CTX_set_num_tickets(ctx, 0);
 	}
 	if (opt_take_int(l, OPT_TLS_MAXFRAGLEN, &v)) {
@@ -352,26 +377,66 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 				 : v == 2048 ? TLSEXT_max_fragment_length_2048 : v == 4096 ? TLSEXT_max_fragment_length_4096 : -1;
 		if (mode < 0) {
 			ERR("%s: maxfraglen=%lld: use 512, 1024, 2048 or 4096", typed, v);
-			goto fail;
+			return -1;
 		}
-		if (!server)
+		if (!cfg->server)
 			SSL_CTX_set_tlsext_max_fragment_length(ctx, (uint8_t)mode);
 	}
 	if (opt_take_int(l, OPT_TLS_MAXSENDFRAG, &v)) {
 		if (v < 512 || v > 16384) {
 			ERR("%s: maxsendfrag=%lld: use 512..16384", typed, v);
-			goto fail;
+			return -1;
 		}
 		SSL_CTX_set_max_send_fragment(ctx, (long)v);
 	}
+	return 0;
+}
 
-	/* own certificate and key */
+/* The private key kf for the loaded certificate cert (key= names the key file, else the
+ * certificate's file holds it). */
+static int cfg_load_key(struct tls_cfg *cfg, const char *cert, const char *key)
+{
+	const char *typed = cfg->typed;
+	const char *kf = key ? key : cert;
+	char e[300];
+
+	if (SSL_CTX_use_PrivateKey_file(cfg->ctx, kf, SSL_FILETYPE_PEM) != 1) {
+		unsigned long le = ERR_peek_last_error();
+		if (ERR_GET_REASON(le) == X509_R_KEY_VALUES_MISMATCH || ERR_GET_REASON(le) == X509_R_KEY_TYPE_MISMATCH) {
+			ERR_clear_error();
+			ERR("%s: the private key %s does not belong to the certificate %s", typed, kf, cert);
+			return -1;
+		}
+		ssl_err_text(e, sizeof e);
+		if (key)
+			ERR("%s: key=%s: cannot load a PEM private key: %s", typed, kf, e);
+		else
+			ERR("%s: cert=%s holds no private key (%s); give it with key=FILE", typed, kf, e);
+		return -1;
+	}
+	if (SSL_CTX_check_private_key(cfg->ctx) != 1) {
+		ERR("%s: the private key %s does not belong to the certificate %s", typed, kf, cert);
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
+/* own certificate and key (cert=, key=) and the DH parameters (dhparam=, else automatic for
+ * servers) */
+static int cfg_own_cert(struct tls_cfg *cfg, struct opt_list *l)
+{
+	const char *typed = cfg->typed;
+	SSL_CTX *ctx = cfg->ctx;
+	const char *s;
+	char e[300];
+
 	const char *cert = NULL, *key = NULL;
 	opt_take_str(l, OPT_TLS_CERT, &cert);
 	opt_take_str(l, OPT_TLS_KEY, &key);
 	if (key && !cert) {
 		ERR("%s: key=%s without cert=: give the certificate too", typed, key);
-		goto fail;
+		return -1;
 	}
 	if (cert) {
 		cfg->certfile = strdup(cert);
@@ -379,30 +444,12 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 			ssl_err_text(e, sizeof e);
 			ERR("%s: cert=%s: cannot load a PEM certificate: %s%s", typed, cert, e,
 			    access(cert, R_OK) < 0 ? " (file not readable)" : "");
-			goto fail;
+			return -1;
 		}
-		const char *kf = key ? key : cert;
-		if (SSL_CTX_use_PrivateKey_file(ctx, kf, SSL_FILETYPE_PEM) != 1) {
-			unsigned long le = ERR_peek_last_error();
-			if (ERR_GET_REASON(le) == X509_R_KEY_VALUES_MISMATCH || ERR_GET_REASON(le) == X509_R_KEY_TYPE_MISMATCH) {
-				ERR_clear_error();
-				ERR("%s: the private key %s does not belong to the certificate %s", typed, kf, cert);
-				goto fail;
-			}
-			ssl_err_text(e, sizeof e);
-			if (key)
-				ERR("%s: key=%s: cannot load a PEM private key: %s", typed, kf, e);
-			else
-				ERR("%s: cert=%s holds no private key (%s); give it with key=FILE", typed, kf, e);
-			goto fail;
-		}
-		if (SSL_CTX_check_private_key(ctx) != 1) {
-			ERR("%s: the private key %s does not belong to the certificate %s", typed, kf, cert);
-			ERR_clear_error();
-			goto fail;
-		}
+		if (cfg_load_key(cfg, cert, key) < 0)
+			return -1;
 		cfg->have_cert = true;
-	} else if (server) {
+	} else if (cfg->server) {
 		WARN("%s: no certificate given; clients will fail the handshake. Give cert=FILE (PEM with "
 		     "certificate and key); make a test one with: openssl req -x509 -newkey rsa:2048 -nodes "
 		     "-subj /CN=localhost -keyout key.pem -out cert.pem", typed);
@@ -415,45 +462,64 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 			ssl_err_text(e, sizeof e);
 			ERR("%s: dhparam=%s: cannot load DH parameters: %s", typed, s, e);
 			EVP_PKEY_free(dh);
-			goto fail;
+			return -1;
 		}
-	} else if (server) {
+	} else if (cfg->server) {
 		SSL_CTX_set_dh_auto(ctx, 1);
 	}
+	return 0;
+}
 
-	/* verification */
+/* The trusted certificates: cafile=/capath=, else the system's when verifying. */
+static int cfg_trust(struct tls_cfg *cfg, const char *cafile, const char *capath)
+{
+	char e[300];
+
+	if (cafile)
+		cfg->cafile = strdup(cafile);
+	if (capath)
+		cfg->capath = strdup(capath);
+	if (cafile || capath) {
+		if (SSL_CTX_load_verify_locations(cfg->ctx, cafile, capath) != 1) {
+			ssl_err_text(e, sizeof e);
+			ERR("%s: %s%s%s%s%s: cannot load trusted certificates: %s", cfg->typed, cafile ? "cafile=" : "",
+			    cafile ? cafile : "", cafile && capath ? ", " : "", capath ? "capath=" : "", capath ? capath : "", e);
+			return -1;
+		}
+		if (cfg->server && cafile) {
+			STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cafile);
+			if (names)
+				SSL_CTX_set_client_CA_list(cfg->ctx, names);
+			ERR_clear_error();
+		}
+	} else if (cfg->verify) {
+		SSL_CTX_set_default_verify_paths(cfg->ctx);
+	}
+	return 0;
+}
+
+/* verification: verify=, the trusted certificates, and the peer name to check (commonname=,
+ * else the host for clients); *cn and *have_cn tell the SNI step what commonname= gave */
+static int cfg_verify(struct tls_cfg *cfg, struct opt_list *l, const char *host, const char **cn, bool *have_cn)
+{
+	const char *typed = cfg->typed;
+	bool server = cfg->server;
+	bool b;
+
 	cfg->verify = true;
 	if (opt_take_bool(l, OPT_TLS_VERIFY, &b))
 		cfg->verify = b;
 	const char *cafile = NULL, *capath = NULL;
 	opt_take_str(l, OPT_TLS_CAFILE, &cafile);
 	opt_take_str(l, OPT_TLS_CAPATH, &capath);
-	if (cafile)
-		cfg->cafile = strdup(cafile);
-	if (capath)
-		cfg->capath = strdup(capath);
-	const char *cn = NULL;
-	bool have_cn = opt_take_str(l, OPT_TLS_COMMONNAME, &cn);
-	if (cafile || capath) {
-		if (SSL_CTX_load_verify_locations(ctx, cafile, capath) != 1) {
-			ssl_err_text(e, sizeof e);
-			ERR("%s: %s%s%s%s%s: cannot load trusted certificates: %s", typed, cafile ? "cafile=" : "",
-			    cafile ? cafile : "", cafile && capath ? ", " : "", capath ? "capath=" : "", capath ? capath : "", e);
-			goto fail;
-		}
-		if (server && cafile) {
-			STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cafile);
-			if (names)
-				SSL_CTX_set_client_CA_list(ctx, names);
-			ERR_clear_error();
-		}
-	} else if (cfg->verify) {
-		SSL_CTX_set_default_verify_paths(ctx);
-	}
+	*cn = NULL;
+	*have_cn = opt_take_str(l, OPT_TLS_COMMONNAME, cn);
+	if (cfg_trust(cfg, cafile, capath) < 0)
+		return -1;
 	if (cfg->verify) {
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), tls_verify_cb);
+		SSL_CTX_set_verify(cfg->ctx, SSL_VERIFY_PEER | (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), tls_verify_cb);
 	} else {
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		SSL_CTX_set_verify(cfg->ctx, SSL_VERIFY_NONE, NULL);
 		if (server)
 			NOTE("%s: verify=0: client certificates are neither requested nor checked", typed);
 		else
@@ -461,22 +527,27 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 			     "and change this connection (trust the server with cafile=FILE instead)", typed);
 	}
 	/* the name to check: commonname= (empty: none), else the host (clients) */
-	const char *name = have_cn ? cn : server ? NULL : host;
+	const char *name = *have_cn ? *cn : server ? NULL : host;
 	if (name && *name && cfg->verify) {
 		cfg->checkname = strip_brackets(name);
-		cfg->checkname_given = have_cn;
+		cfg->checkname_given = *have_cn;
 		cfg->checkname_ip = is_ip_literal(name);
-		X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
+		X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(cfg->ctx);
 		int ok = cfg->checkname_ip ? X509_VERIFY_PARAM_set1_ip_asc(vp, cfg->checkname)
 					   : X509_VERIFY_PARAM_set1_host(vp, cfg->checkname, 0);
 		if (!ok) {
 			ERR("%s: cannot check the peer name \"%s\"", typed, cfg->checkname);
-			goto fail;
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	/* SNI (clients): snihost=, else the host when it is a name; nosni turns it off */
-	if (!server) {
+/* SNI (clients): snihost=, else the host when it is a name; nosni turns it off. A server
+ * takes both options and has no use for them. */
+static void cfg_sni(struct tls_cfg *cfg, struct opt_list *l, const char *host, const char *cn, bool have_cn)
+{
+	if (!cfg->server) {
 		if (host)
 			cfg->host = strdup(host);
 		const char *sni = NULL;
@@ -496,32 +567,65 @@ struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const c
 		}
 	} else {
 		bool nb;
+		const char *s;
 		opt_take_bool(l, OPT_TLS_NOSNI, &nb);
 		opt_take_str(l, OPT_TLS_SNIHOST, &s);
 	}
+}
+
+/* ALPN (alpn=) and, for DTLS servers, the cookie exchange (dtls-cookie=). */
+static int cfg_alpn_cookies(struct tls_cfg *cfg, struct opt_list *l)
+{
+	const char *typed = cfg->typed;
+	bool server = cfg->server, dtls = cfg->dtls;
+	const char *s;
 
 	if (opt_take_str(l, OPT_TLS_ALPN, &s) && s) {
 		if (parse_alpn(s, &cfg->alpn, &cfg->alpnlen) < 0) {
 			ERR("%s: alpn=%s: give protocol names separated by ';' (h2;http/1.1), each up to 255 bytes", typed, s);
-			goto fail;
+			return -1;
 		}
 		if (server)
-			SSL_CTX_set_alpn_select_cb(ctx, alpn_select_cb, cfg);
-		else if (SSL_CTX_set_alpn_protos(ctx, cfg->alpn, (unsigned)cfg->alpnlen) != 0) {
+			SSL_CTX_set_alpn_select_cb(cfg->ctx, alpn_select_cb, cfg);
+		else if (SSL_CTX_set_alpn_protos(cfg->ctx, cfg->alpn, (unsigned)cfg->alpnlen) != 0) {
 			ERR("%s: alpn=%s: not accepted by OpenSSL", typed, s);
-			goto fail;
+			return -1;
 		}
 	}
 	bool cookies = true;
 	if (opt_take_bool(l, OPT_TLS_DTLS_COOKIE, &cookies) && !(dtls && server)) {
 		ERR("%s: dtls-cookie is an option of DTLS servers (DTLS-LISTEN, OPENSSL-DTLS-SERVER) only", typed);
-		goto fail;
+		return -1;
 	}
 	if (dtls && server && cookies && dtls_cookies_setup(cfg) < 0)
-		goto fail;
+		return -1;
 	if (dtls && server && !cookies)
 		NOTE("%s: dtls-cookie=0: any source address, forged or not, gets the certificate flight and becomes the peer",
 		     typed);
+	return 0;
+}
+
+struct tls_cfg *tls_cfg_new(struct xio_open *op, bool server, bool dtls, const char *host)
+{
+	struct tls_cfg *cfg = calloc(1, sizeof *cfg);
+	if (!cfg) {
+		ERR("out of memory");
+		return NULL;
+	}
+	cfg->server = server;
+	cfg->dtls = dtls;
+	snprintf(cfg->typed, sizeof cfg->typed, "%s", op->typed ? op->typed : op->h->name);
+	struct opt_list *l = &op->opts;
+	const char *cn;
+	bool have_cn;
+
+	if (cfg_fips(cfg, l) < 0 || cfg_ctx_new(cfg) < 0 || cfg_versions(cfg, op) < 0 ||
+	    cfg_ciphers(cfg, l) < 0 || cfg_records(cfg, l) < 0 || cfg_own_cert(cfg, l) < 0 ||
+	    cfg_verify(cfg, l, host, &cn, &have_cn) < 0)
+		goto fail;
+	cfg_sni(cfg, l, host, cn, have_cn);
+	if (cfg_alpn_cookies(cfg, l) < 0)
+		goto fail;
 	(void)tls_conn_idx();
 	return cfg;
 fail:
