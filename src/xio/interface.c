@@ -18,6 +18,20 @@
 #include "common/log.h"
 #include "xio/socket.h"
 
+int iface_ioctl_socket(const char *ifname, struct ifreq *ifr)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		ERR("socket(): %s", strerror(errno));
+		return -1;
+	}
+	memset(ifr, 0, sizeof *ifr);
+	memcpy(ifr->ifr_name, ifname, strnlen(ifname, sizeof ifr->ifr_name - 1));
+	return s;
+}
+
 int iface_take_flags(struct xio_open *op, const char *ifname)
 {
 	short set = 0, clear = 0;
@@ -39,16 +53,10 @@ int iface_take_flags(struct xio_open *op, const char *ifname)
 	}
 	if (!any)
 		return 0;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0) {
-		ERR("socket(): %s", strerror(errno));
-		return -1;
-	}
 	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	memcpy(ifr.ifr_name, ifname, strnlen(ifname, sizeof ifr.ifr_name - 1));
+	int s = iface_ioctl_socket(ifname, &ifr);
+	if (s < 0)
+		return -1;
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
 		ERR("ioctl(%d, SIOCGIFFLAGS, {\"%s\"}): %s", s, ifname, strerror(errno));
 		close(s);

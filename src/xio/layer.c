@@ -392,19 +392,8 @@ static void inner_deliver(struct xio_open *inner, struct endpoint *ep, int statu
 	c->ep = ep;
 	c->fd = ep->rfd >= 0 ? ep->rfd : ep->wfd;
 	c->started = loop_now();
-	union sockaddr_any pa;
-	socklen_t pl = sizeof pa;
-	if (getpeername(c->fd, &pa.sa, &pl) == 0) {
-		char t[256];
-		sa_addr_text(&pa.sa, pl, t, sizeof t);
-		int port = sa_port(&pa.sa, pl);
-		if (port >= 0)
-			snprintf(c->peer, sizeof c->peer, "%s:%d", t, port);
-		else
-			snprintf(c->peer, sizeof c->peer, "%s", t);
-	} else {
+	if (!sa_peer_text(c->fd, "", c->peer, sizeof c->peer))
 		snprintf(c->peer, sizeof c->peer, "the peer");
-	}
 	c->next = L->conns;
 	if (L->conns)
 		L->conns->prev = c;

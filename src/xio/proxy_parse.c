@@ -18,6 +18,15 @@ static void fail(struct px_reply *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Fewer than want bytes are in: the parser says how many it needs (PX_NEED follows). */
+static bool short_of(size_t n, size_t want, struct px_reply *r)
+{
+	if (n >= want)
+		return false;
+	r->need = want;
+	return true;
+}
+
 /* ---- SOCKS4 / SOCKS4A ---- */
 
 size_t px_socks4_request(unsigned char *out, size_t cap, uint16_t port, const unsigned char ip[4],
@@ -53,10 +62,8 @@ size_t px_socks4_request(unsigned char *out, size_t cap, uint16_t port, const un
 int px_socks4_reply(const unsigned char *b, size_t n, struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 8) {
-		r->need = 8;
+	if (short_of(n, 8, r))
 		return PX_NEED;
-	}
 	r->consumed = 8;
 	r->code = b[1];
 	if (b[0] != 0 && b[0] != 4) {
@@ -105,10 +112,8 @@ size_t px_socks5_greeting(unsigned char *out, size_t cap, bool offer_userpass)
 int px_socks5_method(const unsigned char *b, size_t n, bool offered_userpass, struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 2) {
-		r->need = 2;
+	if (short_of(n, 2, r))
 		return PX_NEED;
-	}
 	r->consumed = 2;
 	r->code = b[1];
 	if (b[0] != 5) {
@@ -147,10 +152,8 @@ size_t px_socks5_auth_request(unsigned char *out, size_t cap, const char *user, 
 int px_socks5_auth_reply(const unsigned char *b, size_t n, struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 2) {
-		r->need = 2;
+	if (short_of(n, 2, r))
 		return PX_NEED;
-	}
 	r->consumed = 2;
 	r->code = b[1];
 	if (b[1] == 0)
@@ -224,10 +227,8 @@ const char *px_socks5_rep_text(int rep)
 int px_socks5_reply(const unsigned char *b, size_t n, struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 5) {
-		r->need = 5;
+	if (short_of(n, 5, r))
 		return PX_NEED;
-	}
 	if (b[0] != 5) {
 		r->consumed = n < 10 ? n : 10;
 		fail(r, "not a SOCKS5 reply (version byte %d)", b[0]);
@@ -248,10 +249,8 @@ int px_socks5_reply(const unsigned char *b, size_t n, struct px_reply *r)
 		fail(r, "malformed SOCKS5 reply (address type %d)", b[3]);
 		return PX_FAIL;
 	}
-	if (n < need) {
-		r->need = need;
+	if (short_of(n, need, r))
 		return PX_NEED;
-	}
 	r->consumed = need;
 	r->code = b[1];
 	r->atyp = b[3];
@@ -475,10 +474,8 @@ int px_http_reply(const char *b, size_t n, bool ignorecr, bool sent_auth, struct
 int px_socks5_greeting_parse(const unsigned char *b, size_t n, struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 2) {
-		r->need = 2;
+	if (short_of(n, 2, r))
 		return PX_NEED;
-	}
 	if (b[0] != 5) {
 		r->consumed = n;
 		fail(r, "not a SOCKS5 greeting (version byte %d)", b[0]);
@@ -490,10 +487,8 @@ int px_socks5_greeting_parse(const unsigned char *b, size_t n, struct px_reply *
 		return PX_FAIL;
 	}
 	size_t need = 2 + (size_t)b[1];
-	if (n < need) {
-		r->need = need;
+	if (short_of(n, need, r))
 		return PX_NEED;
-	}
 	r->consumed = need;
 	for (size_t i = 2; i < need; i++) {
 		if (b[i] == PX_SOCKS5_NOAUTH)
@@ -507,10 +502,8 @@ int px_socks5_greeting_parse(const unsigned char *b, size_t n, struct px_reply *
 int px_socks5_request_parse(const unsigned char *b, size_t n, struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 5) {
-		r->need = 5;
+	if (short_of(n, 5, r))
 		return PX_NEED;
-	}
 	r->code = b[1];
 	if (b[0] != 5 || b[2] != 0) {
 		r->consumed = n;
@@ -537,10 +530,8 @@ int px_socks5_request_parse(const unsigned char *b, size_t n, struct px_reply *r
 		fail(r, "SOCKS5 request with address type %d (1 IPv4, 3 name, 4 IPv6 expected)", b[3]);
 		return PX_FAIL;
 	}
-	if (n < need) {
-		r->need = need;
+	if (short_of(n, need, r))
 		return PX_NEED;
-	}
 	r->consumed = need;
 	r->atyp = b[3];
 	if (b[3] == 3) {
@@ -563,10 +554,8 @@ int px_socks5_request_parse(const unsigned char *b, size_t n, struct px_reply *r
 int px_socks4_request_parse(const unsigned char *b, size_t n, struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 9) {
-		r->need = 9; /* 8 bytes and at least the user id's NUL */
+	if (short_of(n, 9, r)) /* 8 bytes and at least the user id's NUL */
 		return PX_NEED;
-	}
 	if (b[0] != 4) {
 		r->consumed = n;
 		fail(r, "not a SOCKS4 request (version byte %d)", b[0]);
@@ -872,25 +861,19 @@ size_t px_http_status(char *out, size_t cap, int status, const char *why)
 int px_socks5_auth_parse(const unsigned char *b, size_t n, char user[256], char pass[256], struct px_reply *r)
 {
 	memset(r, 0, sizeof *r);
-	if (n < 2) {
-		r->need = 2;
+	if (short_of(n, 2, r))
 		return PX_NEED;
-	}
 	if (b[0] != 1) {
 		r->consumed = n;
 		fail(r, "not a username/password request (version %d, 1 expected)", b[0]);
 		return PX_FAIL;
 	}
 	size_t ul = b[1];
-	if (n < 3 + ul) {
-		r->need = 3 + ul;
+	if (short_of(n, 3 + ul, r))
 		return PX_NEED;
-	}
 	size_t pl = b[2 + ul];
-	if (n < 3 + ul + pl) {
-		r->need = 3 + ul + pl;
+	if (short_of(n, 3 + ul + pl, r))
 		return PX_NEED;
-	}
 	r->consumed = 3 + ul + pl;
 	memcpy(user, b + 2, ul);
 	user[ul] = 0;

@@ -823,19 +823,8 @@ static int server_open(struct xio_open *op, bool http)
 	double t;
 	if (opt_take_time(&op->opts, OPT_HANDSHAKE_TIMEOUT, &t))
 		s->timeout = t;
-	union sockaddr_any pa;
-	socklen_t pl = sizeof pa;
-	if (getpeername(s->rfd, &pa.sa, &pl) == 0) {
-		char a[256];
-		sa_addr_text(&pa.sa, pl, a, sizeof a);
-		int port = sa_port(&pa.sa, pl);
-		if (port >= 0)
-			snprintf(s->client, sizeof s->client, "%s:%d", a, port);
-		else
-			snprintf(s->client, sizeof s->client, "%s", a[0] ? a : "(unnamed)");
-	} else {
+	if (!sa_peer_text(s->rfd, "(unnamed)", s->client, sizeof s->client))
 		snprintf(s->client, sizeof s->client, "on fd %d", s->rfd);
-	}
 	if (s->rfd < 0 || s->cl->wfd < 0 || loop_add_fd(op->loop, s->rfd, LOOP_IN, on_client, s) < 0) {
 		ERR("%s: the first address must be a connection that can be read and written", name(s));
 		free(s->head);

@@ -563,6 +563,22 @@ bool sa_is_any(const struct sockaddr *sa)
 	return false;
 }
 
+bool sa_peer_text(int fd, const char *unnamed_text, char *buf, size_t buflen)
+{
+	union sockaddr_any pa;
+	socklen_t pl = sizeof pa;
+	if (getpeername(fd, &pa.sa, &pl) != 0)
+		return false;
+	char a[256];
+	sa_addr_text(&pa.sa, pl, a, sizeof a);
+	int port = sa_port(&pa.sa, pl);
+	if (port >= 0)
+		snprintf(buf, buflen, "%s:%d", a, port);
+	else
+		snprintf(buf, buflen, "%s", a[0] ? a : unnamed_text);
+	return true;
+}
+
 char *sa_addr_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t buflen)
 {
 	if (!buflen)

@@ -112,6 +112,9 @@ bool sa_is_any(const struct sockaddr *sa);
 /* The address part as socat exports it: "127.0.0.1", "[0000:...:0001]" (uncompressed),
  * the path for UNIX ("" when unnamed). */
 char *sa_addr_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t buflen);
+/* The peer of socket fd as "ADDR:PORT" (IP) or "ADDR" (others, unnamed: unnamed_text), for
+ * messages. false (buf untouched) when getpeername fails. */
+bool sa_peer_text(int fd, const char *unnamed_text, char *buf, size_t buflen);
 
 /* socket(2) type names for messages. */
 const char *sa_family_name(int family);

@@ -131,6 +131,9 @@ int sk_ip_local(struct xio_open *op, int fam, const char *port, int type, int pr
 /* interface.c: take the iff-* options and set those flags on interface ifname
  * (SIOCGIFFLAGS/SIOCSIFFLAGS). Returns -1 (logged) on failure. */
 int iface_take_flags(struct xio_open *op, const char *ifname);
+struct ifreq;
+/* interface.c: a socket for interface ioctls and ifr zeroed with ifname in it; -1 (logged). */
+int iface_ioctl_socket(const char *ifname, struct ifreq *ifr);
 /* Apply the phases from..to (inclusive) of op->opts on fd/path; -1 when an option failed. */
 int sk_apply_phases(struct xio_open *op, enum opt_phase from, enum opt_phase to, int fd, const char *path);
 

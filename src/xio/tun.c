@@ -38,14 +38,10 @@ static int set_addr(struct xio_open *op, const char *ifname, const char *spec)
 		sk_addr_error(op, "invalid IPv4 address \"%s\"", buf);
 		return -1;
 	}
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0) {
-		ERR("socket(): %s", strerror(errno));
-		return -1;
-	}
 	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	memcpy(ifr.ifr_name, ifname, strnlen(ifname, sizeof ifr.ifr_name - 1));
+	int s = iface_ioctl_socket(ifname, &ifr);
+	if (s < 0)
+		return -1;
 	memcpy(&ifr.ifr_addr, &sin, sizeof sin);
 	if (ioctl(s, SIOCSIFADDR, &ifr) < 0) {
 		ERR("ioctl(%d, SIOCSIFADDR, {\"%s\", %s}): %s", s, ifname, buf, strerror(errno));

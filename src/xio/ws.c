@@ -241,15 +241,24 @@ static void peer_alive(struct ws_conn *w)
 
 /* ---- the endpoint ---- */
 
-static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
+/* Every read and write first: the ping timers start with the relay (not during the handshake),
+ * and a connection whose pong never came is over (ETIMEDOUT). */
+static bool ws_usable(struct ws_conn *w)
 {
-	struct ws_conn *w = ep->ctx;
 	if (!w->timers_started)
 		start_timers(w);
 	if (w->dead) {
 		errno = ETIMEDOUT;
-		return -1;
+		return false;
 	}
+	return true;
+}
+
+static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
+{
+	struct ws_conn *w = ep->ctx;
+	if (!ws_usable(w))
+		return -1;
 	for (;;) {
 		if (flush_out(w) < 0 && errno != EAGAIN) {
 			if (!w->close_rcvd)
@@ -341,12 +350,8 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 static ssize_t ws_write(struct endpoint *ep, const void *buf, size_t len)
 {
 	struct ws_conn *w = ep->ctx;
-	if (!w->timers_started)
-		start_timers(w);
-	if (w->dead) {
-		errno = ETIMEDOUT;
+	if (!ws_usable(w))
 		return -1;
-	}
 	if (w->close_sent || w->failed) {
 		errno = EPIPE;
 		return -1;

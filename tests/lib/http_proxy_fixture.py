@@ -13,35 +13,11 @@ Each request line is logged, with "auth=ok|missing|bad".
 """
 import argparse
 import base64
-import select
 import socket
 import sys
 import threading
 
-
-def relay(a, b):
-    socks = [a, b]
-    try:
-        while socks:
-            r, _, _ = select.select(socks, [], [], 30)
-            if not r:
-                return
-            for s in r:
-                d = s.recv(65536)
-                o = b if s is a else a
-                if not d:
-                    try:
-                        o.shutdown(socket.SHUT_WR)
-                    except OSError:
-                        pass
-                    socks.remove(s)
-                    continue
-                o.sendall(d)
-    except OSError:
-        pass
-    finally:
-        a.close()
-        b.close()
+from fixture_relay import relay
 
 
 def serve(c, args, loglock):

@@ -12,11 +12,12 @@ Each request is logged as one line: "SOCKS5 CONNECT host:port user=NAME".
 """
 import argparse
 import os
-import select
 import socket
 import struct
 import sys
 import threading
+
+from fixture_relay import relay
 
 
 def recv_exact(s, n):
@@ -36,33 +37,6 @@ def recv_until_nul(s):
         if c == b"\0":
             return b
         b += c
-
-
-def relay(a, b):
-    socks = [a, b]
-    try:
-        while True:
-            r, _, _ = select.select(socks, [], [], 30)
-            if not r:
-                return
-            for s in r:
-                d = s.recv(65536)
-                o = b if s is a else a
-                if not d:
-                    try:
-                        o.shutdown(socket.SHUT_WR)
-                    except OSError:
-                        pass
-                    socks.remove(s)
-                    if not socks:
-                        return
-                    continue
-                o.sendall(d)
-    except OSError:
-        pass
-    finally:
-        a.close()
-        b.close()
 
 
 class Server:
