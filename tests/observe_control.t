@@ -48,6 +48,18 @@ ok $? "close $N: one session left"
 wait_for 10 log_has "$L" "\"session\":$N,.*\"reason\":\"closed\""
 ok $? "the log gives reason closed for session $N"
 
+# duct ss --duct=PATH: the same sessions as a table and as JSON
+B=$(ctl sessions | jq '.[0].left_to_right')
+T=$(run_to 15 "$DUCT" ss --duct="$S"); st=$?
+is "$st" 0 "ss --duct: exit 0"
+like "$(printf '%s\n' "$T" | head -1)" '^Session +Age +Idle +Bytes-In +Bytes-Out +Local Address:Port +Peer Address:Port$' "ss --duct: header"
+like "$(printf '%s\n' "$T" | sed -n 2p)" "^[0-9]+ +[0-9.]+s +[0-9.]+s +$B +$B +127\\.0\\.0\\.1:$SP +127\\.0\\.0\\.1:[0-9]+$" \
+	"ss --duct: the live session with its age, bytes and addresses"
+is "$(run_to 15 "$DUCT" ss -j --duct="$S" | jq '.[0].left_to_right')" "$B" "ss -j --duct: the JSON array"
+E=$(run_to 5 "$DUCT" ss --duct="$T_TMP/none.sock" 2>&1); st=$?
+is "$st" 1 "ss --duct with no relay there: exit 1"
+like "$E" 'ss: --duct: cannot ask ".*none.sock"' "with one line saying so"
+
 # errors: one line, non-zero exit
 E=$(ctl close 999 2>&1); st=$?
 is "$st" 1 "close of an unknown number: exit 1"

@@ -605,6 +605,8 @@ int ss_main(int argc, char **argv)
 		fflush(stdout);
 		return r;
 	}
+	if (o.duct)
+		return ss_duct_sessions(o.duct, &o);
 	if (o.netns && netns_switch(o.netns))
 		return 1;
 	if (o.summary) {

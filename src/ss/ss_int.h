@@ -173,9 +173,12 @@ struct ss_opts {
 	const char *filter_file;   /* -F */
 	struct ss_filter *filter;
 	bool table_requested;      /* something other than -s asks for a listing */
+	const char *duct;          /* --duct=PATH: a duct relay's control socket */
 };
 
-int ss_parse_args(int argc, char **argv, struct ss_opts *o);   /* returns -1 to continue, else exit status */
+int ss_parse_args(int argc, char **argv, struct ss_opts *o);
+/* --duct=PATH: list that relay's sessions (duct_sessions.c); returns the exit status */
+int ss_duct_sessions(const char *path, const struct ss_opts *o);   /* returns -1 to continue, else exit status */
 
 /* ---------- filter evaluation / bytecode ---------- */
 bool ss_filter_run(const struct ss_filter *f, const struct ss_sock *s);
