@@ -126,6 +126,12 @@ E=$(run_to 5 "$DUCT" -d -d --control="$S" TCP-LISTEN:0,bind=127.0.0.1,fork EXEC:
 is "$st" 1 "a second relay on the same control path: exit 1"
 like "$E" "option --control: cannot listen at" "saying so"
 stop "$BG_PID"
+# a peer refused by range= is counted
+start_server "$T_TMP/srv3.err" "$DUCT" -d -d --control="$S" TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr,range=10.0.0.0/8 EXEC:cat
+printf x | run_to 10 nc -N 127.0.0.1 "$PORT" >/dev/null 2>&1
+wait_for 10 log_has "$T_TMP/srv3.err" "refusing"
+is "$(ctl stats | jq -c '[.accepted, .refused]')" "[0,1]" "stats: a peer outside range= counts as refused"
+stop "$BG_PID"
 E=$(run_to 5 "$DUCT" --workers 2 --control="$S" TCP-LISTEN:0,fork EXEC:cat 2>&1); st=$?
 is "$st" 1 "--control with --workers 2: refused"
 like "$E" "option --control: one control socket can't answer for 2 worker processes" "with the reason"
