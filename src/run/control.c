@@ -1,8 +1,9 @@
 /* The control socket (control.h). Each client is read a line at a time; the answer is queued
  * and written as the client takes it. A client can't harm the relay: a line longer than
  * CTL_LINE_MAX gets an error and the connection ends; a client that doesn't read its answers
- * is no longer read from (its commands wait in the kernel) and is dropped when its answers
- * stay unread for CTL_STALL_S seconds; at most CTL_CLIENTS_MAX clients at once. */
+ * is no longer read from (its commands wait in the kernel) and is dropped when it takes
+ * none of its answers for CTL_STALL_S seconds, or when the commands of one read would queue more than
+ * CTL_OUT_MAX bytes of answers; at most CTL_CLIENTS_MAX clients at once. */
 #include "run/control.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #define CTL_LINE_MAX 4096
 #define CTL_CLIENTS_MAX 64
 #define CTL_STALL_S 10.0
+#define CTL_OUT_MAX (8u << 20) /* answers queued for one client (many commands in one read) */
 
 struct ctl_client {
 	int fd;
@@ -73,6 +75,7 @@ static void stall_cb(struct loop *lp, void *arg)
 /* Write what is queued. Returns -1 when the client is gone (freed). */
 static int flush_client(struct ctl_client *c)
 {
+	size_t before = c->outoff;
 	while (c->outoff < c->out.len) {
 		ssize_t n = send(c->fd, c->out.p + c->outoff, c->out.len - c->outoff, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
@@ -95,7 +98,10 @@ static int flush_client(struct ctl_client *c)
 			client_free(c);
 			return -1;
 		}
-	} else if (!c->stall) {
+	} else if (!c->stall || c->outoff > before) {
+		/* the stall counts from the last byte the client took */
+		if (c->stall)
+			loop_timer_cancel(ctl_lp, c->stall);
 		c->stall = loop_timer_add(ctl_lp, CTL_STALL_S, stall_cb, c);
 	}
 	/* while answers wait, read no more commands: the client's own backlog stays its own */
@@ -196,6 +202,11 @@ static void client_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
 		*nl = 0;
 		run_command(c, c->in + start);
 		start = (size_t)(nl - c->in) + 1;
+		if (c->out.len - c->outoff > CTL_OUT_MAX) {
+			WARN("control socket: a client queued more than %u bytes of answers at once: dropped", CTL_OUT_MAX);
+			client_free(c);
+			return;
+		}
 	}
 	memmove(c->in, c->in + start, c->inlen - start);
 	c->inlen -= start;
