@@ -66,9 +66,9 @@ is "$st" 1 "close of an unknown number: exit 1"
 like "$E" '"error":"close: no live session 999' "and an error answer"
 E=$(ctl frobnicate 2>&1); st=$?
 is "$st" 1 "unknown command: exit 1"
-like "$E" 'unknown command \\"frobnicate\\": expected sessions, stats or close N' "naming the command and what is expected"
-E=$(ctl reload 2>&1); st=$?
-is "$st" 1 "reload: refused (not implemented), exit 1"
+like "$E" 'unknown command \\"frobnicate\\": expected sessions, stats, close N or reload' "naming the command and what is expected"
+E=$(ctl reload); st=$?
+is "$E" '{"reloaded":0}' "reload without peer lists: nothing to reload"
 E=$(run_to 5 "$DUCT" ctl "$T_TMP/nothing.sock" stats 2>&1); st=$?
 is "$st" 1 "ctl to a path nobody listens on: exit 1"
 like "$E" 'cannot connect to ".*nothing.sock": No such file or directory; is a relay running with --control=' "with a hint"
@@ -126,6 +126,25 @@ E=$(run_to 5 "$DUCT" -d -d --control="$S" TCP-LISTEN:0,bind=127.0.0.1,fork EXEC:
 is "$st" 1 "a second relay on the same control path: exit 1"
 like "$E" "option --control: cannot listen at" "saying so"
 stop "$BG_PID"
+# reload: allow-file= (ncat --allowfile) read again, a live session kept, a bad file refused
+echo 10.0.0.0/8 >"$T_TMP/allow"
+start_server "$T_TMP/srv4.err" "$DUCT" -d -d --control="$S" TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr,allow-file="$T_TMP/allow" EXEC:cat
+AP=$PORT; APID=$BG_PID
+is "$(printf a | run_to 10 nc -N 127.0.0.1 "$AP" 2>/dev/null)" "" "allow-file without 127.0.0.1: refused"
+echo 127.0.0.1/32 >"$T_TMP/allow"
+is "$(printf b | run_to 10 nc -N 127.0.0.1 "$AP" 2>/dev/null)" "" "the file changed, no reload yet: still refused"
+is "$(ctl reload)" '{"reloaded":1}' "reload: one listener's lists read again"
+bg sh -c "{ printf held; sleep 30; } | nc 127.0.0.1 $AP >$T_TMP/held.out"
+is "$(printf c | run_to 10 nc -N 127.0.0.1 "$AP")" c "after reload 127.0.0.1 is let in"
+wait_for 10 size_ge "$T_TMP/held.out" 4
+echo 'garbage!!' >"$T_TMP/allow"
+E=$(ctl reload); st=$?
+is "$st" 1 "reload of a bad file: exit 1"
+like "$E" '"error":"reload: range \\"garbage!!\\".*\(the lists in force stay\)' "the error names the entry; the old lists stay"
+is "$(printf d | run_to 10 nc -N 127.0.0.1 "$AP")" d "the lists in force still let 127.0.0.1 in"
+is "$(ctl stats | jq -c '[.refused, .active]')" "[2,1]" "2 refused before the reload; the session held across reloads is live"
+stop "$APID"
+
 # a peer refused by range= is counted
 start_server "$T_TMP/srv3.err" "$DUCT" -d -d --control="$S" TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr,range=10.0.0.0/8 EXEC:cat
 printf x | run_to 10 nc -N 127.0.0.1 "$PORT" >/dev/null 2>&1

@@ -19,7 +19,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: duct ctl PATH COMMAND\n"
-			"  COMMAND: sessions | stats | close N   (PATH: the relay's --control=PATH)\n");
+			"  COMMAND: sessions | stats | close N | reload   (PATH: the relay's --control=PATH)\n");
 	return 2;
 }
 
@@ -103,7 +103,7 @@ int ctl_main(int argc, char **argv)
 	char cmd[CTL_CMD_MAX];
 	int len = join_command(argc - 2, argv + 2, cmd, sizeof cmd);
 	if (len < 0) {
-		ERR("ctl: the command must be one line of less than %d bytes (sessions, stats, close N)", CTL_CMD_MAX);
+		ERR("ctl: the command must be one line of less than %d bytes (sessions, stats, close N, reload)", CTL_CMD_MAX);
 		return 2;
 	}
 	int fd = connect_to(argv[1]);

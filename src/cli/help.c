@@ -116,7 +116,7 @@ static const struct help_group help_groups[] = {
 	{ "Watching a running relay",
 	  "--session-log FILE\n"
 	  "\tone JSON line per session opened and closed (- for stderr)\n"
-	  "--control PATH\ta UNIX socket (0600) answering sessions, stats, close N\n" },
+	  "--control PATH\ta UNIX socket (0600): sessions, stats, close N, reload\n" },
 };
 
 /* the options named anywhere in the rows: "-d0..-d4" gives -d0, "-lm[FAC]" -lm */

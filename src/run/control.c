@@ -22,6 +22,7 @@
 #include "relay/session_info.h"
 #include "run/observe.h"
 #include "run/session_json.h"
+#include "xio/xio.h"
 
 #define CTL_LINE_MAX 4096
 #define CTL_CLIENTS_MAX 64
@@ -111,7 +112,7 @@ static int flush_client(struct ctl_client *c)
 
 static void answer_error(struct ctl_client *c, const char *fmt, const char *arg)
 {
-	char t[300];
+	char t[400];
 	snprintf(t, sizeof t, fmt, arg);
 	jb_add(&c->out, "{\"error\":");
 	jb_str(&c->out, t);
@@ -168,9 +169,14 @@ static void run_command(struct ctl_client *c, char *line)
 	} else if (!strncmp(line, "close", 5) && (line[5] == ' ' || !line[5])) {
 		cmd_close(c, line + 5 + strspn(line + 5, " "));
 	} else if (!strcmp(line, "reload")) {
-		answer_error(c, "reload: %s", "not supported by this duct yet; restart the relay to re-read its files");
+		char err[250];
+		int done = xio_reload_filters(err, sizeof err);
+		if (done < 0)
+			answer_error(c, "reload: %s", err);
+		else
+			jb_add(&c->out, "{\"reloaded\":%d}\n", done);
 	} else {
-		answer_error(c, "unknown command \"%.100s\": expected sessions, stats or close N", line);
+		answer_error(c, "unknown command \"%.100s\": expected sessions, stats, close N or reload", line);
 	}
 }
 
@@ -211,7 +217,7 @@ static void client_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
 	memmove(c->in, c->in + start, c->inlen - start);
 	c->inlen -= start;
 	if (c->inlen == sizeof c->in) {
-		answer_error(c, "command longer than %s bytes: one command a line (sessions, stats, close N)", "4096");
+		answer_error(c, "command longer than %s bytes: one command a line (sessions, stats, close N, reload)", "4096");
 		c->ending = true;
 		shutdown(fd, SHUT_RD);
 	}

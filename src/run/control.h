@@ -1,5 +1,5 @@
 /* --control=PATH: a UNIX stream socket (mode 0600) in the relay's event loop that answers
- * one command a line with one JSON line: sessions, stats, close N. duct ctl is its client. */
+ * one command a line with one JSON line: sessions, stats, close N, reload. duct ctl is its client. */
 #ifndef DUCT_CONTROL_H
 #define DUCT_CONTROL_H
 
