@@ -3,7 +3,8 @@
 # jq: counts and byte totals equal what the clients (OpenBSD nc, python3) sent, session numbers
 # unique (also across --fork-process children), peer/local/time fields, and the reasons: eof,
 # reset (a client's RST), timeout (-T), signal (SIGTERM), ws-close:CODE (python3-websockets),
-# the TLS peer subject. Bad values of the option are refused with one line.
+# tls-alert (a server that requires a client certificate), the TLS peer subject. Bad values
+# of the option are refused with one line.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/net.sh"
 need_duct
@@ -98,9 +99,15 @@ if have openssl && make_certs "$T_TMP/certs"; then
 	is "$(jq -r 'select(.event=="open") | .tls_subject' "$T_TMP/tls.log")" "CN=client1" "TLS: open names the peer certificate's subject"
 	is "$(jq -r 'select(.event=="close") | .tls_subject' "$T_TMP/tls.log")" "CN=client1" "TLS: and so does close"
 	stop "$BG_PID"
+	# the server requires a client certificate: a TLS 1.3 client without one hears alert 116 after
+	# its handshake, in the data phase
+	start_server "$T_TMP/tls2.err" "$DUCT" -d -d OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,cert=$C/server.pem,cafile=$C/ca.pem PIPE
+	printf hi | run_to 10 "$DUCT" --session-log="$T_TMP/alert.log" - OPENSSL:localhost:$PORT,cafile=$C/ca.pem >/dev/null 2>&1
+	is "$(jq -r 'select(.event=="close") | .reason' "$T_TMP/alert.log")" tls-alert "a TLS alert from the peer: reason tls-alert"
+	like "$(jq -r 'select(.event=="close") | .error' "$T_TMP/alert.log")" "alert 116 \\(certificate_required\\)" "with the alert in error"
+	stop "$BG_PID"
 else
-	skip "openssl missing: TLS subject not checked"
-	skip "openssl missing: TLS subject not checked"
+	for _ in 1 2 3 4; do skip "openssl missing: TLS subject and alert not checked"; done
 fi
 
 # ---- bad values
