@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/ctl.h"
 #include "common/log.h"
 #include "nc/nc.h"
 #include "ss/ss.h"
@@ -34,6 +35,10 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "ss")) {
 		log_set_progname("ss");
 		return ss_main(argc - 1, argv + 1);
+	}
+	if (argc > 1 && !strcmp(argv[1], "ctl")) {
+		log_set_progname("duct");
+		return ctl_main(argc - 1, argv + 1);
 	}
 	log_set_progname(name);
 	return cli_main(argc, argv);

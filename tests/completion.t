@@ -36,6 +36,7 @@ is "$(cand "UNIX-CONNECT:$T_TMP/dir/fi")" "UNIX-CONNECT:$T_TMP/dir/file.txt" "UN
 is "$(cand "TCP:$T_TMP/dir/fi")" "" "TCP: does not complete file names"
 is "$(cand 'PIPE:/x!!STDO')" "PIPE:/x!!STDOUT" "READ!!WRITE: the part after !! is an address"
 like "$(cand --fork)" "^--fork-process$" "global flags: --fork-process"
+is "$(cand --session-l)" "--session-log" "global flags: --session-log (issue 18)"
 like "$(cand -l)" "-lf" "global flags: -lf"
 is "$(cand -d TCP-LISTEN:1 STDOUT STD)" "" "no third address"
 is "$(cand -d TCP-LISTEN:1 STDO)" "STDOUT" "the second address"

@@ -40,7 +40,7 @@ cap 5 "$DUCT" '-??'; is "$OUT" "$h2" "-?? prints the same as -hh"
 cap 5 "$DUCT" '-???'; is "$OUT" "$h3" "-??? prints the same as -hhh"
 # every global option the command line takes is explained in -h
 for f in -V -d -lf -ls -ly -lm -lp -lu -lh -D --statistics -v -x -r -R -u -U -t -T -b -s -4 -6 -0 -L -W -S -g \
-	--experimental --fork-process --workers --no-splice; do
+	--experimental --fork-process --workers --no-splice --session-log --control; do
 	like "$h1" "^  ([^ ].*[ ,])?$f\\b" "-h explains $f"
 done
 # -h's type names: every handler, sorted; the same set as -hh's rows

@@ -41,7 +41,7 @@ fi
 
 ss_h=$("$DUCT" ss -h 2>&1); rc=$?
 is "$rc" 0 "duct ss -h exits 0"
-for f in -t -u -w -x -0 -S -d -M -4 -6 -f -A -a -l -N -n -r -p -T -e -o -m -i -b --tos --cgroup --inet-sockopt \
+for f in -t -u -w -x -0 -S -d -M -4 -6 -f -A -a -l -N -n -r -p -T -e -o -m -i -b --tos --cgroup --inet-sockopt --duct \
 	--tipcinfo -Z -z -s -H -O -E -K -D -F -V -h -j --vsock --tipc --xdp; do
 	like "$ss_h" "(^|[[:space:],])$f([[:space:],=]|$)" "duct ss -h names $f"
 done

@@ -149,6 +149,20 @@ static int parse_log_facility(const char *w, const char *flag)
 	return f;
 }
 
+/* --NAME=VALUE or --NAME VALUE (l is the word after "--", n the length of NAME): a non-empty
+ * VALUE into *out. Returns 1, or -1 (printed). */
+static int long_value(int *i, int argc, char **argv, const char *l, size_t n, const char *what, const char **out)
+{
+	const char *v = l[n] == '=' ? l + n + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+	if (!v || !*v) {
+		ERR("option --%.*s: expected %s, got nothing; e.g. --%.*s=/run/duct.%s", (int)n, l, what, (int)n, l,
+		    n == 7 ? "sock" : "log");
+		return -1;
+	}
+	*out = v;
+	return 1;
+}
+
 /* Options a single word can be. Returns 1 when the word is consumed, 0 when it isn't an
  * option (first address), -1 on error. */
 static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
@@ -167,6 +181,10 @@ static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 		if (!strcmp(l, "version")) { st->version = true; return 1; }
 		if (!strcmp(l, "fork-process")) { p->xg.classic_fork = true; return 1; }
 		if (!strcmp(l, "no-splice")) { p->relay.nosplice = true; return 1; }
+		if (!strncmp(l, "session-log", 11) && (l[11] == '=' || !l[11]))
+			return long_value(i, argc, argv, l, 11, "FILE (or - for stderr)", &p->session_log);
+		if (!strncmp(l, "control", 7) && (l[7] == '=' || !l[7]))
+			return long_value(i, argc, argv, l, 7, "PATH of the control socket to create", &p->control_path);
 		if (!strncmp(l, "workers", 7) && (l[7] == '=' || !l[7])) {
 			const char *v = l[7] == '=' ? l + 8 : (*i + 1 < argc ? argv[++*i] : NULL);
 			unsigned long long n;
@@ -353,6 +371,11 @@ int cli_main(int argc, char **argv)
 			if (plan.relay.sniff_fd[k] < 0)
 				return early_exit(&st, 1);
 		}
+	}
+	if (plan.control_path && plan.xg.workers > 1) {
+		ERR("option --control: one control socket can't answer for %d worker processes; use --workers 1 or leave --control out",
+		    plan.xg.workers);
+		return early_exit(&st, 1);
 	}
 	plan.addr_text[0] = argv[i];
 	plan.addr_text[1] = argv[i + 1];

@@ -69,6 +69,7 @@ static const char intro_text[] =
 	"  %1$s [OPTION]... ADDRESS ADDRESS   relay, socat's syntax\n"
 	"  %1$s nc [FLAG]... [HOST] PORT      netcat (OpenBSD flags; ncat's long ones)  %1$s nc -h\n"
 	"  %1$s ss [FLAG]... [FILTER]         socket listing as iproute2 ss, plus -j    %1$s ss -h\n"
+	"  %1$s ctl PATH COMMAND              ask a relay run with --control=PATH\n"
 	"\n"
 	"ADDRESS is TYPE:PARAMETERS,OPTION,NAME=VALUE... (TCP-LISTEN:8080,fork,reuseaddr).\n"
 	"Two one-way addresses joined as READ!!WRITE make one; `-` is stdin/stdout, a number N\n"
@@ -112,6 +113,10 @@ static const struct help_group help_groups[] = {
 	  "--fork-process\tserve each connection of a fork listener in its own process\n"
 	  "--workers N\tN processes share each listening port (SO_REUSEPORT)\n"
 	  "--no-splice\tcopy through buffers instead of splice(2)\n" },
+	{ "Watching a running relay",
+	  "--session-log FILE\n"
+	  "\tone JSON line per session opened and closed (- for stderr)\n"
+	  "--control PATH\ta UNIX socket (0600): sessions, stats, close N, reload\n" },
 };
 
 /* the options named anywhere in the rows: "-d0..-d4" gives -d0, "-lm[FAC]" -lm */

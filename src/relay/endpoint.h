@@ -67,6 +67,15 @@ struct endpoint_ops {
 
 struct ep_unlink;
 
+/* What a family knows about how its side of a session went, for the session log
+ * (--session-log) and the control socket: the family fills it in when it learns it, the
+ * engine reads it when the session ends. Empty strings: nothing to say. */
+struct ep_report {
+	char end_reason[24];    /* the protocol's own end: "tls-alert", "ws-close:1001" */
+	char error[160];        /* the text that goes with it ("alert 42 (bad certificate)") */
+	char peer_subject[256]; /* TLS: the peer certificate's subject */
+};
+
 struct endpoint {
 	int rfd, wfd;              /* -1 when that direction is absent; may be equal */
 	unsigned flags;            /* EPF_* */
@@ -83,6 +92,7 @@ struct endpoint {
 	char **env;                /* NULL-terminated "NAME=value" exported to children opened
 				      for the same session (peer/sock addresses), prefix applied */
 	char desc[48];             /* e.g. "socket", "pipe", "file" for messages */
+	struct ep_report report;
 };
 
 struct endpoint *endpoint_new(void);

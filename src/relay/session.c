@@ -27,6 +27,7 @@
  * bigger buffers only cost cache), 128 KiB when reading a socket; pooled pipes are grown to
  * 256 KiB. -b N is honoured exactly. */
 #include "relay/session.h"
+#include "relay/session_info.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -233,11 +234,14 @@ struct session {
 	struct loop_timer *close_timer, *inact_timer;
 	char *dumpbuf;
 	size_t dumpcap;
+	struct session_info info;  /* for the session log and the control socket */
 	struct session *prev, *next;
 };
 
 static struct session *sessions;
 static size_t nsessions;
+static session_closed_fn closed_watcher;
+static void *closed_watcher_arg;
 
 size_t session_count(void) { return nsessions; }
 
@@ -381,11 +385,19 @@ static enum relay_io_verdict io_verdict(const struct session *s, int idx, bool w
 	return s->cfg.io_error ? s->cfg.io_error(s->cfg.io_error_arg, idx, writing, err) : RELAY_IO_DEFAULT;
 }
 
+/* A read or write error that ends the session, for its watchers */
+static void io_end(struct session *s, int err)
+{
+	session_info_end(&s->info, err == ECONNRESET || err == EPIPE ? "reset" : "error", strerror(err));
+}
+
 /* A read-side error: logged as socat does; under -s it's EOF instead. */
 static void read_error(struct dir *d, int err, const void *bufp, size_t len)
 {
 	struct session *s = d->s;
 	enum relay_io_verdict v = io_verdict(s, d->srcno, false, err);
+	if (v == RELAY_IO_REPORTED)
+		io_end(s, err);
 	if (v == RELAY_IO_EOF) {
 		d->src->flags |= EPF_RD_EOF;
 		d->eof = true;
@@ -403,6 +415,7 @@ static void read_error(struct dir *d, int err, const void *bufp, size_t len)
 		schedule(d);
 		return;
 	}
+	io_end(s, err);
 	finish(s, 1);
 }
 
@@ -433,6 +446,7 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 	}
 	enum relay_io_verdict v = io_verdict(s, 3 - d->srcno, true, err);
 	if (v == RELAY_IO_REPORTED) {
+		io_end(s, err);
 		finish(s, 1);
 		return;
 	}
@@ -448,6 +462,7 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 		schedule(d);
 		return;
 	}
+	io_end(s, err);
 	finish(s, 1);
 }
 
@@ -499,6 +514,7 @@ static void inact_timer_cb(struct loop *lp, void *arg)
 	double idle = loop_now() - s->last;
 	if (idle + 1e-4 >= s->cfg.inactivity_timeout) {
 		logmsg(LOG_N, "inactivity timeout triggered");
+		session_info_end(&s->info, "timeout", "no data for the inactivity timeout (-T)");
 		finish(s, 0);
 	} else {
 		s->inact_timer = loop_timer_add(lp, s->cfg.inactivity_timeout - idle, inact_timer_cb, s);
@@ -1173,6 +1189,13 @@ static void fd_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
 
 /* ---- children ---- */
 
+static void child_end(struct session *s, const char *how, int n)
+{
+	char t[64];
+	snprintf(t, sizeof t, "the child process %s %d", how, n);
+	session_info_end(&s->info, "error", t);
+}
+
 static void child_status(struct session *s, pid_t pid, int st)
 {
 	if (WIFEXITED(st)) {
@@ -1180,6 +1203,7 @@ static void child_status(struct session *s, pid_t pid, int st)
 			logmsg(LOG_W, "waitpid(): child %ld exited with status %d", (long)pid, WEXITSTATUS(st));
 			if (!s->status)
 				s->status = 1;
+			child_end(s, "exited with status", WEXITSTATUS(st));
 		} else if (log_enabled(LOG_I)) {
 			logmsg(LOG_I, "waitpid(): child %ld exited with status 0", (long)pid);
 		}
@@ -1187,6 +1211,7 @@ static void child_status(struct session *s, pid_t pid, int st)
 		logmsg(LOG_W, "waitpid(): child %ld exited on signal %d", (long)pid, WTERMSIG(st));
 		if (!s->status)
 			s->status = 1;
+		child_end(s, "exited on signal", WTERMSIG(st));
 	}
 }
 
@@ -1327,6 +1352,8 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 	s->done = done;
 	s->arg = arg;
 	s->last = loop_now();
+	s->info.opened_mono = s->last;
+	gettimeofday(&s->info.opened, NULL);
 
 	/* socat shows a one-fd address's fd in both places ([0,0] for STDIN). */
 #define FD2(e) ((e)->rfd >= 0 ? (e)->rfd : (e)->wfd), ((e)->wfd >= 0 ? (e)->wfd : (e)->rfd)
@@ -1369,6 +1396,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 			f->nopoll = true;
 		} else {
 			logmsg(LOG_E, "epoll_ctl(%d): %s", f->fd, strerror(errno));
+			session_info_end(&s->info, "error", strerror(errno));
 			s->status = 1;
 			s->finished = true;
 		}
@@ -1541,6 +1569,9 @@ static void finalize(struct session *s)
 	}
 	if (s->cfg.statistics)
 		session_log_statistics(s);
+	session_info_settle(&s->info, s->status, (const struct endpoint *const *)s->ep);
+	if (closed_watcher)
+		closed_watcher(s, closed_watcher_arg);
 	endpoint_close(s->ep[0]);
 	endpoint_close(s->ep[1]);
 	s->ep[0] = s->ep[1] = NULL;
@@ -1571,8 +1602,37 @@ void session_abort(struct session *s, int status)
 {
 	if (!s)
 		return;
+	session_info_end(&s->info, "signal", NULL);
 	s->aborted = true;
 	finish(s, status);
 	if (s->depth == 0)
 		finalize(s);
+}
+
+/* ---- for the watchers (session_info.h) ---- */
+
+void session_watch_close(session_closed_fn fn, void *arg)
+{
+	closed_watcher = fn;
+	closed_watcher_arg = arg;
+}
+
+struct session_info *session_info(struct session *s) { return &s->info; }
+
+void session_bytes(const struct session *s, unsigned long long out[2])
+{
+	out[0] = s->d[0].bytes;
+	out[1] = s->d[1].bytes;
+}
+
+double session_idle(const struct session *s)
+{
+	double idle = loop_now() - s->last;
+	return idle > 0 ? idle : 0;
+}
+
+void session_close_now(struct session *s)
+{
+	session_info_end(&s->info, "closed", "closed through the control socket");
+	session_abort(s, 0);
 }

@@ -34,6 +34,8 @@ struct run_plan {
 	bool lock_wait;
 	bool dump_fds;                /* -D */
 	unsigned long catch_mask;     /* -S; RUN_CATCH_MASK_DEFAULT */
+	const char *session_log;      /* --session-log=FILE ("-": stderr), NULL: none */
+	const char *control_path;     /* --control=PATH, NULL: none */
 	/* Optional front-end callbacks (nc prints its own messages). */
 	const struct plan_hooks *hooks;
 	void *hooks_arg;

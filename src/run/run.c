@@ -17,7 +17,10 @@
 
 #include "common/log.h"
 #include "relay/linger.h"
+#include "run/control.h"
 #include "run/fdinfo.h"
+#include "run/observe.h"
+#include "run/session_json.h"
 #include "common/lock.h"
 #include "common/text_size.h"
 #include "run/sniff.h"
@@ -272,11 +275,14 @@ static void start_session(struct pending *pd, struct endpoint *ep1, struct endpo
 	INFO("resolved and opened all sock addresses");
 	if (log_cfg()->target == LOGT_MIXED)
 		log_switch_mixed(); /* -lm: syslog from the transfer on */
-	if (!session_start(rc->lp, &cfg, ep1, ep2, session_done, pd)) {
+	struct session *s = session_start(rc->lp, &cfg, ep1, ep2, session_done, pd);
+	if (!s) {
 		ERR("cannot start the transfer: %s", strerror(errno));
 		set_status(rc, 1);
 		session_done(NULL, 1, pd);
+		return;
 	}
+	observe_started(s, ep1, ep2);
 }
 
 static void addr2_failed(struct pending *pd, int status)
@@ -595,12 +601,14 @@ static int open_addr2_half(struct pending *pd, int k)
 /* Give ep1 its own process: the child serves this session alone; the parent forgets it. */
 static int fork_session(struct run_ctx *rc, struct xio_open *origin, struct endpoint *ep1)
 {
+	unsigned long long id = observe_reserve_id();
 	pid_t pid = fork();
 	if (pid < 0) {
 		ERR("fork(): %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
+		observe_child_takes(id);
 		int keep[4] = { ep1->rfd, ep1->wfd, rc->p->relay.sniff_fd[0], rc->p->relay.sniff_fd[1] };
 		loop_after_fork(rc->lp, keep, 4);
 		linger_forget();
@@ -770,6 +778,16 @@ static bool catchable_term_signal(int signo)
 	}
 }
 
+/* A listener turned a peer away: counted for the control socket's stats, then the front
+ * end hears of it as before. */
+static void count_refused(void *arg, int idx, const struct sockaddr *sa, socklen_t len, const char *why)
+{
+	observe_refused();
+	const struct plan_hooks *h = the_rc->p->hooks;
+	if (h && h->refused)
+		h->refused(arg, idx, sa, len, why);
+}
+
 static void abort_one(struct session *s, void *arg)
 {
 	session_abort(s, *(int *)arg);
@@ -786,6 +804,7 @@ static void on_signal(struct loop *lp, int signo, void *arg)
 	struct run_ctx *rc = arg;
 	if (signo == SIGUSR1) {
 		session_foreach(stats_one, NULL);
+		observe_log_table();
 		return;
 	}
 	NOTE("socat_signal(): handling signal %d", signo);
@@ -939,6 +958,19 @@ int run_plan_resolve(struct run_plan *p)
 	return check_nofork(p);
 }
 
+/* --session-log and --control: the session numbering and counters always run (cheap). */
+static int start_watchers(struct run_ctx *rc)
+{
+	struct run_plan *p = rc->p;
+	session_json_set_addrs(p->addr_text[0], p->addr_text[1]);
+	observe_start();
+	if (p->session_log && observe_log_open(p->session_log) < 0)
+		return -1;
+	if (p->control_path && control_open(rc->lp, p->control_path) < 0)
+		return -1;
+	return 0;
+}
+
 int run_plan_run(struct run_plan *p)
 {
 	struct run_ctx rc = { .p = p };
@@ -975,8 +1007,13 @@ int run_plan_run(struct run_plan *p)
 		/* the address layer calls the front end's hooks directly */
 		p->xg.on_listening = p->hooks->listening;
 		p->xg.on_open_error = p->hooks->open_error;
-		p->xg.on_refused = p->hooks->refused;
 		p->xg.hook_arg = p->hooks_arg;
+	}
+	p->xg.on_refused = count_refused;
+	if (start_watchers(&rc) < 0) {
+		loop_free(rc.lp);
+		lock_release();
+		return 1;
 	}
 	rc.a1.rc = &rc;
 	/* Under -u/-U a dual address needs only one of its halves (socat warns about it). */
@@ -1022,6 +1059,7 @@ int run_plan_run(struct run_plan *p)
 		rc.shared->sessions2 = 0;
 		shared_release(rc.shared);
 	}
+	control_close();
 	/* Wait for the worker processes we started (they got the same signal). */
 	for (int i = 0; i < rc.nworkers; i++)
 		waitpid(rc.workers[i], NULL, 0);

@@ -52,7 +52,9 @@ static const char usage_text[] =
 "'dst 10.0.0.0/8', 'sport gt :1024'; and, or, not and parentheses combine them.\n";
 
 static const char json_help[] =
-"\n  -j, --json            (duct) one JSON array of the sockets, the same fields\n";
+"\n  -j, --json            (duct) one JSON array of the sockets, the same fields\n"
+"      --duct=PATH       (duct) the sessions of a duct relay run with --control=PATH:\n"
+"                        number, age, idle time, bytes each way, addresses\n";
 
 static int usage_exit(void)
 {
@@ -192,7 +194,7 @@ static long scan_state(const char *st)
 	return -1;
 }
 
-enum { OPT_TOS = 256, OPT_CGROUP, OPT_INET_SOCKOPT, OPT_TIPC, OPT_VSOCK, OPT_XDP, OPT_TIPCINFO };
+enum { OPT_TOS = 256, OPT_CGROUP, OPT_INET_SOCKOPT, OPT_TIPC, OPT_VSOCK, OPT_XDP, OPT_TIPCINFO, OPT_DUCT };
 
 static char *read_file(const char *path)
 {
@@ -234,7 +236,7 @@ static const struct option longopts[] = {
 	{ "tos", 0, 0, OPT_TOS }, { "cgroup", 0, 0, OPT_CGROUP }, { "kill", 0, 0, 'K' },
 	{ "no-header", 0, 0, 'H' }, { "xdp", 0, 0, OPT_XDP }, { "mptcp", 0, 0, 'M' },
 	{ "oneline", 0, 0, 'O' }, { "inet-sockopt", 0, 0, OPT_INET_SOCKOPT }, { "json", 0, 0, 'j' },
-	{ 0, 0, 0, 0 }
+	{ "duct", 1, 0, OPT_DUCT }, { 0, 0, 0, 0 }
 };
 static const char optstring[] = "dhaletuwxnro460spTbEf:mMiA:D:F:vVzZN:KHSOj";
 
@@ -423,6 +425,7 @@ int ss_parse_args(int argc, char **argv, struct ss_opts *o)
 		case 'x': af_set(&a, AF_UNIX); break;
 		case OPT_VSOCK: af_set(&a, AF_VSOCK); break;
 		case OPT_TIPC: af_set(&a, AF_TIPC); break;
+		case OPT_DUCT: o->duct = optarg; break;
 		case OPT_XDP: af_set(&a, AF_XDP); break;
 		case 'a': state_filter = SS_ALL; break;
 		case 'l': state_filter = (1u << SS_LISTEN) | (1u << SS_CLOSE); break;

@@ -587,6 +587,8 @@ int ss_main(int argc, char **argv)
 		fflush(stdout);
 		return r;
 	}
+	if (o.duct)
+		return ss_duct_sessions(o.duct, &o);
 	o.printer = o.json ? &ss_json_printer : &ss_text_printer;
 	if (o.netns && netns_switch(o.netns))
 		return 1;

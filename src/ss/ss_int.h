@@ -192,9 +192,12 @@ struct ss_opts {
 	struct ss_filter *filter;
 	bool table_requested;      /* something other than -s asks for a listing */
 	const struct ss_printer *printer; /* chosen once by ss_main: text or JSON */
+	const char *duct;          /* --duct=PATH: a duct relay's control socket */
 };
 
 int ss_parse_args(int argc, char **argv, struct ss_opts *o);   /* returns -1 to continue, else exit status */
+/* --duct=PATH: list that relay's sessions (duct_sessions.c); returns the exit status */
+int ss_duct_sessions(const char *path, const struct ss_opts *o);
 
 /* ---------- filter evaluation / bytecode ---------- */
 bool ss_filter_run(const struct ss_filter *f, const struct ss_sock *s);

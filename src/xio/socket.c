@@ -2005,12 +2005,14 @@ int sk_filter_take(struct xio_open *op, struct sk_filter *f, int family_hint)
 			sk_addr_error(op, "%s", err);
 			return -1;
 		}
+		sk_filter_remember(f, lists[i].file, lists[i].deny, str);
 	}
 	return 0;
 }
 
 void sk_filter_free(struct sk_filter *f)
 {
+	sk_filter_forget(f);
 	sa_rangelist_free(&f->allow);
 	sa_rangelist_free(&f->deny);
 }

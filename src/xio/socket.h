@@ -103,6 +103,9 @@ struct sk_filter {
 	struct sa_rangelist allow, deny; /* n == 0: none */
 	int sourceport;                  /* -1: none */
 	bool lowport;
+	struct sk_filter_src *src;       /* what allow and deny were built from, for reload */
+	size_t nsrc;
+	struct sk_filter *next_live;     /* filter_reload.c's list of the filters with sources */
 };
 /* Take those options from op->opts into f (family_hint for range=). -1 (logged) on a bad value. */
 int sk_filter_take(struct xio_open *op, struct sk_filter *f, int family_hint);
@@ -111,6 +114,10 @@ int sk_filter_take(struct xio_open *op, struct sk_filter *f, int family_hint);
 bool sk_filter_ok(struct xio_open *op, const struct sk_filter *f, const struct sockaddr *sa, socklen_t len,
 		  const char *what);
 void sk_filter_free(struct sk_filter *f);
+/* filter_reload.c: record one allow/deny source of f (a file name or an inline list) so that
+ * xio_reload_filters() can build the lists again; forget them all (sk_filter_free does). */
+void sk_filter_remember(struct sk_filter *f, bool file, bool deny, const char *text);
+void sk_filter_forget(struct sk_filter *f);
 
 /* Log an address-level error: "<typed>: <what>". */
 void sk_addr_error(struct xio_open *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -66,8 +66,9 @@ int tls_conn_idx(void);
 int tls_verify_cb(int ok, X509_STORE_CTX *xs);
 /* Log why the handshake on c failed (after SSL_do_handshake returned <= 0 with err). */
 void tls_log_handshake_failure(const struct tls_cfg *cfg, struct tls_conn *t, int sslerr, int sys_errno);
-/* Log an error during transfer (SSL_ERROR_SSL from read/write). */
-void tls_log_transfer_error(struct tls_conn *t, const char *op);
+/* Log an error during transfer (SSL_ERROR_SSL from read/write); an alert from the peer is
+ * also written into rep, for the session log. */
+void tls_log_transfer_error(struct tls_conn *t, const char *op, struct ep_report *rep);
 /* "CN=a,O=b" of a name */
 void tls_name_text(X509_NAME *n, char *buf, size_t len);
 /* "CN=x, SAN=[DNS:a, IP:1.2.3.4]" */

@@ -420,7 +420,7 @@ closed:
 		    cfg->server ? " (it may not trust our certificate; see its own messages)" : "");
 }
 
-void tls_log_transfer_error(struct tls_conn *t, const char *op)
+void tls_log_transfer_error(struct tls_conn *t, const char *op, struct ep_report *rep)
 {
 	unsigned long e, last = 0;
 	while ((e = ERR_get_error()) != 0)
@@ -440,6 +440,8 @@ void tls_log_transfer_error(struct tls_conn *t, const char *op)
 			meaning = "the peer says our certificate (cert=) has expired";
 		ERR("%s: TLS %s with %s: the peer sent alert %d (%s)%s%s", t->name, op, t->peer, alert, alert_name(alert),
 		    meaning ? "; " : "", meaning ? meaning : "");
+		snprintf(rep->end_reason, sizeof rep->end_reason, "tls-alert");
+		snprintf(rep->error, sizeof rep->error, "alert %d (%s)", alert, alert_name(alert));
 		return;
 	}
 	ERR("%s: TLS %s with %s: %s", t->name, op, t->peer, buf);

@@ -289,6 +289,7 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 			case WS_EV_CLOSE: {
 				w->close_rcvd = true;
 				w->peer_code = ev.code;
+				snprintf(ep->report.end_reason, sizeof ep->report.end_reason, "ws-close:%u", ev.code);
 				const char *nm = ws_close_code_name(ev.code);
 				if (ev.ctllen > 2)
 					NOTE("%s: peer closed: %u%s%s, reason \"%.*s\"", w->name, ev.code, *nm ? " " : "", nm,
@@ -303,6 +304,8 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 				ERR("%s: %s from %s; closing with %u (%s)", w->name, ev.why, w->peer, ev.code,
 				    ws_close_code_name(ev.code));
 				w->failed = true;
+				snprintf(ep->report.end_reason, sizeof ep->report.end_reason, "ws-close:%u", ev.code);
+				snprintf(ep->report.error, sizeof ep->report.error, "%s", ev.why);
 				send_close(w, ev.code, ev.why);
 				errno = EPROTO;
 				return -1;

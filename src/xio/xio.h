@@ -198,6 +198,11 @@ int xio_open_interruptible(const char *path, int flags, mode_t mode);
 int xio_interrupted_signal(void);
 /* Sleep with the same signals let in: -1 (xio_interrupted_signal() set) when one ended it. */
 int xio_sleep_interruptible(double seconds);
+/* The control socket's reload: the allow=/deny= lists and allow-file=/deny-file= files (ncat
+ * --allow/--deny and their files) of every listener in this process are read again; live
+ * sessions go on. Returns how many filters were reloaded, or -1 with err set when one failed
+ * (that one keeps its lists; the others are reloaded). */
+int xio_reload_filters(char *err, size_t errlen);
 /* "read-only", "write-only", "read-write" */
 const char *xio_dir_mode(unsigned dir);
 
