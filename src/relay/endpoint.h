@@ -75,6 +75,7 @@ struct endpoint {
 	unsigned long long readbytes; /* 0: unlimited */
 	unsigned long long readpackets; /* reads that returned data before this side is at EOF
 					   (nc -W), 0: unlimited */
+	unsigned long long rate_limit; /* rate-limit=: bytes per second read, 0: unlimited */
 	int escape;                /* byte that acts as EOF on input, -1: none */
 	pid_t child;               /* EXEC/SYSTEM child or 0; engine reports its exit */
 	const struct endpoint_ops *ops;

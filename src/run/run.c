@@ -164,6 +164,7 @@ static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
 	/* the read half's terminator for input, the write half's for output */
 	ep->lineterm = r->lineterm != EP_LT_RAW && r->lineterm != EP_LT_CRNL_OUT ? r->lineterm : w->lineterm;
 	ep->readbytes = r->readbytes;
+	ep->rate_limit = r->rate_limit;
 	ep->readpackets = r->readpackets;
 	ep->escape = r->escape;
 	/* The engine watches one child per endpoint; the other half's child is still signalled
@@ -386,6 +387,7 @@ static struct endpoint *share_ep1(const struct endpoint *orig, const char *text)
 	ep->shut = EP_SHUT_NONE;
 	ep->lineterm = orig->lineterm;
 	ep->readbytes = orig->readbytes;
+	ep->rate_limit = orig->rate_limit;
 	ep->readpackets = orig->readpackets;
 	ep->escape = orig->escape;
 	snprintf(ep->desc, sizeof ep->desc, "%s", orig->desc);
