@@ -94,6 +94,42 @@ wait_for 5 test -s "$T_TMP/out5"
 is "$(wc -c <"$T_TMP/out5" | tr -d ' ')" 3000 "UDP: a 3000-byte datagram through rate-limit=1k arrives whole"
 stop "$srv"
 
+# 5b. max-conn-rate=3: nine clients at once are all served (none lost), over about three
+# seconds (the fourth waits in the backlog for the second second): the last ends >= 1.5 s
+cat >"$T_TMP/burst.py" <<'PY'
+import socket, sys, threading, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+t0, res = time.monotonic(), []
+def one():
+    s = socket.create_connection(("127.0.0.1", port), timeout=15)
+    got = b""
+    while True:
+        d = s.recv(100)
+        if not d:
+            break
+        got += d
+    res.append((time.monotonic() - t0, got))
+th = [threading.Thread(target=one) for _ in range(n)]
+for t in th: t.start()
+for t in th: t.join(20)
+print("served=%d ms=%d" % (sum(1 for _, g in res if g == b"hi\n"), max([t for t, _ in res] or [0]) * 1000))
+PY
+start_server "$T_TMP/srv5b" "$DUCT" -dd "TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr,backlog=64,max-conn-rate=3" SYSTEM:"echo hi"
+srv=$BG_PID
+ok $([ -n "$PORT" ]; echo $?) "listener with max-conn-rate=3 is up"
+out=$(run_to 25 python3 "$T_TMP/burst.py" "$PORT" 9)
+like "$out" "served=9 " "max-conn-rate=3: all nine connections served ($out)"
+ms=$(echo "$out" | sed -n 's/.*ms=//p')
+ok $([ "${ms:-0}" -ge 1500 ]; echo $?) "max-conn-rate=3: nine connections took >= 1.5 s (${ms} ms)"
+stop "$srv"
+for bad in "TCP-LISTEN:0,bind=127.0.0.1,max-conn-rate=0" "TCP-LISTEN:0,bind=127.0.0.1,max-conn-rate=fast" \
+	"UDP-LISTEN:0,bind=127.0.0.1,max-conn-rate=3" "TCP:127.0.0.1:1,max-conn-rate=3"; do
+	run_to 5 "$DUCT" -u "$bad" STDOUT </dev/null >/dev/null 2>"$T_TMP/e5b"
+	rc=$?
+	ok $([ "$rc" -ne 0 ] && [ "$rc" -lt 124 ]; echo $?) "$bad: refused (exit $rc)"
+	like "$(cat "$T_TMP/e5b")" "max-conn-rate" "$bad: the message names max-conn-rate"
+done
+
 # 6. bad rates: one line naming the option, exit non-zero, nothing relayed
 for r in fast 0 -1 99999999999999999999999 5000G 1X 1kk ""; do
 	run_to 5 "$DUCT" -u "OPEN:$T_TMP/in256,rate-limit=$r" STDOUT >"$T_TMP/o6" 2>"$T_TMP/e6"

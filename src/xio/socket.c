@@ -35,6 +35,7 @@
 #include "common/log.h"
 #include "xio/free_guard.h"
 #include "xio/ancillary.h"
+#include "xio/conn_rate.h"
 #include "xio/layer.h"
 #include "xio/proxy_header.h"
 
@@ -72,6 +73,9 @@ struct sk {
 	struct loop_timer *atimer; /* accept-timeout */
 	bool paused_children;
 	bool paused_emfile;
+	struct conn_rate crate;     /* max-conn-rate= */
+	bool paused_rate;           /* ... this second's connections are used up */
+	struct loop_timer *rtimer;  /* ... until it fires */
 	bool emfile_warned;
 	bool in_open;
 	bool sync_failed;
@@ -284,7 +288,9 @@ static void cancel_timers(struct sk *s)
 		loop_timer_cancel(s->op->loop, s->timer);
 	if (s->atimer)
 		loop_timer_cancel(s->op->loop, s->atimer);
-	s->timer = s->atimer = NULL;
+	if (s->rtimer)
+		loop_timer_cancel(s->op->loop, s->rtimer);
+	s->timer = s->atimer = s->rtimer = NULL;
 }
 
 static void sk_free(struct sk *s)
@@ -1198,7 +1204,7 @@ static void on_dgram_ready(struct loop *lp, int fd, uint32_t events, void *arg);
 
 static void update_polling(struct sk *s)
 {
-	bool want = s->listening && s->fd >= 0 && !s->paused_children && !s->paused_emfile;
+	bool want = s->listening && s->fd >= 0 && !s->paused_children && !s->paused_emfile && !s->paused_rate;
 	if (want && !s->polling) {
 		loop_fd_fn fn = s->rq.role == SK_LISTEN ? on_listen_ready : on_dgram_ready;
 		if (loop_add_fd(s->op->loop, s->fd, EPOLLIN, fn, s) == 0)
@@ -1440,6 +1446,30 @@ static bool fd_headroom(int fd)
 	return n == FD_HEADROOM;
 }
 
+static void rate_resume_cb(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	s->rtimer = NULL;
+	s->paused_rate = false;
+	update_polling(s); /* level-triggered: connections waiting in the backlog report at once */
+}
+
+/* max-conn-rate: true when this second's connections are used up (accepting pauses). */
+static bool rate_full(struct sk *s)
+{
+	double wait;
+	if (!conn_rate_full(&s->crate, loop_now(), &wait))
+		return false;
+	if (log_enabled(LOG_I))
+		logmsg(LOG_I, "max-conn-rate=%u reached: accepting again in %.3f s", s->crate.max, wait);
+	s->paused_rate = true;
+	update_polling(s);
+	if (!s->rtimer)
+		s->rtimer = loop_timer_add(s->op->loop, wait, rate_resume_cb, s);
+	return true;
+}
+
 static void pause_children(struct sk *s)
 {
 	if (!s->paused_children)
@@ -1520,6 +1550,8 @@ static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 			pause_emfile(s, errno);
 			return;
 		}
+		if (s->crate.max && rate_full(s))
+			return;
 		union sockaddr_any pa;
 		socklen_t pl = sizeof pa;
 		int c = accept4(fd, &pa.sa, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -1538,6 +1570,7 @@ static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 		}
 		if (c > fd_hi)
 			fd_hi = c;
+		conn_rate_note(&s->crate, loop_now());
 		if (!server_peer_ok(s, &pa.sa, pl, "connection")) {
 			shutdown(c, SHUT_RDWR);
 			close(c);
@@ -2048,6 +2081,15 @@ static int take_common(struct sk *s)
 		s->fork = b;
 	if (opt_take_int(l, OPT_MAX_CHILDREN, &v))
 		op->max_children = v > 0 ? (int)v : 0;
+	if (opt_take_int(l, OPT_MAX_CONN_RATE, &v)) {
+		if (v < 1 || v > 1000000 || is_dgram_type(s->rq.type)) {
+			ERR("%s: max-conn-rate=%lld: %s", op->typed, v,
+			    is_dgram_type(s->rq.type) ? "only a stream listener accepts connections (leave it out)"
+						      : "expected connections per second, 1..1000000");
+			return -1;
+		}
+		s->crate.max = (unsigned)v;
+	}
 	if (opt_take_int(l, OPT_CHILDREN_SHUTUP, &v))
 		log_cfg()->children_shutup = (int)v;
 	if (opt_take_int(l, OPT_RETRY, &v))
