@@ -130,6 +130,51 @@ for bad in "TCP-LISTEN:0,bind=127.0.0.1,max-conn-rate=0" "TCP-LISTEN:0,bind=127.
 	like "$(cat "$T_TMP/e5b")" "max-conn-rate" "$bad: the message names max-conn-rate"
 done
 
+# 5c. max-per-ip=2: two live sessions from 127.0.0.1, the third refused (and logged); once one
+# ends the address is welcome again (retried, bounded: the end is noticed by the loop)
+cat >"$T_TMP/perip.py" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+def alive():
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        s.sendall(b"x\n")
+        return s, s.recv(10) == b"x\n"
+    except OSError:
+        return s, False
+a, ra = alive()
+b, rb = alive()
+c, rc = alive()
+print("first=%d second=%d third=%d" % (ra, rb, rc))
+c.close()
+a.close()
+end, rd = time.monotonic() + 5, False
+while not rd and time.monotonic() < end:
+    d, rd = alive()
+    if not rd:
+        d.close()
+        time.sleep(0.05)
+print("after_end=%d" % rd)
+PY
+start_server "$T_TMP/srv5c" "$DUCT" -dd "TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr,max-per-ip=2" SYSTEM:cat
+srv=$BG_PID
+ok $([ -n "$PORT" ]; echo $?) "listener with max-per-ip=2 is up"
+out=$(run_to 20 python3 "$T_TMP/perip.py" "$PORT")
+like "$out" "first=1 second=1 third=0" "max-per-ip=2: two sessions live, the third refused ($(echo $out))"
+like "$out" "after_end=1" "max-per-ip=2: accepted again once a session ended"
+ok $(log_has "$T_TMP/srv5c" "refusing connection from .*127\.0\.0\.1.*max-per-ip=2"; echo $?) "max-per-ip: the refusal is logged"
+stop "$srv"
+for bad in "TCP-LISTEN:0,bind=127.0.0.1,fork,max-per-ip=0" "UDP-LISTEN:0,bind=127.0.0.1,max-per-ip=1"; do
+	run_to 5 "$DUCT" -u "$bad" STDOUT </dev/null >/dev/null 2>"$T_TMP/e5c"
+	rc=$?
+	ok $([ "$rc" -ne 0 ] && [ "$rc" -lt 124 ]; echo $?) "$bad: refused (exit $rc)"
+	like "$(cat "$T_TMP/e5c")" "max-per-ip" "$bad: the message names max-per-ip"
+done
+run_to 5 "$DUCT" --fork-process "TCP-LISTEN:0,bind=127.0.0.1,fork,max-per-ip=2" SYSTEM:cat </dev/null >/dev/null 2>"$T_TMP/e5d"
+rc=$?
+ok $([ "$rc" -ne 0 ] && [ "$rc" -lt 124 ]; echo $?) "max-per-ip with --fork-process: refused, not ignored (exit $rc)"
+like "$(cat "$T_TMP/e5d")" "max-per-ip=2: .*--fork-process" "max-per-ip with --fork-process: the message says why"
+
 # 6. bad rates: one line naming the option, exit non-zero, nothing relayed
 for r in fast 0 -1 99999999999999999999999 5000G 1X 1kk ""; do
 	run_to 5 "$DUCT" -u "OPEN:$T_TMP/in256,rate-limit=$r" STDOUT >"$T_TMP/o6" 2>"$T_TMP/e6"

@@ -84,6 +84,10 @@ struct endpoint {
 	char **env;                /* NULL-terminated "NAME=value" exported to children opened
 				      for the same session (peer/sock addresses), prefix applied */
 	char desc[48];             /* e.g. "socket", "pipe", "file" for messages */
+	/* called once by endpoint_close (not endpoint_close_shared: another process goes on
+	   serving), e.g. a listener's per-client count (max-per-ip) */
+	void (*on_close)(void *arg);
+	void *on_close_arg;
 };
 
 struct endpoint *endpoint_new(void);

@@ -36,6 +36,7 @@
 #include "xio/free_guard.h"
 #include "xio/ancillary.h"
 #include "xio/conn_rate.h"
+#include "xio/per_ip.h"
 #include "xio/layer.h"
 #include "xio/proxy_header.h"
 
@@ -76,6 +77,7 @@ struct sk {
 	struct conn_rate crate;     /* max-conn-rate= */
 	bool paused_rate;           /* ... this second's connections are used up */
 	struct loop_timer *rtimer;  /* ... until it fires */
+	struct per_ip *perip;       /* max-per-ip=, NULL: none */
 	bool emfile_warned;
 	bool in_open;
 	bool sync_failed;
@@ -306,6 +308,7 @@ static void sk_free(struct sk *s)
 	free(s->client_path);
 	free(s->dgbuf);
 	sk_filter_free(&s->f);
+	per_ip_release(s->perip);
 	if (s->netns_fd >= 0)
 		close(s->netns_fd);
 	free(s);
@@ -1507,6 +1510,14 @@ static bool serve_conn(struct sk *s, int c, const union sockaddr_any *pa, sockle
 		}
 		return true;
 	}
+	if (s->perip && !per_ip_admit(s->perip, &pa->sa, ep)) {
+		char b[300];
+		NOTE("refusing connection from %s: max-per-ip=%u sessions from that address are live",
+		     sainfo(pa, pl, b, sizeof b), per_ip_max(s->perip));
+		endpoint_close(ep);
+		conn_opts_end(s, &saved, swapped);
+		return true;
+	}
 	export_env(op, ep, c, &pa->sa, pl);
 	if (!s->fork) {
 		/* one connection: the listener closes now, its socket file goes with it */
@@ -2089,6 +2100,17 @@ static int take_common(struct sk *s)
 			return -1;
 		}
 		s->crate.max = (unsigned)v;
+	}
+	if (opt_take_int(l, OPT_MAX_PER_IP, &v)) {
+		const char *why = v < 1 || v > 1000000 ? "expected live sessions per client address, 1..1000000" :
+				  is_dgram_type(s->rq.type) ? "only a stream listener accepts connections (leave it out)" :
+				  (op->g && op->g->classic_fork) || op->needs_process ?
+				  "sessions served in processes of their own (--fork-process, setuid, chroot...) can't be counted yet" : NULL;
+		if (why) {
+			ERR("%s: max-per-ip=%lld: %s", op->typed, v, why);
+			return -1;
+		}
+		s->perip = per_ip_new((unsigned)v);
 	}
 	if (opt_take_int(l, OPT_CHILDREN_SHUTUP, &v))
 		log_cfg()->children_shutup = (int)v;
