@@ -175,6 +175,15 @@ rc=$?
 ok $([ "$rc" -ne 0 ] && [ "$rc" -lt 124 ]; echo $?) "max-per-ip with --fork-process: refused, not ignored (exit $rc)"
 like "$(cat "$T_TMP/e5d")" "max-per-ip=2: .*--fork-process" "max-per-ip with --fork-process: the message says why"
 
+run_to 5 "$DUCT" "TCP-LISTEN:0,bind=127.0.0.1,fork,max-per-ip=2" "SYSTEM:cat,waitlock=$T_TMP/wl" </dev/null >/dev/null 2>"$T_TMP/e5e"
+rc=$?
+ok $([ "$rc" -ne 0 ] && [ "$rc" -lt 124 ]; echo $?) "max-per-ip with a second address that needs a process (waitlock): refused (exit $rc)"
+like "$(cat "$T_TMP/e5e")" "max-per-ip: .*process of its own" "max-per-ip with waitlock on address 2: the message says why"
+run_to 5 "$DUCT" --rate-limit 1M "TCP-LISTEN:0,bind=127.0.0.1" EXEC:cat,nofork </dev/null >/dev/null 2>"$T_TMP/e5f"
+rc=$?
+ok $([ "$rc" -ne 0 ] && [ "$rc" -lt 124 ]; echo $?) "--rate-limit with nofork (duct transfers nothing): refused (exit $rc)"
+like "$(cat "$T_TMP/e5f")" "--rate-limit does not combine with nofork" "--rate-limit with nofork: the message says why"
+
 # 6. bad rates: one line naming the option, exit non-zero, nothing relayed
 for r in fast 0 -1 99999999999999999999999 5000G 1X 1kk ""; do
 	run_to 5 "$DUCT" -u "OPEN:$T_TMP/in256,rate-limit=$r" STDOUT >"$T_TMP/o6" 2>"$T_TMP/e6"

@@ -889,6 +889,7 @@ static int check_nofork(const struct relay_plan *p)
 		{ c->closing_timeout != d.closing_timeout, "-t" },
 		{ p->dump_fds, "-D" },
 		{ c->nosplice, "--no-splice" },
+		{ c->rate_limit != 0, "--rate-limit" },
 	};
 	for (size_t i = 0; i < sizeof transfer / sizeof transfer[0]; i++)
 		if (transfer[i].on) {
@@ -916,6 +917,22 @@ static int check_nofork(const struct relay_plan *p)
 	return 0;
 }
 
+/* max-per-ip counts the sessions of this process (xio/per_ip.h): refused where have_ep1 gives
+ * each connection a process of its own (the listener itself refuses it with --fork-process and
+ * its own process options; these reasons are the second address's). */
+static int check_per_ip(const struct relay_plan *p)
+{
+	if (!addr2_waits(p) && !xio_bi_nofork(&p->bi[1]))
+		return 0;
+	for (int k = 0; k < 2; k++)
+		if (opt_present(&p->bi[0].half[k].opts, OPT_MAX_PER_IP)) {
+			ERR("%s: max-per-ip: the second address (%s) serves each connection in a process of its own (waitlock, nofork), whose sessions can't be counted yet; remove max-per-ip or that option",
+			    p->addr_text[0], p->addr_text[1]);
+			return -1;
+		}
+	return 0;
+}
+
 int relay_plan_resolve(struct relay_plan *p)
 {
 	for (int k = 0; k < 2; k++) {
@@ -934,7 +951,9 @@ int relay_plan_resolve(struct relay_plan *p)
 	/* peer and local addresses are exported only for a program the second address starts, or
 	 * for the PROXY header its send-proxy writes */
 	p->xg.peer_env = xio_bi_starts_program(&p->bi[1]) || xio_bi_sends_proxy(&p->bi[1]);
-	return check_nofork(p);
+	if (check_nofork(p) < 0)
+		return -1;
+	return check_per_ip(p);
 }
 
 int relay_plan_run(struct relay_plan *p)
