@@ -460,8 +460,8 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 
 /* ---- timers ---- */
 
-/* A direction waiting out a pacing pause (or for its rate limit) is busy, not idle: neither -t nor -T may end the
- * session meanwhile (OpenBSD nc's -w counts only after its -i sleep). */
+/* A direction waiting out a pacing pause (or for its rate limit) is busy, not idle: neither
+ * -t nor -T may end the session meanwhile (OpenBSD nc's -w counts only after its -i sleep). */
 static bool pausing(const struct session *s)
 {
 	return s->d[0].pause_timer || s->d[1].pause_timer || s->d[0].rate_timer || s->d[1].rate_timer;
