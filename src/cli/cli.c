@@ -21,6 +21,7 @@
 #include "cli/help.h"
 #include "common/log.h"
 #include "opt/opt.h"
+#include "relay/rate.h"
 #include "run/plan.h"
 #include "run/sniff.h"
 
@@ -193,6 +194,15 @@ static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 				return -1;
 			}
 			p->xg.workers = (int)n;
+			return 1;
+		}
+		if (!strncmp(l, "rate-limit", 10) && (l[10] == '=' || !l[10])) {
+			const char *v = l[10] == '=' ? l + 11 : (*i + 1 < argc ? argv[++*i] : NULL);
+			char why[96];
+			if (!v || rate_parse(v, &p->relay.rate_limit, why, sizeof why) < 0) {
+				ERR("option --rate-limit: %s, got \"%s\"", v ? why : "expected bytes per second (e.g. 1M)", v ? v : "");
+				return -1;
+			}
 			return 1;
 		}
 		ERR("unknown option \"%s\"" USE_H, w);

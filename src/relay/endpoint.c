@@ -112,6 +112,8 @@ void endpoint_close(struct endpoint *ep)
 {
 	if (!ep)
 		return;
+	if (ep->on_close && !close_shared)
+		ep->on_close(ep->on_close_arg);
 	if (ep->ops && ep->ops->close) {
 		ep->ops->close(ep);
 	} else if ((ep->flags & EPF_SOCKET) && !(ep->flags & EPF_DGRAM)) {

@@ -84,6 +84,7 @@ struct endpoint {
 	unsigned long long readbytes; /* 0: unlimited */
 	unsigned long long readpackets; /* reads that returned data before this side is at EOF
 					   (nc -W), 0: unlimited */
+	unsigned long long rate_limit; /* rate-limit=: bytes per second read, 0: unlimited */
 	int escape;                /* byte that acts as EOF on input, -1: none */
 	pid_t child;               /* EXEC/SYSTEM child or 0; engine reports its exit */
 	const struct endpoint_ops *ops;
@@ -93,6 +94,10 @@ struct endpoint {
 				      for the same session (peer/sock addresses), prefix applied */
 	char desc[48];             /* e.g. "socket", "pipe", "file" for messages */
 	struct ep_report report;
+	/* called once by endpoint_close (not endpoint_close_shared: another process goes on
+	   serving), e.g. a listener's per-client count (max-per-ip) */
+	void (*on_close)(void *arg);
+	void *on_close_arg;
 };
 
 struct endpoint *endpoint_new(void);

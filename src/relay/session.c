@@ -46,6 +46,7 @@
 
 #include "common/log.h"
 #include "relay/dump.h"
+#include "relay/rate.h"
 #include "relay/transform.h"
 
 #define DEFAULT_BUFSIZE   (64u * 1024u)   /* pipes, ttys, files */
@@ -190,6 +191,9 @@ struct dir {
 	struct loop_timer *ign_timer;
 	struct loop_timer *pause_timer; /* pacing (pause_before/after_write): nothing moves until it fires */
 	double pause_before_write, pause_after_write; /* this direction's share of the config */
+	struct rate_bucket *rate;      /* rate-limit= on the source, NULL: none */
+	struct loop_timer *rate_timer; /* the buckets are empty: reading waits until it fires */
+	size_t room;                   /* what the buckets allow the next read (SIZE_MAX: no limit) */
 	bool deferred;
 	bool use_splice, direct, stream;
 	bool promote;          /* socket->socket: starts buffered, splices once a read fills
@@ -232,6 +236,7 @@ struct session {
 	double last;
 	double closing_deadline_t;
 	struct loop_timer *close_timer, *inact_timer;
+	struct rate_bucket *rate_all; /* --rate-limit, shared by the process's sessions; NULL: none */
 	char *dumpbuf;
 	size_t dumpcap;
 	struct session_info info;  /* for the session log and the control socket */
@@ -333,6 +338,7 @@ static void set_stream_eof(struct dir *d)
 static void count_read(struct dir *d, size_t n)
 {
 	d->nread += n;
+	rate_spend(d->rate, d->s->rate_all, n);
 	if (d->src->readbytes && d->nread >= d->src->readbytes)
 		set_eof(d);
 	if (d->src->readpackets && ++d->data_reads >= d->src->readpackets)
@@ -468,11 +474,11 @@ static void write_error(struct dir *d, int err, const void *bufp, size_t len)
 
 /* ---- timers ---- */
 
-/* A direction waiting out a pacing pause is busy, not idle: neither -t nor -T may end the
- * session meanwhile (OpenBSD nc's -w counts only after its -i sleep). */
+/* A direction waiting out a pacing pause (or for its rate limit) is busy, not idle: neither
+ * -t nor -T may end the session meanwhile (OpenBSD nc's -w counts only after its -i sleep). */
 static bool pausing(const struct session *s)
 {
-	return s->d[0].pause_timer || s->d[1].pause_timer;
+	return s->d[0].pause_timer || s->d[1].pause_timer || s->d[0].rate_timer || s->d[1].rate_timer;
 }
 
 static void closing_timer_cb(struct loop *lp, void *arg)
@@ -554,6 +560,32 @@ static void pause_timer_cb(struct loop *lp, void *arg)
 static void start_pause(struct dir *d, double seconds)
 {
 	d->pause_timer = loop_timer_add(d->s->lp, seconds, pause_timer_cb, d);
+}
+
+static void rate_timer_cb(struct loop *lp, void *arg)
+{
+	(void)lp;
+	struct dir *d = arg;
+	d->rate_timer = NULL;
+	pump_now(d);
+}
+
+/* rate-limit=, --rate-limit: sets what the next read may take (d->room). False when the
+ * buckets are empty: reading stops (the cached readiness stays, nothing is lost with the
+ * edge-triggered fds) and the timer pumps again. */
+static bool rate_room(struct dir *d)
+{
+	d->room = SIZE_MAX;
+	if (!d->rate && !d->s->rate_all)
+		return true;
+	if (d->rate_timer)
+		return false;
+	double wait;
+	d->room = rate_grant(d->rate, d->s->rate_all, (d->src->flags & EPF_DGRAM) != 0, &wait);
+	if (d->room > 0)
+		return true;
+	d->rate_timer = loop_timer_add(d->s->lp, wait, rate_timer_cb, d);
+	return false;
 }
 
 static void defer_cb(struct loop *lp, void *arg)
@@ -781,6 +813,8 @@ static ssize_t fill_buf(struct dir *d)
 		if (left < want)
 			want = (size_t)left;
 	}
+	if (want > d->room)
+		want = d->room;
 	ssize_t n;
 	if (src->ops && src->ops->read)
 		n = src->ops->read(src, d->buf, want);
@@ -935,7 +969,7 @@ static size_t splice_want(struct dir *d)
 		if (left < want)
 			want = (size_t)left;
 	}
-	return want;
+	return want < d->room ? want : d->room;
 }
 
 /* Direct: one end is a pipe. Returns bytes moved, 0 on EOF, -1 stop, -2 again. */
@@ -1132,6 +1166,8 @@ static void pump(struct dir *d)
 			schedule(d);
 			return;
 		}
+		if (!rate_room(d))
+			return;
 		ssize_t n;
 		if (!d->use_splice)
 			n = fill_buf(d);
@@ -1345,6 +1381,8 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 	}
 	s->lp = lp;
 	s->cfg = *cfg;
+	if (cfg->rate_limit)
+		s->rate_all = rate_process(cfg->rate_limit);
 	if (!s->cfg.bufsize)
 		s->cfg.bufsize_explicit = false;
 	s->ep[0] = a;
@@ -1371,11 +1409,14 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		d->lastc = -1;
 		d->pause_before_write = cfg->pause_before_write[i];
 		d->pause_after_write = cfg->pause_after_write[i];
+		d->room = SIZE_MAX;
 		bool want = cfg->dir == RELAY_BOTH || (cfg->dir == RELAY_LEFT_TO_RIGHT && i == 0) ||
 			    (cfg->dir == RELAY_RIGHT_TO_LEFT && i == 1);
 		d->active = want && ep_can_read(d->src) && ep_can_write(d->dst);
 		if (!d->active)
 			continue;
+		if (d->src->rate_limit)
+			d->rate = rate_new(d->src->rate_limit);
 		d->rf = fd_state(s, d->src->rfd, d->src->flags & EPF_RNOPOLL, d->src->flags);
 		d->wf = fd_state(s, d->dst->wfd, d->dst->flags & EPF_WNOPOLL, d->dst->flags);
 	}
@@ -1503,6 +1544,9 @@ static void finalize(struct session *s)
 			loop_timer_cancel(lp, d->ign_timer);
 		if (d->pause_timer)
 			loop_timer_cancel(lp, d->pause_timer);
+		if (d->rate_timer)
+			loop_timer_cancel(lp, d->rate_timer);
+		rate_free(d->rate);
 		size_t held = bytes_held(d);
 		if (held > 0)
 			logmsg(LOG_W, "%zu byte%s read from socket %d %s not written to socket %d: the session ended first",

@@ -28,6 +28,9 @@ struct relay_config {
 	bool statistics;           /* --statistics */
 	bool sloppy;               /* -s */
 	bool nosplice;             /* debugging/benchmark switch: force the buffered path */
+	/* --rate-limit: bytes per second read by all sessions of this process together, 0: no
+	 * limit (a --fork-process child has a limit of its own) */
+	unsigned long long rate_limit;
 	/* Pacing, per direction ([0]: address 1 -> 2, [1]: 2 -> 1, as sniff_fd), in seconds,
 	 * 0: none. A block read waits pause_before_write before it is written (ncat -d); after
 	 * a block is written the direction reads nothing for pause_after_write (OpenBSD nc -i).

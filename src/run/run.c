@@ -168,6 +168,7 @@ static struct endpoint *dual_merge(struct endpoint *r, struct endpoint *w)
 	/* the read half's terminator for input, the write half's for output */
 	ep->lineterm = r->lineterm != EP_LT_RAW && r->lineterm != EP_LT_CRNL_OUT ? r->lineterm : w->lineterm;
 	ep->readbytes = r->readbytes;
+	ep->rate_limit = r->rate_limit;
 	ep->readpackets = r->readpackets;
 	ep->escape = r->escape;
 	/* The engine watches one child per endpoint; the other half's child is still signalled
@@ -393,6 +394,7 @@ static struct endpoint *share_ep1(const struct endpoint *orig, const char *text)
 	ep->shut = EP_SHUT_NONE;
 	ep->lineterm = orig->lineterm;
 	ep->readbytes = orig->readbytes;
+	ep->rate_limit = orig->rate_limit;
 	ep->readpackets = orig->readpackets;
 	ep->escape = orig->escape;
 	snprintf(ep->desc, sizeof ep->desc, "%s", orig->desc);
@@ -910,6 +912,7 @@ static int check_nofork(const struct run_plan *p)
 		{ c->closing_timeout != d.closing_timeout, "-t" },
 		{ p->dump_fds, "-D" },
 		{ c->nosplice, "--no-splice" },
+		{ c->rate_limit != 0, "--rate-limit" },
 	};
 	for (size_t i = 0; i < sizeof transfer / sizeof transfer[0]; i++)
 		if (transfer[i].on) {
@@ -937,6 +940,22 @@ static int check_nofork(const struct run_plan *p)
 	return 0;
 }
 
+/* max-per-ip counts the sessions of this process (xio/per_ip.h): refused where have_ep1 gives
+ * each connection a process of its own (the listener itself refuses it with --fork-process and
+ * its own process options; these reasons are the second address's). */
+static int check_per_ip(const struct run_plan *p)
+{
+	if (!addr2_waits(p) && !xio_bi_nofork(&p->bi[1]))
+		return 0;
+	for (int k = 0; k < 2; k++)
+		if (opt_present(&p->bi[0].half[k].opts, OPT_MAX_PER_IP)) {
+			ERR("%s: max-per-ip: the second address (%s) serves each connection in a process of its own (waitlock, nofork), whose sessions can't be counted yet; remove max-per-ip or that option",
+			    p->addr_text[0], p->addr_text[1]);
+			return -1;
+		}
+	return 0;
+}
+
 int run_plan_resolve(struct run_plan *p)
 {
 	for (int k = 0; k < 2; k++) {
@@ -955,7 +974,9 @@ int run_plan_resolve(struct run_plan *p)
 	/* peer and local addresses are exported only for a program the second address starts, or
 	 * for the PROXY header its send-proxy writes */
 	p->xg.peer_env = xio_bi_starts_program(&p->bi[1]) || xio_bi_sends_proxy(&p->bi[1]);
-	return check_nofork(p);
+	if (check_nofork(p) < 0)
+		return -1;
+	return check_per_ip(p);
 }
 
 /* --session-log and --control: the session numbering and counters always run (cheap). */

@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/lock.h"
+#include "relay/rate.h"
 #include "xio/core.h"
 #include "xio/process.h"
 #include "xio/sockaddr.h"
@@ -53,6 +54,14 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
 			return -1;
 		}
 		ep->readbytes = (unsigned long long)n; /* 0: no limit, as in socat */
+	}
+	const char *rate;
+	if (opt_take_str(l, OPT_RATE_LIMIT, &rate)) {
+		char why[96];
+		if (rate_parse(rate, &ep->rate_limit, why, sizeof why) < 0) {
+			ERR("%s: rate-limit=%s: %s", op->typed, rate, why);
+			return -1;
+		}
 	}
 	if (opt_take_int(l, OPT_READPACKETS, &n)) {
 		if (n < 0) {
@@ -99,7 +108,7 @@ int xio_take_appl_opts(struct xio_open *op, struct endpoint *ep)
  * transfer, not on the fd. */
 static const enum opt_id appl_ids[] = {
 	OPT_CR, OPT_CRNL, OPT_CRNL_OUT, OPT_EOF_ENDS, OPT_IGNOREEOF, OPT_READBYTES, OPT_READPACKETS,
-	OPT_ESCAPE, OPT_NULL_EOF, OPT_END_CLOSE, OPT_SHUT_DOWN, OPT_SHUT_CLOSE, OPT_SHUT_NONE,
+	OPT_RATE_LIMIT, OPT_ESCAPE, OPT_NULL_EOF, OPT_END_CLOSE, OPT_SHUT_DOWN, OPT_SHUT_CLOSE, OPT_SHUT_NONE,
 	OPT_SHUT_NULL, OPT_COOL_WRITE,
 };
 

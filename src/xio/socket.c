@@ -36,6 +36,8 @@
 #include "xio/core.h"
 #include "xio/free_guard.h"
 #include "xio/ancillary.h"
+#include "xio/conn_rate.h"
+#include "xio/per_ip.h"
 #include "xio/layer.h"
 #include "xio/proxy_header.h"
 
@@ -73,6 +75,10 @@ struct sk {
 	struct loop_timer *atimer; /* accept-timeout */
 	bool paused_children;
 	bool paused_emfile;
+	struct conn_rate crate;     /* max-conn-rate= */
+	bool paused_rate;           /* ... this second's connections are used up */
+	struct loop_timer *rtimer;  /* ... until it fires */
+	struct per_ip *perip;       /* max-per-ip=, NULL: none */
 	bool emfile_warned;
 	bool in_open;
 	bool sync_failed;
@@ -285,7 +291,9 @@ static void cancel_timers(struct sk *s)
 		loop_timer_cancel(s->op->loop, s->timer);
 	if (s->atimer)
 		loop_timer_cancel(s->op->loop, s->atimer);
-	s->timer = s->atimer = NULL;
+	if (s->rtimer)
+		loop_timer_cancel(s->op->loop, s->rtimer);
+	s->timer = s->atimer = s->rtimer = NULL;
 }
 
 static void sk_free(struct sk *s)
@@ -301,6 +309,7 @@ static void sk_free(struct sk *s)
 	free(s->client_path);
 	free(s->dgbuf);
 	sk_filter_free(&s->f);
+	per_ip_release(s->perip);
 	if (s->netns_fd >= 0)
 		close(s->netns_fd);
 	free(s);
@@ -1193,7 +1202,7 @@ static void on_dgram_ready(struct loop *lp, int fd, uint32_t events, void *arg);
 
 static void update_polling(struct sk *s)
 {
-	bool want = s->listening && s->fd >= 0 && !s->paused_children && !s->paused_emfile;
+	bool want = s->listening && s->fd >= 0 && !s->paused_children && !s->paused_emfile && !s->paused_rate;
 	if (want && !s->polling) {
 		loop_fd_fn fn = s->rq.role == SK_LISTEN ? on_listen_ready : on_dgram_ready;
 		if (loop_add_fd(s->op->loop, s->fd, LOOP_IN, fn, s) == 0)
@@ -1435,6 +1444,30 @@ static bool fd_headroom(int fd)
 	return n == FD_HEADROOM;
 }
 
+static void rate_resume_cb(struct loop *lp, void *arg)
+{
+	struct sk *s = arg;
+	(void)lp;
+	s->rtimer = NULL;
+	s->paused_rate = false;
+	update_polling(s); /* level-triggered: connections waiting in the backlog report at once */
+}
+
+/* max-conn-rate: true when this second's connections are used up (accepting pauses). */
+static bool rate_full(struct sk *s)
+{
+	double wait;
+	if (!conn_rate_full(&s->crate, loop_now(), &wait))
+		return false;
+	if (log_enabled(LOG_I))
+		logmsg(LOG_I, "max-conn-rate=%u reached: accepting again in %.3f s", s->crate.max, wait);
+	s->paused_rate = true;
+	update_polling(s);
+	if (!s->rtimer)
+		s->rtimer = loop_timer_add(s->op->loop, wait, rate_resume_cb, s);
+	return true;
+}
+
 static void pause_children(struct sk *s)
 {
 	if (!s->paused_children)
@@ -1470,6 +1503,14 @@ static bool serve_conn(struct sk *s, int c, const union sockaddr_any *pa, sockle
 			finish_fail(s, 1);
 			return false;
 		}
+		return true;
+	}
+	if (s->perip && !per_ip_admit(s->perip, &pa->sa, ep)) {
+		char b[300];
+		NOTE("refusing connection from %s: max-per-ip=%u sessions from that address are live",
+		     sainfo(pa, pl, b, sizeof b), per_ip_max(s->perip));
+		endpoint_close(ep);
+		conn_opts_end(s, &saved, swapped);
 		return true;
 	}
 	export_env(op, ep, c, &pa->sa, pl);
@@ -1515,6 +1556,8 @@ static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 			pause_emfile(s, errno);
 			return;
 		}
+		if (s->crate.max && rate_full(s))
+			return;
 		union sockaddr_any pa;
 		socklen_t pl = sizeof pa;
 		int c = accept4(fd, &pa.sa, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -1533,6 +1576,7 @@ static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 		}
 		if (c > fd_hi)
 			fd_hi = c;
+		conn_rate_note(&s->crate, loop_now());
 		if (!server_peer_ok(s, &pa.sa, pl, "connection")) {
 			shutdown(c, SHUT_RDWR);
 			close(c);
@@ -2045,6 +2089,26 @@ static int take_common(struct sk *s)
 		s->fork = b;
 	if (opt_take_int(l, OPT_MAX_CHILDREN, &v))
 		op->max_children = v > 0 ? (int)v : 0;
+	if (opt_take_int(l, OPT_MAX_CONN_RATE, &v)) {
+		if (v < 1 || v > 1000000 || is_dgram_type(s->rq.type)) {
+			ERR("%s: max-conn-rate=%lld: %s", op->typed, v,
+			    is_dgram_type(s->rq.type) ? "only a stream listener accepts connections (leave it out)"
+						      : "expected connections per second, 1..1000000");
+			return -1;
+		}
+		s->crate.max = (unsigned)v;
+	}
+	if (opt_take_int(l, OPT_MAX_PER_IP, &v)) {
+		const char *why = v < 1 || v > 1000000 ? "expected live sessions per client address, 1..1000000" :
+				  is_dgram_type(s->rq.type) ? "only a stream listener accepts connections (leave it out)" :
+				  (op->g && op->g->classic_fork) || op->needs_process ?
+				  "sessions served in processes of their own (--fork-process, setuid, chroot...) can't be counted yet" : NULL;
+		if (why) {
+			ERR("%s: max-per-ip=%lld: %s", op->typed, v, why);
+			return -1;
+		}
+		s->perip = per_ip_new((unsigned)v);
+	}
 	if (opt_take_int(l, OPT_CHILDREN_SHUTUP, &v))
 		log_cfg()->children_shutup = (int)v;
 	if (opt_take_int(l, OPT_RETRY, &v))
