@@ -21,6 +21,8 @@
 #include "cli/help.h"
 #include "common/log.h"
 #include "opt/opt.h"
+#include "relay/capture.h"
+#include "relay/pcap.h"
 #include "run/plan.h"
 #include "run/sniff.h"
 
@@ -33,6 +35,8 @@ struct cli_state {
 	int help;            /* 1..3 for -h/-hh/-hhh */
 	bool version;
 	const char *sniff[2];
+	const char *pcap;    /* --pcap FILE */
+	uint32_t snaplen;    /* --pcap-snaplen, 0: the default */
 };
 
 /* The value of an option that takes one: glued to the flag, or the next word. */
@@ -149,6 +153,34 @@ static int parse_log_facility(const char *w, const char *flag)
 	return f;
 }
 
+/* --pcap FILE, --pcap=FILE, --pcap-snaplen N, --pcap-snaplen=N (l: after the dashes). */
+static int parse_pcap(struct cli_state *st, const char *l, int *i, int argc, char **argv)
+{
+	bool snap = !strncmp(l, "pcap-snaplen", 12);
+	size_t n = snap ? 12 : 4;
+	if (l[n] && l[n] != '=') {
+		ERR("unknown option \"--%s\"" USE_H, l);
+		return -1;
+	}
+	const char *v = l[n] == '=' ? l + n + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+	if (!snap) {
+		if (!v || !*v) {
+			ERR("option --pcap requires a file name (e.g. --pcap=relay.pcap)" USE_H);
+			return -1;
+		}
+		st->pcap = v;
+		return 1;
+	}
+	unsigned long long s;
+	if (!v || parse_ulong_str(v, &s) < 0 || s < PCAP_SNAPLEN_MIN || s > PCAP_SNAPLEN_DEFAULT) {
+		ERR("option --pcap-snaplen: expected a number of bytes per packet %u..%u, got \"%s\"",
+		    PCAP_SNAPLEN_MIN, PCAP_SNAPLEN_DEFAULT, v ? v : "");
+		return -1;
+	}
+	st->snaplen = (uint32_t)s;
+	return 1;
+}
+
 /* Options a single word can be. Returns 1 when the word is consumed, 0 when it isn't an
  * option (first address), -1 on error. */
 static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
@@ -177,6 +209,8 @@ static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 			p->xg.workers = (int)n;
 			return 1;
 		}
+		if (!strncmp(l, "pcap", 4) && (l[4] == '=' || !l[4] || !strncmp(l + 4, "-snaplen", 8)))
+			return parse_pcap(st, l, i, argc, argv);
 		ERR("unknown option \"%s\"" USE_H, w);
 		return -1;
 	}
@@ -357,6 +391,15 @@ int relay_main(int argc, char **argv)
 	plan.addr_text[0] = argv[i];
 	plan.addr_text[1] = argv[i + 1];
 	if (relay_plan_resolve(&plan) < 0) {
+		relay_plan_free(&plan);
+		return early_exit(&st, 1);
+	}
+	if (st.snaplen && !st.pcap) {
+		ERR("option --pcap-snaplen: only with --pcap=FILE (it bounds the packets written there)");
+		relay_plan_free(&plan);
+		return early_exit(&st, 1);
+	}
+	if (st.pcap && capture_open(st.pcap, st.snaplen ? st.snaplen : PCAP_SNAPLEN_DEFAULT) < 0) {
 		relay_plan_free(&plan);
 		return early_exit(&st, 1);
 	}
