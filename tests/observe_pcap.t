@@ -111,6 +111,8 @@ is "$RC" 1 "--pcap-snaplen=10: exit 1"
 like "$ERR" "option --pcap-snaplen: expected a number of bytes per packet 60..262144, got \"10\"" "--pcap-snaplen too small: the range named"
 cap 5 "$DUCT" --pcap-snaplen=1000 - -
 like "$ERR" "only with --pcap" "--pcap-snaplen without --pcap is refused"
+cap 5 "$DUCT" --pcap="$T_TMP/n.pcap" TCP4-LISTEN:0,bind=127.0.0.1 EXEC:cat,nofork
+like "$ERR" "option --pcap does not combine with nofork" "--pcap with nofork (nothing to capture) is refused"
 cap 5 "$DUCT" --pcap
 like "$ERR" "option --pcap requires a file name" "--pcap without a file name"
 

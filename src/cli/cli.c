@@ -388,18 +388,16 @@ int relay_main(int argc, char **argv)
 				return early_exit(&st, 1);
 		}
 	}
+	/* before resolving: the nofork check refuses a capture it would make useless */
+	if (st.snaplen && !st.pcap) {
+		ERR("option --pcap-snaplen: only with --pcap=FILE (it bounds the packets written there)");
+		return early_exit(&st, 1);
+	}
+	if (st.pcap && capture_open(st.pcap, st.snaplen ? st.snaplen : PCAP_SNAPLEN_DEFAULT) < 0)
+		return early_exit(&st, 1);
 	plan.addr_text[0] = argv[i];
 	plan.addr_text[1] = argv[i + 1];
 	if (relay_plan_resolve(&plan) < 0) {
-		relay_plan_free(&plan);
-		return early_exit(&st, 1);
-	}
-	if (st.snaplen && !st.pcap) {
-		ERR("option --pcap-snaplen: only with --pcap=FILE (it bounds the packets written there)");
-		relay_plan_free(&plan);
-		return early_exit(&st, 1);
-	}
-	if (st.pcap && capture_open(st.pcap, st.snaplen ? st.snaplen : PCAP_SNAPLEN_DEFAULT) < 0) {
 		relay_plan_free(&plan);
 		return early_exit(&st, 1);
 	}

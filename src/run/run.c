@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "relay/capture.h"
 #include "relay/linger.h"
 #include "run/fdinfo.h"
 #include "common/lock.h"
@@ -887,6 +888,7 @@ static int check_nofork(const struct relay_plan *p)
 		{ c->closing_timeout != d.closing_timeout, "-t" },
 		{ p->dump_fds, "-D" },
 		{ c->nosplice, "--no-splice" },
+		{ capture_on(), "--pcap" },
 	};
 	for (size_t i = 0; i < sizeof transfer / sizeof transfer[0]; i++)
 		if (transfer[i].on) {
