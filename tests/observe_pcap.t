@@ -5,7 +5,8 @@
 # tshark's "Follow TCP Stream" of a 1 MiB session reassembles to the same SHA-256 on both legs
 # (skipped where tshark is missing). Bad input: an unwritable path, bad --pcap-snaplen. A
 # capture that can't be written (/dev/full, a full tmpfs) ends with a log line and the
-# session still delivers every byte.
+# session still delivers every byte. A WebSocket leg carries the plaintext (python websockets
+# as the client).
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/net.sh"
 need_duct
@@ -100,6 +101,20 @@ ut=$(tcpdump -vv -nr "$T_TMP/u.pcap" 2>/dev/null)
 is "$(printf '%s\n' "$ut" | grep -c 'UDP, length 6$')" 2 "UDP: the datagram as UDP on both legs"
 is "$(printf '%s\n' "$ut" | grep -c 'UDP, length 9$')" 2 "UDP: the reply as UDP on both legs"
 is "$(printf '%s\n' "$ut" | grep -c 'incorrect')" 0 "UDP: checksums correct"
+
+# ------------------------------------------------------------ a WebSocket leg: the plaintext
+PY=/usr/bin/python3
+if [ -x "$PY" ] && "$PY" -c 'import websockets' 2>/dev/null; then
+	start_server "$T_TMP/w.log" "$DUCT" -d -d --pcap="$T_TMP/w.pcap" WS-LISTEN:0,bind=127.0.0.1 PIPE; WPID=$BG_PID
+	wr=$(timeout 10 "$PY" "$TESTS_DIR/lib/ws_fixture.py" send "ws://127.0.0.1:$PORT/" "hello ws" 2>/dev/null | head -1)
+	wait_pid 10 "$WPID" >/dev/null 2>&1
+	is "$wr" "reply hello ws" "WS-LISTEN with --pcap: python websockets gets its echo"
+	wt=$(tcpdump -A -nr "$T_TMP/w.pcap" 2>/dev/null)
+	is "$(printf '%s\n' "$wt" | grep -c 'length 8$')" 2 "WebSocket leg: the 8-byte message each way, unframed"
+	is "$(printf '%s\n' "$wt" | grep -c 'hello ws')" 2 "WebSocket leg: the plaintext duct relays (the client's frame was masked)"
+else
+	for i in 1 2 3; do skip "Debian's python3-websockets is not installed"; done
+fi
 
 # ------------------------------------------------------------ bad input
 cap 5 "$DUCT" --pcap=/nonexistent-dir/x.pcap - -
