@@ -6,7 +6,7 @@
 # (skipped where tshark is missing). Bad input: an unwritable path, bad --pcap-snaplen. A
 # capture that can't be written (/dev/full, a full tmpfs) ends with a log line and the
 # session still delivers every byte. A WebSocket leg carries the plaintext (python websockets
-# as the client).
+# as the client). --fork-process children append whole records to the one file.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/net.sh"
 need_duct
@@ -89,6 +89,17 @@ stop "$FPID"
 is "$r1$r2" "onetwo" "fork: both sessions echoed"
 fk=$(tcpdump -nr "$T_TMP/f.pcap" 2>/dev/null)
 is "$(printf '%s\n' "$fk" | grep -c 'Flags \[S\]')" 2 "fork: one capture file holds both sessions (PIPE is no socket: one leg each)"
+
+# ------------------------------------------------------------ --fork-process: children append to the inherited file
+start_server "$T_TMP/fp.log" "$DUCT" -d -d --fork-process --pcap="$T_TMP/fp.pcap" TCP4-LISTEN:0,bind=127.0.0.1,fork PIPE; FPID=$BG_PID
+fr=""
+for m in one two three; do fr=$fr$(printf $m | timeout 10 socat -t 2 - TCP4:127.0.0.1:"$PORT" 2>/dev/null); done
+wait_for 5 test "$(tcpdump -nr "$T_TMP/fp.pcap" 2>/dev/null | grep -c 'Flags \[F\.\]')" = 6
+stop "$FPID"
+is "$fr" "onetwothree" "--fork-process: three sessions echoed"
+ft=$(tcpdump -nr "$T_TMP/fp.pcap" 2>&1)
+is "$(printf '%s\n' "$ft" | grep -c 'Flags \[S\]')" 3 "--fork-process: each child's session in the one file"
+is "$(printf '%s\n' "$ft" | grep -ciE 'truncated|bogus|invalid')" 0 "--fork-process: whole records (tcpdump reads every one)"
 
 # ------------------------------------------------------------ UDP legs
 up=$(free_port udp)
