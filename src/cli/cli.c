@@ -22,6 +22,8 @@
 #include "common/log.h"
 #include "opt/opt.h"
 #include "relay/rate.h"
+#include "relay/capture.h"
+#include "relay/pcap.h"
 #include "run/plan.h"
 #include "run/sniff.h"
 
@@ -34,6 +36,8 @@ struct cli_state {
 	int help;            /* 1..3 for -h/-hh/-hhh */
 	bool version;
 	const char *sniff[2];
+	const char *pcap;    /* --pcap FILE */
+	uint32_t snaplen;    /* --pcap-snaplen, 0: the default */
 };
 
 /* The value of an option that takes one: glued to the flag, or the next word. */
@@ -164,6 +168,34 @@ static int long_value(int *i, int argc, char **argv, const char *l, size_t n, co
 	return 1;
 }
 
+/* --pcap FILE, --pcap=FILE, --pcap-snaplen N, --pcap-snaplen=N (l: after the dashes). */
+static int parse_pcap(struct cli_state *st, const char *l, int *i, int argc, char **argv)
+{
+	bool snap = !strncmp(l, "pcap-snaplen", 12);
+	size_t n = snap ? 12 : 4;
+	if (l[n] && l[n] != '=') {
+		ERR("unknown option \"--%s\"" USE_H, l);
+		return -1;
+	}
+	const char *v = l[n] == '=' ? l + n + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+	if (!snap) {
+		if (!v || !*v) {
+			ERR("option --pcap requires a file name (e.g. --pcap=relay.pcap)" USE_H);
+			return -1;
+		}
+		st->pcap = v;
+		return 1;
+	}
+	unsigned long long s;
+	if (!v || parse_ulong_str(v, &s) < 0 || s < PCAP_SNAPLEN_MIN || s > PCAP_SNAPLEN_DEFAULT) {
+		ERR("option --pcap-snaplen: expected a number of bytes per packet %u..%u, got \"%s\"",
+		    PCAP_SNAPLEN_MIN, PCAP_SNAPLEN_DEFAULT, v ? v : "");
+		return -1;
+	}
+	st->snaplen = (uint32_t)s;
+	return 1;
+}
+
 /* Options a single word can be. Returns 1 when the word is consumed, 0 when it isn't an
  * option (first address), -1 on error. */
 static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
@@ -205,6 +237,8 @@ static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 			}
 			return 1;
 		}
+		if (!strncmp(l, "pcap", 4) && (l[4] == '=' || !l[4] || !strncmp(l + 4, "-snaplen", 8)))
+			return parse_pcap(st, l, i, argc, argv);
 		ERR("unknown option \"%s\"" USE_H, w);
 		return -1;
 	}
@@ -382,6 +416,13 @@ int cli_main(int argc, char **argv)
 				return early_exit(&st, 1);
 		}
 	}
+	/* before resolving: the nofork check refuses a capture it would make useless */
+	if (st.snaplen && !st.pcap) {
+		ERR("option --pcap-snaplen: only with --pcap=FILE (it bounds the packets written there)");
+		return early_exit(&st, 1);
+	}
+	if (st.pcap && capture_open(st.pcap, st.snaplen ? st.snaplen : PCAP_SNAPLEN_DEFAULT) < 0)
+		return early_exit(&st, 1);
 	if (plan.control_path && plan.xg.workers > 1) {
 		ERR("option --control: one control socket can't answer for %d worker processes; use --workers 1 or leave --control out",
 		    plan.xg.workers);

@@ -96,7 +96,9 @@ static const struct help_group help_groups[] = {
 	{ "Seeing the data",
 	  "-v, -x\tcopy what passes to stderr as text (-v) or hex (-x), with direction marks\n"
 	  "-r FILE\tappend the bytes going from the first address to the second to FILE\n"
-	  "-R FILE\tthe same for the other way; $$, $TIMESTAMP, $VAR expand per session\n" },
+	  "-R FILE\tthe same for the other way; $$, $TIMESTAMP, $VAR expand per session\n"
+	  "--pcap FILE\twrite what every session relays to FILE as TCP/UDP packets (tcpdump -r);\n"
+	  "\t--pcap-snaplen N keeps at most N bytes of each (60..262144)\n" },
 	{ "Direction and timing",
 	  "-u, -U\tone way only: first to second (-u) or second to first (-U)\n"
 	  "-t SECS\tafter one side ends, how long the other may still send (0.5)\n"

@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "relay/capture.h"
 #include "relay/dump.h"
 #include "relay/rate.h"
 #include "relay/transform.h"
@@ -240,6 +241,7 @@ struct session {
 	char *dumpbuf;
 	size_t dumpcap;
 	struct session_info info;  /* for the session log and the control socket */
+	struct capture_session *cap; /* --pcap: this session's legs, NULL: none */
 	struct session *prev, *next;
 };
 
@@ -758,7 +760,7 @@ static void pass_eof(struct dir *d)
 static bool need_buffered(const struct session *s, const struct dir *d)
 {
 	const struct endpoint *src = d->src, *dst = d->dst;
-	if (s->cfg.nosplice || s->cfg.dump_text || s->cfg.dump_hex || s->cfg.sniff_fd[d->n] >= 0)
+	if (s->cfg.nosplice || s->cfg.dump_text || s->cfg.dump_hex || s->cfg.sniff_fd[d->n] >= 0 || capture_on())
 		return true;
 	if (d->pause_before_write > 0 || d->pause_after_write > 0)
 		return true; /* a pause needs a block between its read and its write */
@@ -888,6 +890,7 @@ static ssize_t fill_buf(struct dir *d)
 		write_all(s->cfg.sniff_fd[d->n], d->buf, len);
 	if (s->cfg.dump_text || s->cfg.dump_hex)
 		do_dump(d, d->buf, len);
+	capture_session_data(s->cap, d->n, d->buf, len);
 	d->off = 0;
 	d->len = len;
 	return (ssize_t)len;
@@ -1387,6 +1390,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		s->cfg.bufsize_explicit = false;
 	s->ep[0] = a;
 	s->ep[1] = b;
+	s->cap = capture_session_new(a, b);
 	s->done = done;
 	s->arg = arg;
 	s->last = loop_now();
@@ -1616,6 +1620,8 @@ static void finalize(struct session *s)
 	session_info_settle(&s->info, s->status, (const struct endpoint *const *)s->ep);
 	if (closed_watcher)
 		closed_watcher(s, closed_watcher_arg);
+	capture_session_end(s->cap);
+	s->cap = NULL;
 	endpoint_close(s->ep[0]);
 	endpoint_close(s->ep[1]);
 	s->ep[0] = s->ep[1] = NULL;

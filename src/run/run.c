@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "relay/capture.h"
 #include "relay/linger.h"
 #include "run/control.h"
 #include "run/fdinfo.h"
@@ -913,6 +914,7 @@ static int check_nofork(const struct run_plan *p)
 		{ p->dump_fds, "-D" },
 		{ c->nosplice, "--no-splice" },
 		{ c->rate_limit != 0, "--rate-limit" },
+		{ capture_on(), "--pcap" },
 	};
 	for (size_t i = 0; i < sizeof transfer / sizeof transfer[0]; i++)
 		if (transfer[i].on) {
