@@ -153,7 +153,7 @@ rm -f "$T_TMP/sig.err"
 bg "$DUCT" -d -d -u PIPE:"$T_TMP/nowriter" STDOUT >/dev/null 2>"$T_TMP/sig.err"
 p=$BG_PID
 wait_for 5 log_has "$T_TMP/sig.err" 'nowriter'
-sleep 0.2
+wait_for 5 blocked_in "$p" 'wait_for_partner|fifo' # inside open(2)
 kill -TERM "$p" 2>/dev/null
 wait_pid 3 "$p"; r=$?
 is "$r" 143 "SIGTERM while opening a FIFO without a writer: exit 143 (got $r; 124 = still alive after 3 s, killed)"

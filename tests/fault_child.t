@@ -28,7 +28,16 @@ is "$(grep -c . "$T_TMP/e1")" 1 "... on one line"
 bg bash -c "exec \"$DUCT\" OPEN:/dev/zero SYSTEM:'cat >/dev/null & exec cat' >/dev/null 2>\"$T_TMP/e2\""
 D=$BG_PID
 wait_for 5 pgrep -P "$D"
-sleep 0.3
+# flowing PID: PID's children and their children (the two cats) have read over 1 MB
+flowing() {
+	local c g n=0
+	for c in $(pgrep -P "$1"); do
+		n=$((n + $(proc_io "$c" rchar)))
+		for g in $(pgrep -P "$c"); do n=$((n + $(proc_io "$g" rchar))); done
+	done
+	[ "$n" -gt 1000000 ]
+}
+wait_for 5 flowing "$D"
 for c in $(pgrep -P "$D"); do kill -9 "$c"; done
 wait_pid 5 "$D"
 rc=$?
@@ -48,7 +57,7 @@ wait_pid 5 "$C"
 ok $? "the session whose child was killed ends; its client sees EOF"
 got=$(printf 'next\n' | timeout -k 2 10 "$DUCT" - TCP:127.0.0.1:$P 2>&1)
 is "$got" next "the listener serves the next client"
-sleep 0.2
+wait_for 5 no_zombies "$L"
 is "$(ps -o stat= --ppid "$L" | grep -c Z)" 0 "no zombie under the listener"
 
 # 4: -T with a silent and with a slow peer

@@ -69,6 +69,9 @@ for tool in "$NC" "$NC -N" "$DUCT ncat" nc.openbsd "nc.openbsd -N"; do
 	rm -f "$T_TMP/hold2"; mkfifo "$T_TMP/hold2"; exec 8<>"$T_TMP/hold2"
 	bg sh -c "exec $tool 127.0.0.1 $SP <'$T_TMP/hold2' >'$T_TMP/c.out' 7>&- 8>&-"; C=$BG_PID
 	wait_pid 5 "$SRV" >/dev/null
+	wait_for 5 grep -q hi "$T_TMP/c.out"
+	wait_for 5 io_waiting "$C" # the peer's data and close are read: back to waiting for input
+	# not a readiness wait: the check is that the client does not end in the 0.5 s after that
 	sleep 0.5
 	kill -0 "$C" 2>/dev/null; alive=$?
 	exec 8>&- # stdin EOF (the FIFO's last writer is gone)

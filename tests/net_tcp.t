@@ -274,8 +274,11 @@ time.sleep(8)
 PY
 python3 "$T_TMP/full.py" >"$T_TMP/full.port" & fullp=$!; T_BG_PIDS="$T_BG_PIDS $fullp"
 wait_for 5 test -s "$T_TMP/full.port"
-sleep 0.3 # let the held connections fill the accept queue
 p=$(cat "$T_TMP/full.port")
+# the held connections fill the accept queue: the listener's Recv-Q (queued) exceeds its
+# Send-Q (the backlog, 0)
+queue_full() { ss -Htln "sport = :$1" | awk '$2 > $3 {f=1} END {exit !f}'; }
+wait_for 5 queue_full "$p"
 t0=$(date +%s%N)
 cap 10 "$DUCT" TCP:127.0.0.1:"$p",connect-timeout=0.5 -
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))

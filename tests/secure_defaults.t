@@ -104,7 +104,8 @@ bg "$DUCT" -d -d TCP-LISTEN:$P,reuseaddr,fork,range=10.0.0.0/8 EXEC:"touch $T_TM
 L=$BG_PID
 wait_for 10 tcp_listening "$P"
 printf 'data that must not be read' | timeout -k 2 5 "$DUCT" - TCP:127.0.0.1:$P >/dev/null 2>&1
-sleep 0.3
+wait_for 5 log_has "$T_TMP/range.log" 'refusing connection' # the listener decided
+wait_for 5 no_children "$L"
 test ! -e "$T_TMP/opened"
 ok $? "range=: a refused client never gets the other address opened"
 like "$(cat "$T_TMP/range.log")" "refusing connection from .*127\\.0\\.0\\.1.*range" "range=: the refusal is logged"

@@ -63,7 +63,7 @@ trap 'echo got-HUP' HUP
 trap 'echo got-INT' INT
 trap 'echo got-QUIT' QUIT
 echo ready
-i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done # the child under test lives 5 s
 EOF
 bg "$DUCT" -u EXEC:"sh $T_TMP/sig.sh",sighup,sigint,sigquit "OPEN:$T_TMP/sig.out,creat,trunc" 2>/dev/null
 S=$BG_PID

@@ -162,6 +162,7 @@ like "$ERR" "E WS: 127.0.0.1:$QP did not answer a ping within 0.3 s \(ws-ping-ti
 	"a peer that never answers pings: the reason is logged"
 # back-pressure: a peer that never reads stops duct's reader; nothing piles up in duct
 rchar() { awk '/^rchar/ {print $2}' "/proc/$1/io" 2>/dev/null || echo 0; }
+# (the 0.3 s is the measuring interval, not a readiness wait)
 stalled() { # stalled PID: rchar the same over 0.3 s
 	local a b; a=$(rchar "$1"); sleep 0.3; b=$(rchar "$1"); [ "$a" = "$b" ] && [ "$a" -gt 1000000 ]
 }

@@ -7,6 +7,8 @@ TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 T_N=0
 T_FAIL=0
 T_BG_PIDS=""
+# the TAP stream, for diagnostics from helpers whose stdout may be captured with $(...)
+exec {T_TAP_FD}>&1
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/duct-test.XXXXXX")
 export T_TMP
 
@@ -69,10 +71,14 @@ wait_for() {
 	local s=$1; shift
 	local end=$(( $(date +%s%N) + s * 1000000000 ))
 	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s%N)" -gt "$end" ] && return 1
+		# say so in the TAP log: the check that follows will most likely fail because of it
+		[ "$(date +%s%N)" -gt "$end" ] && { echo "# wait_for: gave up after $s s: $*" >&"$T_TAP_FD"; return 1; }
 		sleep 0.02
 	done
 }
+# wait_cond SECONDS 'SHELL TEXT': like wait_for, the text evaluated anew at each poll (so a
+# $(...) in it is measured again: `wait_for 5 test "$(nfds P)" -le 5` would measure once)
+wait_cond() { local _wc_s=$1; shift; wait_for "$_wc_s" eval "$*"; }
 # wait_pid SECONDS PID: wait for a background child to exit, bounded; returns its status
 wait_pid() {
 	local s=$1 p=$2
@@ -83,6 +89,27 @@ wait_pid() {
 	done
 	wait "$p"
 }
+# blocked_in PID REGEX: PID sleeps in the kernel at a wait point (/proc/PID/wchan) matching
+# REGEX: 'epoll|poll|select' (its event loop waits for I/O), 'nanosleep' (a sleep(3) loop),
+# 'wait_for_partner|fifo' (open(2) of a FIFO without a partner). A readiness check for "PID got
+# this far and now waits"; where the kernel hides wchan ("0"), any interruptible sleep counts.
+blocked_in() {
+	local w st
+	w=$(cat "/proc/$1/wchan" 2>/dev/null) || return 1
+	st=$(sed -E 's/^[0-9]+ \(.*\) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ "$st" = S ] || return 1
+	[ -z "$w" ] || [ "$w" = 0 ] && return 0
+	printf '%s\n' "$w" | grep -Eq -- "$2"
+}
+# io_waiting PID: PID's event loop (epoll, poll or select) waits for I/O
+io_waiting() { blocked_in "$1" 'epoll|poll|select'; }
+# no_children PID: PID has no child processes left (all its sessions ended and were reaped)
+no_children() { ! pgrep -P "$1" >/dev/null 2>&1; }
+# no_zombies PID: none of PID's children is a zombie
+no_zombies() { ! ps -o stat= --ppid "$1" 2>/dev/null | grep -q '^Z'; }
+# proc_io PID FIELD: a counter from /proc/PID/io (rchar, wchar, ...); 0 when unreadable
+proc_io() { awk -v f="$2:" '$1 == f {print $2; found=1} END {if (!found) print 0}' "/proc/$1/io" 2>/dev/null || echo 0; }
+
 # free_port [tcp|udp]: a port that is free right now on 127.0.0.1 (bound to 0, read back)
 free_port() {
 	python3 - "${1:-tcp}" <<'PY' 2>/dev/null || echo 0

@@ -77,7 +77,7 @@ __attribute__((constructor)) static void tap_err_capture(void)
 	if (fd < 0)
 		return; /* no capture: errors stay on stderr */
 	fflush(stderr);
-	if (dup3(fd, 2, 0) < 0) {
+	if (dup2(fd, 2) < 0) {
 		close(fd);
 		return;
 	}
