@@ -41,7 +41,7 @@ is "$got" 42 "nc -c: a shell, because it was asked for"
 if have openssl && make_certs "$T_TMP/c"; then
 	C=$T_TMP/c
 	P=$(free_port)
-	bg "$DUCT" OPENSSL-LISTEN:$P,reuseaddr,fork,cert=$C/server.pem,verify=0 PIPE
+	bg "$DUCT" OPENSSL-LISTEN:$P,reuseaddr,fork,cert=$C/server.pem,verify=0 PIPE 2>"$T_TMP/tls1.err" # handshake errors expected
 	wait_for 10 tcp_listening "$P"
 	cap 10 "$DUCT" - OPENSSL:localhost:$P
 	is "$RC" 1 "TLS client, no cafile: the server's certificate is not trusted by default (exit 1)"
@@ -52,7 +52,7 @@ if have openssl && make_certs "$T_TMP/c"; then
 	CAP_IN=$T_TMP/hi cap 10 "$DUCT" - OPENSSL:127.0.0.2:$P,cafile=$C/ca.pem
 	like "$RC $ERR" "^1 .*(match|name)" "TLS client: a name the certificate doesn't carry is refused"
 	P2=$(free_port)
-	bg "$DUCT" OPENSSL-LISTEN:$P2,reuseaddr,fork,cert=$C/server.pem,cafile=$C/ca.pem PIPE
+	bg "$DUCT" OPENSSL-LISTEN:$P2,reuseaddr,fork,cert=$C/server.pem,cafile=$C/ca.pem PIPE 2>"$T_TMP/tls2.err" # handshake errors expected
 	wait_for 10 tcp_listening "$P2"
 	CAP_IN=$T_TMP/hi cap 10 "$DUCT" - OPENSSL:localhost:$P2,cafile=$C/ca.pem
 	isnt "$RC:$OUT" "0:hi" "TLS server: a client without a certificate gets nothing by default (verify=1)"
