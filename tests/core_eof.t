@@ -11,6 +11,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # events: the EOF/exit lines of a -d -d log, as "L text", fd numbers kept
 events() { printf '%s\n' "$1" | norm_log | grep -E ' (is at EOF|exiting with status|exiting on signal|exit\()' ; }
 
+block
 # ---------------------------------------------------------------- EOF sequences at -d -d
 cap 5 "$DUCT" -d -d -u STDIN STDOUT
 is "$RC:$OUT" "0:abc" "-u STDIN STDOUT: data and exit 0"
@@ -38,6 +39,7 @@ ev=$(events "$ERR" | sed -E 's/\(fd [0-9]+\)/(fd N)/')
 is "$RC:$OUT:$ev" "0:x:N socket 1 (fd N) is at EOF
 N exiting with status 0" "-u EXEC:'echo x' STDOUT: child's EOF then exit"
 
+block
 # ---------------------------------------------------------------- -t
 CAP_IN=$T_TMP/hi
 t0=$(now_ms)
@@ -62,6 +64,7 @@ is "$RC:$OUT" "0:1
 2
 3" "-t is re-armed by every transfer (answers at 0.6/1.2/1.8 s all arrive with -t 1.5)"
 
+block
 # ---------------------------------------------------------------- -T
 t0=$(now_ms)
 capsh 10 'exec "$DUCT" -d -d -T 0.5 -u STDIN STDOUT 0<>"$T_TMP/idle"'
@@ -81,6 +84,7 @@ CAP_IN=/dev/null
 cap 10 "$DUCT" -T 0.8 -u SYSTEM:'for i in 1 2 3 4; do echo $i; sleep 0.3; done; sleep 5' STDOUT
 is "$RC:$(printf '%s' "$OUT" | tr '\n' ' ')" "0:1 2 3 4" "-T is re-armed by traffic, fires after the data stops"
 
+block
 # ---------------------------------------------------------------- -u / -U
 CAP_IN=$T_TMP/abc
 t0=$(now_ms)
@@ -100,6 +104,7 @@ is "$RC:$OUT" "0:" "-U PIPE STDIN: first address write-only"
 cap 5 "$DUCT" -u SYSTEM:'echo out' STDOUT
 is "$RC:$OUT" "0:out" "-u SYSTEM STDOUT: child output relayed"
 
+block
 # ---------------------------------------------------------------- exit codes of children
 CAP_IN=/dev/null
 cap 5 "$DUCT" - EXEC:false
@@ -120,6 +125,7 @@ like "$ERR" ' E .*(Connection reset by peer|Broken pipe)' "1.8 rule: the reset i
 cap 5 "$DUCT" -s -u OPEN:"$T_TMP/nonexistent" STDOUT
 is "$RC" 255 "-s: a failed open ends with status -1 (255)"
 
+block
 # ---------------------------------------------------------------- signals
 sig_run() { # sig_run SIGNAL EXTRA-ARGS...: start an idle duct, signal it once it runs; sets SRC, SERR
 	local sig=$1; shift
@@ -177,6 +183,7 @@ is "$r" 143 "SIGTERM with an EXEC child: exit 143"
 ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with an EXEC child: the child ($cpid) is killed too (socat does)"
 [ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
 
+block
 # ------------------------------------- a reply, then the peer's close: FIN rides on the data
 # The server's FIN is in before duct reads the last bytes (EPOLLRDHUP): duct doesn't read again
 # for the EOF and sends the tail with MSG_MORE, its FIN right behind. A slow reader with small
@@ -211,6 +218,7 @@ wait_pid 5 "$srv"
 ok "$(awk '/transferred [0-9]+ bytes/ { t = NR } /is at EOF/ && !e { e = NR } END { exit !(t && e > t) }' \
 	"$T_TMP/fwd.err"; echo $?)" "the last transfer is logged before the first EOF"
 
+block
 # ------------------------------------- bytes already read are delivered, or the log says not
 # eof-ends (nc -W's readpackets) ends the session at socket 1's EOF; what the other direction
 # has read by then still goes out. The server lets duct fill its buffers, then sends one

@@ -13,6 +13,7 @@ have python3 || skip_all "python3 needed"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 mkfifo "$T_TMP/idle"
 
+block
 # 1: idle child killed
 bg_rw "$T_TMP/idle" bash -c "exec \"$DUCT\" - EXEC:'sleep 300' 2>\"$T_TMP/e1\""
 D=$BG_PID
@@ -24,6 +25,7 @@ is "$?" 1 "idle EXEC child SIGKILLed: duct exits 1 promptly"
 like "$(cat "$T_TMP/e1")" "child $c exited on signal 9" "... saying which child died of which signal"
 is "$(grep -c . "$T_TMP/e1")" 1 "... on one line"
 
+block
 # 2: child killed while data flows (duct writing into it, reading from it)
 bg bash -c "exec \"$DUCT\" OPEN:/dev/zero SYSTEM:'cat >/dev/null & exec cat' >/dev/null 2>\"$T_TMP/e2\""
 D=$BG_PID
@@ -44,6 +46,7 @@ rc=$?
 is "$rc" 1 "busy SYSTEM child SIGKILLed: duct exits 1"
 unlike "$(cat "$T_TMP/e2")" "(Segmentation|Abort|runtime error|AddressSanitizer)" "... no crash"
 
+block
 # 3: forking listener, one session's child killed; the listener goes on
 P=$(free_port)
 bg "$DUCT" TCP-LISTEN:$P,reuseaddr,fork EXEC:cat 2>"$T_TMP/e3"
@@ -60,6 +63,7 @@ is "$got" next "the listener serves the next client"
 wait_for 5 no_zombies "$L"
 is "$(ps -o stat= --ppid "$L" | grep -c Z)" 0 "no zombie under the listener"
 
+block
 # 4: -T with a silent and with a slow peer
 cat >"$T_TMP/peer.py" <<'PY'
 import socket, sys, time

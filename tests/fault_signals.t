@@ -17,6 +17,7 @@ size_is() { [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]; }
 head -c 300000 /dev/urandom >"$T_TMP/chunk"
 
 for sig in TERM INT HUP; do
+	block # per signal: a failed run leaves nothing to the next
 	n=$(num $sig)
 	d=$T_TMP/$sig
 	mkdir -p "$d"

@@ -121,7 +121,7 @@ stop "$gr"
 
 # ------------------------------------------------------------ ACCEPT-FD
 if have python3; then
-	python3 - "$DUCT" "$T_TMP/afd.port" <<'PY' 2>/dev/null & afd=$!; T_BG_PIDS="$T_BG_PIDS $afd"
+	python3 - "$DUCT" "$T_TMP/afd.port" <<'PY' 2>/dev/null & afd=$!; track "$afd"
 import os, socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(5)
 open(sys.argv[2], "w").write(str(s.getsockname()[1]))

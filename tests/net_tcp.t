@@ -247,7 +247,7 @@ is "$(grep -c 'Connection refused' "$T_TMP/cap.err")" 3 "three attempts (two ret
 like "$(grep 'Connection refused' "$T_TMP/cap.err" | tail -1)" " E connect" "only the last failure is an error"
 ok "$([ "$ms" -ge 350 ]; echo $?)" "interval=0.2 between attempts (${ms} ms)"
 p=$(free_port tcp)
-( sleep 0.6; exec "$DUCT" TCP4-LISTEN:"$p",bind=127.0.0.1 PIPE ) & late=$!; T_BG_PIDS="$T_BG_PIDS $late"
+( sleep 0.6; exec "$DUCT" TCP4-LISTEN:"$p",bind=127.0.0.1 PIPE ) & late=$!; track "$late"
 got=$(printf late | timeout 10 "$DUCT" -t 1 TCP:127.0.0.1:"$p",forever,interval=0.1 - 2>/dev/null)
 is "$got" "late" "forever,interval=0.1 connects once the listener appears"
 wait_pid 5 "$late" >/dev/null
@@ -272,7 +272,7 @@ for i in range(4):
     held.append(c)
 time.sleep(8)
 PY
-python3 "$T_TMP/full.py" >"$T_TMP/full.port" & fullp=$!; T_BG_PIDS="$T_BG_PIDS $fullp"
+python3 "$T_TMP/full.py" >"$T_TMP/full.port" & fullp=$!; track "$fullp"
 wait_for 5 test -s "$T_TMP/full.port"
 p=$(cat "$T_TMP/full.port")
 # the held connections fill the accept queue: the listener's Recv-Q (queued) exceeds its

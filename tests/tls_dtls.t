@@ -91,7 +91,7 @@ start_server "$T_TMP/fork.log" "$DUCT" -d -d -d -d DTLS-LISTEN:0,fork,cert=$C/se
 FP=$PORT
 for i in 1 2 3; do
 	(printf "c$i\n"; sleep 1) | run_to 10 "$DUCT" -T 1 DTLS:localhost:$FP,cafile=$C/ca.pem - >"$T_TMP/c$i.out" 2>&1 &
-	T_BG_PIDS="$T_BG_PIDS $!"
+	track "$!"
 done
 wait_for 10 log_has "$T_TMP/c3.out" c3
 wait_for 5 log_has "$T_TMP/c2.out" c2

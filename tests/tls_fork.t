@@ -21,7 +21,7 @@ python3 -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 print("connected", flush=True); time.sleep(8)' "$SP" >"$T_TMP/stall.out" &
-STALL=$!; T_BG_PIDS="$T_BG_PIDS $STALL"
+STALL=$!; track "$STALL"
 wait_for 5 grep -q connected "$T_TMP/stall.out"
 
 cat >"$T_TMP/clients.py" <<'PY'

@@ -12,14 +12,44 @@ exec {T_TAP_FD}>&1
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/duct-test.XXXXXX")
 export T_TMP
 
-t_cleanup() {
-	# each bg command leads its own process group: end the whole group (pipelines, children)
-	for p in $T_BG_PIDS; do kill -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; done
-	for p in $T_BG_PIDS; do
-		# bounded reap
+# reap_pids PID...: end and reap background children: each bg command leads its own process
+# group, so the whole group goes (pipelines, children); TERM first, KILL after a bounded wait
+reap_pids() {
+	local p
+	for p in "$@"; do kill -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; done
+	for p in "$@"; do
 		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -9 -- "-$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
 	done
+	return 0
+}
+
+# Blocks: `block "what it tests"` ends the previous block and starts the next one. Ending a
+# block (end_block; also at exit) ends and reaps every child started with bg/bg_in/bg_rw/
+# start_server/track since its start and runs the commands given to on_block_end, whether its
+# checks passed or not: a failed check leaves no server, FIFO writer or stray process behind
+# to fail the blocks after it, so one failure shows as one `not ok`.
+T_BLOCK_PIDS=""
+T_BLOCK_CLEANUP=()
+# track PID: a background child started by hand (cmd & pid=$!) is reaped like bg's
+track() { T_BG_PIDS="$T_BG_PIDS $1"; T_BLOCK_PIDS="$T_BLOCK_PIDS $1"; }
+# on_block_end 'SHELL TEXT': run when the current block ends (e.g. 'exec 8>&-', 'rm -f FIFO')
+on_block_end() { T_BLOCK_CLEANUP+=("$*"); }
+end_block() {
+	local c
+	# shellcheck disable=SC2086
+	reap_pids $T_BLOCK_PIDS
+	for c in $T_BLOCK_PIDS; do T_BG_PIDS=" ${T_BG_PIDS# } "; T_BG_PIDS=${T_BG_PIDS// $c / }; done
+	T_BLOCK_PIDS=""
+	for c in ${T_BLOCK_CLEANUP[@]+"${T_BLOCK_CLEANUP[@]}"}; do eval "$c"; done
+	T_BLOCK_CLEANUP=()
+}
+block() { end_block; [ -z "${1:-}" ] || echo "# -- $1"; }
+
+t_cleanup() {
+	end_block
+	# shellcheck disable=SC2086
+	reap_pids $T_BG_PIDS
 	rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
@@ -59,9 +89,9 @@ skip_all() { echo "1..0 # skip $1"; exit 0; }
 # bg CMD...: start in background in a process group of its own (so cleanup ends its
 # children too), remember the pid for reaping; sets BG_PID. kill_group PID ends one early.
 if command -v setsid >/dev/null 2>&1; then
-	bg() { setsid "$@" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg() { setsid "$@" & BG_PID=$!; track "$BG_PID"; }
 else
-	bg() { "$@" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg() { "$@" & BG_PID=$!; track "$BG_PID"; }
 fi
 kill_group() { kill -- "-$1" 2>/dev/null; kill "$1" 2>/dev/null; }
 # run_to SECONDS CMD...: run with a time bound (timeout(1)); exit status kept
@@ -191,9 +221,9 @@ log_has() { grep -Eq -- "$2" "$1" 2>/dev/null; }
 # can't take a stdin redirection: bash gives an async command /dev/null as stdin.
 # Like bg, each runs in a process group of its own when setsid exists (cleanup ends the group).
 if command -v setsid >/dev/null 2>&1; then
-	bg_in() { local f=$1; shift; setsid "$@" <"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
-	bg_rw() { local f=$1; shift; setsid "$@" 0<>"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg_in() { local f=$1; shift; setsid "$@" <"$f" & BG_PID=$!; track "$BG_PID"; }
+	bg_rw() { local f=$1; shift; setsid "$@" 0<>"$f" & BG_PID=$!; track "$BG_PID"; }
 else
-	bg_in() { local f=$1; shift; "$@" <"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
-	bg_rw() { local f=$1; shift; "$@" 0<>"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg_in() { local f=$1; shift; "$@" <"$f" & BG_PID=$!; track "$BG_PID"; }
+	bg_rw() { local f=$1; shift; "$@" 0<>"$f" & BG_PID=$!; track "$BG_PID"; }
 fi
