@@ -43,6 +43,7 @@ block
 # ---------------------------------------------------------------- -t
 CAP_IN=$T_TMP/hi
 t0=$(now_ms)
+# the sleeps in SYSTEM/EXEC commands below are the child under test taking its time (the -t/-T timers are what is tested), not readiness waits
 cap 10 "$DUCT" - SYSTEM:'cat >/dev/null; sleep 2; echo answer'
 el=$(( $(now_ms) - t0 ))
 is "$RC:$OUT" "0:" "default -t 0.5: a child answering 2 s after stdin's EOF is cut off"
@@ -119,6 +120,7 @@ is "$RC" 1 "child killed by a signal: exit 1"
 cap 5 "$DUCT" -u SYSTEM:'echo data; exit 2' STDOUT
 is "$RC:$OUT" "1:data" "child output is delivered before the non-zero exit is reported"
 CAP_IN=$T_TMP/abc
+# the child under test lives a while, then exits 0 (not a readiness wait)
 cap 5 "$DUCT" - SYSTEM:'sleep 0.3'
 is "$RC" 1 "1.8 rule: child exits without reading its input: ECONNRESET is an error, exit 1"
 like "$ERR" ' E .*(Connection reset by peer|Broken pipe)' "1.8 rule: the reset is logged as E"
@@ -165,6 +167,7 @@ wait_pid 3 "$p"; r=$?
 is "$r" 143 "SIGTERM while opening a FIFO without a writer: exit 143 (got $r; 124 = still alive after 3 s, killed)"
 # no orphan child after SIGTERM
 rm -f "$T_TMP/sig.err"
+# sleep 30: a child that stays (under test: it must be gone after SIGTERM), not a wait
 bg_rw "$T_TMP/idle" "$DUCT" -d -d - SYSTEM:'exec sleep 30' >/dev/null 2>"$T_TMP/sig.err"
 p=$BG_PID
 wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'

@@ -15,6 +15,7 @@ mkfifo "$T_TMP/idle"
 
 block
 # 1: idle child killed
+# sleep 300: the idle child under test (killed below), not a wait
 bg_rw "$T_TMP/idle" bash -c "exec \"$DUCT\" - EXEC:'sleep 300' 2>\"$T_TMP/e1\""
 D=$BG_PID
 wait_for 5 pgrep -P "$D" sleep
@@ -74,7 +75,7 @@ for i in range(int(sys.argv[1])):
     c.send(b"%d\n" % i); time.sleep(0.4)
 time.sleep(30)
 PY
-port_of() { local i; for i in $(seq 100); do [ -s "$1" ] && { head -1 "$1"; return; }; sleep 0.05; done; echo 0; }
+port_of() { wait_for 5 test -s "$1" && head -1 "$1" || echo 0; }
 bg python3 "$T_TMP/peer.py" 0 >"$T_TMP/p4"
 P=$(port_of "$T_TMP/p4")
 t0=$(now_ms)

@@ -29,7 +29,7 @@ c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 c.close()
 time.sleep(1)
 PY
-port_of() { local i; for i in $(seq 100); do [ -s "$1" ] && { head -1 "$1"; return; }; sleep 0.05; done; echo 0; }
+port_of() { wait_for 5 test -s "$1" && head -1 "$1" || echo 0; }
 one_error() { # one_error FILE REGEX: exactly one E line, matching REGEX
 	[ "$(grep -c ' E ' "$1")" = 1 ] && grep ' E ' "$1" | grep -Eq -- "$2"
 }

@@ -155,6 +155,7 @@ for tool in "$NC" nc.openbsd; do
 	rm -f "$T_TMP/up"
 	bg sh -c "python3 '$T_TMP/udpsrv.py' '$T_TMP/sizes' >'$T_TMP/up'"; U=$BG_PID
 	wait_for 5 test -s "$T_TMP/up"
+	# the pauses make separate reads, so separate datagrams (under test), not readiness waits
 	got=$( (printf one; sleep 0.3; printf two; sleep 0.3; head -c 20000 /dev/zero; sleep 0.5) | run_to 5 $tool -u 127.0.0.1 "$(cat "$T_TMP/up")")
 	wait_pid 5 "$U" >/dev/null
 	is "$got" "r1" "$tool -u: replies up to the empty datagram"
@@ -212,6 +213,7 @@ for mode in bye quiet; do
 	for face in "nc:nc.openbsd" "ncat:ncat" "netcat:nc.traditional"; do
 		f=${face%%:*}
 		real=${face#*:}
+		# the pauses let the server go away between the lines (under test: sending after the close)
 		out=$( (echo first; sleep 0.5; echo second; sleep 0.5; echo third) | run_to 10 $DUCT "$f" 127.0.0.1 "$P" 2>"$T_TMP/gone.err")
 		rc=$?
 		err=$(cat "$T_TMP/gone.err")

@@ -15,6 +15,7 @@ if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! unshare -n true 2>/de
 else
 	cat >"$T_TMP/ns.sh" <<'SH'
 set -u
+# a bounded readiness poll (5 s) of its own: this script runs in the namespace without tap.sh
 poll() { for _ in $(seq 1 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done; return 1; }
 ip link set lo up
 # raw IP: IP4-RECV gets the payload (IP header removed) of what IP4-SENDTO sends

@@ -29,6 +29,7 @@ if have ncat; then
 	NP=$(free_port tcp)
 	bg ncat -l 127.0.0.1 "$NP" --proxy-type http
 	wait_for 5 tcp_listening "$NP"
+	# sleep 1 keeps stdin open while the proxy answers (not a readiness wait)
 	capsh 10 "sleep 1 | \"\$DUCT\" -d -d PROXY:127.0.0.1:127.0.0.1:$TPORT,proxyport=$NP -"
 	is "$RC" 0 "ncat proxy: exit 0"
 	is "$OUT" "from-target" "ncat proxy: data through the tunnel"

@@ -128,6 +128,7 @@ if have python3; then
 	cap 10 "$DUCT" OPENSSL:127.0.0.1:$NP,cafile=$C/ca.pem -
 	like "$ERR" "the server sent alert 40 \(handshake_failure\) before its certificate; it probably needs SNI, and none was sent because the target is an IP address; give the name with snihost=NAME" \
 		"missing SNI: the probable cause and the option"
+	# the sleeps in the pipes below keep stdin open while the peer answers (not readiness waits)
 	capsh 10 "sleep 0.3 | \"\$DUCT\" OPENSSL:127.0.0.1:$NP,cafile=$C/ca.pem,snihost=localhost -"
 	is "$OUT" "sni-ok" "snihost= sends the name for an IP target"
 else
