@@ -72,8 +72,10 @@ man-update: $(BUILD)/tests/gen_man
 deps-check:
 	sh tests/lib/deps_check.sh src
 
+# tests/lib/prove_skips.pl runs them as `prove -j2 -f` does and ends with one line that counts
+# the skipped tests and gives their reasons.
 check: deps-check all unit
-	DUCT=$(abspath $(BUILD)/duct) UNIT_DIR=$(abspath $(BUILD)/tests) prove -j2 -f tests/*.t
+	DUCT=$(abspath $(BUILD)/duct) UNIT_DIR=$(abspath $(BUILD)/tests) perl tests/lib/prove_skips.pl tests/*.t
 
 # Leak detection stays off for the whole suite: like socat, duct leaves what lives until exit
 # (a listener's option templates, the parsed plan) to exit(), and error paths exit without

@@ -161,7 +161,7 @@ is "$OUT" "" "-L FILE held: no data relayed"
 # -W waits for the lock to go away
 bg_in "$T_TMP/abc" "$DUCT" -W "$lk" -u STDIN STDOUT >"$T_TMP/wout" 2>"$T_TMP/werr"
 wpid=$BG_PID
-sleep 0.3
+wait_for 5 blocked_in "$wpid" nanosleep # in its lock-wait loop
 ok "$(kill -0 "$wpid" 2>/dev/null; echo $?)" "-W FILE: waits while the lock is held"
 kill -TERM "$lpid"; wait_pid 5 "$lpid" >/dev/null
 wait_pid 5 "$wpid"; wrc=$?

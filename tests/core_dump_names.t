@@ -50,7 +50,7 @@ start_server "$T_TMP/loop.log" "$DUCT" -d -d -r "$T_TMP/loop/in.\$DUCT_PEERPORT"
 srv=$BG_PID
 if [ -n "$PORT" ]; then
 	is "$(clients "$PORT" 3 | tr '\n' ' ')" "HELLO1 HELLO2 HELLO3 " "fork in the loop: three connections served"
-	wait_for 5 test "$(ls "$T_TMP/loop" | wc -l)" -eq 6
+	wait_cond 5 'test "$(ls "$T_TMP/loop" | wc -l)" -eq 6'
 	is "$(ls "$T_TMP/loop" | wc -l)" 6 "fork in the loop: one -r/-R file pair per connection"
 	is "$(pairs "$T_TMP/loop")" "hello1/HELLO1 hello2/HELLO2 hello3/HELLO3 " "each pair holds its own connection's data, named by \$DUCT_PEERPORT"
 	like "$(ls "$T_TMP/loop" | tr '\n' ' ')" '^(in\.[0-9]+ ){3}(out\.[0-9]+ ){3}$' "the peer port is in the names"
@@ -65,7 +65,7 @@ start_server "$T_TMP/proc.log" "$DUCT" -d -d --fork-process -lp socat -r "$T_TMP
 srv=$BG_PID
 if [ -n "$PORT" ]; then
 	is "$(clients "$PORT" 2 | tr '\n' ' ')" "HELLO1 HELLO2 " "--fork-process: two connections served"
-	wait_for 5 test "$(ls "$T_TMP/proc" | wc -l)" -eq 4
+	wait_cond 5 'test "$(ls "$T_TMP/proc" | wc -l)" -eq 4'
 	is "$(pairs "$T_TMP/proc")" "hello1/HELLO1 hello2/HELLO2 " "--fork-process: \$\$ is each child's pid, one pair per child"
 	pids=$(grep -oE "\\[$srv\\] N forked off child process [0-9]+" "$T_TMP/proc.log" | awk '{print "in." $NF}' | sort | tr '\n' ' ')
 	is "$(ls "$T_TMP/proc" | grep '^in' | sort | tr '\n' ' ')" "$pids" "the pids in the names are the children's"
@@ -95,7 +95,7 @@ start_server "$T_TMP/two.log" "$DUCT" -d -d -R "$T_TMP/two/R.\$TIMESTAMP.\$MICRO
 srv=$BG_PID
 if [ -n "$PORT" ]; then
 	is "$(clients "$PORT" 2 | tr '\n' ' ')" "hello1 hello2 " "fork on address 2: two connections served by one cat"
-	wait_for 5 test "$(ls "$T_TMP/two" | wc -l)" -eq 2
+	wait_cond 5 'test "$(ls "$T_TMP/two" | wc -l)" -eq 2'
 	is "$(cat "$T_TMP/two"/R.* 2>/dev/null | sort | tr '\n' ' ')" "hello1 hello2 " \
 		"fork on address 2: one -R file per connection, each with its own data"
 else
@@ -107,7 +107,7 @@ start_server "$T_TMP/bad.log" "$DUCT" -d -d -r "$T_TMP/missing/in.\$DUCT_PEERPOR
 srv=$BG_PID
 if [ -n "$PORT" ]; then
 	clients "$PORT" 2 >/dev/null
-	wait_for 5 test "$(grep -c 'option -r: open' "$T_TMP/bad.log")" -ge 2
+	wait_cond 5 'test "$(grep -c "option -r: open" "$T_TMP/bad.log")" -ge 2'
 	is "$(grep -c 'E option -r: open(".*/missing/in\.[0-9]*"): No such file' "$T_TMP/bad.log")" 2 \
 		"fork: a session whose -r file cannot be opened is refused with an error, the next one too"
 	ok "$(kill -0 "$srv" 2>/dev/null; echo $?)" "fork: the listener goes on after such a session"

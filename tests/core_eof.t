@@ -11,6 +11,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # events: the EOF/exit lines of a -d -d log, as "L text", fd numbers kept
 events() { printf '%s\n' "$1" | norm_log | grep -E ' (is at EOF|exiting with status|exiting on signal|exit\()' ; }
 
+block
 # ---------------------------------------------------------------- EOF sequences at -d -d
 cap 5 "$DUCT" -d -d -u STDIN STDOUT
 is "$RC:$OUT" "0:abc" "-u STDIN STDOUT: data and exit 0"
@@ -38,9 +39,11 @@ ev=$(events "$ERR" | sed -E 's/\(fd [0-9]+\)/(fd N)/')
 is "$RC:$OUT:$ev" "0:x:N socket 1 (fd N) is at EOF
 N exiting with status 0" "-u EXEC:'echo x' STDOUT: child's EOF then exit"
 
+block
 # ---------------------------------------------------------------- -t
 CAP_IN=$T_TMP/hi
 t0=$(now_ms)
+# the sleeps in SYSTEM/EXEC commands below are the child under test taking its time (the -t/-T timers are what is tested), not readiness waits
 cap 10 "$DUCT" - SYSTEM:'cat >/dev/null; sleep 2; echo answer'
 el=$(( $(now_ms) - t0 ))
 is "$RC:$OUT" "0:" "default -t 0.5: a child answering 2 s after stdin's EOF is cut off"
@@ -62,6 +65,7 @@ is "$RC:$OUT" "0:1
 2
 3" "-t is re-armed by every transfer (answers at 0.6/1.2/1.8 s all arrive with -t 1.5)"
 
+block
 # ---------------------------------------------------------------- -T
 t0=$(now_ms)
 capsh 10 'exec "$DUCT" -d -d -T 0.5 -u STDIN STDOUT 0<>"$T_TMP/idle"'
@@ -81,6 +85,7 @@ CAP_IN=/dev/null
 cap 10 "$DUCT" -T 0.8 -u SYSTEM:'for i in 1 2 3 4; do echo $i; sleep 0.3; done; sleep 5' STDOUT
 is "$RC:$(printf '%s' "$OUT" | tr '\n' ' ')" "0:1 2 3 4" "-T is re-armed by traffic, fires after the data stops"
 
+block
 # ---------------------------------------------------------------- -u / -U
 CAP_IN=$T_TMP/abc
 t0=$(now_ms)
@@ -100,6 +105,7 @@ is "$RC:$OUT" "0:" "-U PIPE STDIN: first address write-only"
 cap 5 "$DUCT" -u SYSTEM:'echo out' STDOUT
 is "$RC:$OUT" "0:out" "-u SYSTEM STDOUT: child output relayed"
 
+block
 # ---------------------------------------------------------------- exit codes of children
 CAP_IN=/dev/null
 cap 5 "$DUCT" - EXEC:false
@@ -114,12 +120,14 @@ is "$RC" 1 "child killed by a signal: exit 1"
 cap 5 "$DUCT" -u SYSTEM:'echo data; exit 2' STDOUT
 is "$RC:$OUT" "1:data" "child output is delivered before the non-zero exit is reported"
 CAP_IN=$T_TMP/abc
+# the child under test lives a while, then exits 0 (not a readiness wait)
 cap 5 "$DUCT" - SYSTEM:'sleep 0.3'
 is "$RC" 1 "1.8 rule: child exits without reading its input: ECONNRESET is an error, exit 1"
 like "$ERR" ' E .*(Connection reset by peer|Broken pipe)' "1.8 rule: the reset is logged as E"
 cap 5 "$DUCT" -s -u OPEN:"$T_TMP/nonexistent" STDOUT
 is "$RC" 255 "-s: a failed open ends with status -1 (255)"
 
+block
 # ---------------------------------------------------------------- signals
 sig_run() { # sig_run SIGNAL EXTRA-ARGS...: start an idle duct, signal it once it runs; sets SRC, SERR
 	local sig=$1; shift
@@ -153,12 +161,13 @@ rm -f "$T_TMP/sig.err"
 bg "$DUCT" -d -d -u PIPE:"$T_TMP/nowriter" STDOUT >/dev/null 2>"$T_TMP/sig.err"
 p=$BG_PID
 wait_for 5 log_has "$T_TMP/sig.err" 'nowriter'
-sleep 0.2
+wait_for 5 blocked_in "$p" 'wait_for_partner|fifo' # inside open(2)
 kill -TERM "$p" 2>/dev/null
 wait_pid 3 "$p"; r=$?
 is "$r" 143 "SIGTERM while opening a FIFO without a writer: exit 143 (got $r; 124 = still alive after 3 s, killed)"
 # no orphan child after SIGTERM
 rm -f "$T_TMP/sig.err"
+# sleep 30: a child that stays (under test: it must be gone after SIGTERM), not a wait
 bg_rw "$T_TMP/idle" "$DUCT" -d -d - SYSTEM:'exec sleep 30' >/dev/null 2>"$T_TMP/sig.err"
 p=$BG_PID
 wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'
@@ -177,6 +186,7 @@ is "$r" 143 "SIGTERM with an EXEC child: exit 143"
 ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with an EXEC child: the child ($cpid) is killed too (socat does)"
 [ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
 
+block
 # ------------------------------------- a reply, then the peer's close: FIN rides on the data
 # The server's FIN is in before duct reads the last bytes (EPOLLRDHUP): duct doesn't read again
 # for the EOF and sends the tail with MSG_MORE, its FIN right behind. A slow reader with small
@@ -211,6 +221,7 @@ wait_pid 5 "$srv"
 ok "$(awk '/transferred [0-9]+ bytes/ { t = NR } /is at EOF/ && !e { e = NR } END { exit !(t && e > t) }' \
 	"$T_TMP/fwd.err"; echo $?)" "the last transfer is logged before the first EOF"
 
+block
 # ------------------------------------- bytes already read are delivered, or the log says not
 # eof-ends (nc -W's readpackets) ends the session at socket 1's EOF; what the other direction
 # has read by then still goes out. The server lets duct fill its buffers, then sends one

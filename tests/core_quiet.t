@@ -28,7 +28,7 @@ sig_run2() {
 	bg_rw "$T_TMP/idle" "$prog" "$@" -u STDIN STDOUT >/dev/null 2>"$T_TMP/sig.err"
 	local p=$BG_PID
 	wait_for 5 handles "$p" 15
-	sleep 0.1 # past the signal set-up, into the transfer loop (the lines under test don't depend on it)
+	wait_for 5 io_waiting "$p" # past the signal set-up, idle in the transfer loop
 	kill -"$sig" "$p" 2>/dev/null
 	wait_pid 5 "$p" 2>/dev/null; SRC=$?
 	SERR=$(cat "$T_TMP/sig.err")

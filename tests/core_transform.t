@@ -80,10 +80,13 @@ wait_for 5 grep -q two "$T_TMP/ig.out"
 ok $? "ignoreeof: data appended after EOF is delivered (tail -f)"
 ok "$(kill -0 "$ip" 2>/dev/null; echo $?)" "ignoreeof: still running at EOF"
 kill -TERM "$ip"; wait_pid 5 "$ip" >/dev/null
-bg "$DUCT" -u OPEN:"$f",ignoreof STDOUT >/dev/null 2>&1
+bg "$DUCT" -u OPEN:"$f",ignoreof STDOUT >"$T_TMP/ig2.out" 2>&1
 ip=$BG_PID
-sleep 0.3
-ok "$(kill -0 "$ip" 2>/dev/null; echo $?)" "ignoreof alias accepted"
+wait_for 5 grep -q two "$T_TMP/ig2.out"
+printf 'three\n' >>"$f"
+wait_for 5 grep -q three "$T_TMP/ig2.out"
+ok $? "ignoreof alias accepted: data appended after EOF is delivered"
+ok "$(kill -0 "$ip" 2>/dev/null; echo $?)" "ignoreof alias: still running at EOF"
 kill -TERM "$ip"; wait_pid 5 "$ip" >/dev/null
 printf 'x\035' >"$T_TMP/esc"
 cap 5 "$DUCT" -u OPEN:"$T_TMP/esc",ignoreeof,escape=0x1d STDOUT

@@ -22,6 +22,7 @@ for _ in range(3):
 s.send(b"|".join(out) + b"\n")
 PY
 for t in 2 5; do
+	# the pauses split the input into separate writes (under test: datagram boundaries); not readiness waits
 	capsh 10 "(printf aaa; sleep 0.1; printf bb; sleep 0.1; printf c; sleep 1) | \"\$DUCT\" - EXEC:'python3 $T_TMP/dg.py',socktype=$t"
 	is "$RC:$OUT" "0:aaa|bb|c" "EXEC socktype=$t: each write reaches the program as one message"
 	if have socat; then

@@ -13,7 +13,9 @@ have python3 || skip_all "python3 needed"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 mkfifo "$T_TMP/idle"
 
+block
 # 1: idle child killed
+# sleep 300: the idle child under test (killed below), not a wait
 bg_rw "$T_TMP/idle" bash -c "exec \"$DUCT\" - EXEC:'sleep 300' 2>\"$T_TMP/e1\""
 D=$BG_PID
 wait_for 5 pgrep -P "$D" sleep
@@ -24,17 +26,28 @@ is "$?" 1 "idle EXEC child SIGKILLed: duct exits 1 promptly"
 like "$(cat "$T_TMP/e1")" "child $c exited on signal 9" "... saying which child died of which signal"
 is "$(grep -c . "$T_TMP/e1")" 1 "... on one line"
 
+block
 # 2: child killed while data flows (duct writing into it, reading from it)
 bg bash -c "exec \"$DUCT\" OPEN:/dev/zero SYSTEM:'cat >/dev/null & exec cat' >/dev/null 2>\"$T_TMP/e2\""
 D=$BG_PID
 wait_for 5 pgrep -P "$D"
-sleep 0.3
+# flowing PID: PID's children and their children (the two cats) have read over 1 MB
+flowing() {
+	local c g n=0
+	for c in $(pgrep -P "$1"); do
+		n=$((n + $(proc_io "$c" rchar)))
+		for g in $(pgrep -P "$c"); do n=$((n + $(proc_io "$g" rchar))); done
+	done
+	[ "$n" -gt 1000000 ]
+}
+wait_for 5 flowing "$D"
 for c in $(pgrep -P "$D"); do kill -9 "$c"; done
 wait_pid 5 "$D"
 rc=$?
 is "$rc" 1 "busy SYSTEM child SIGKILLed: duct exits 1"
 unlike "$(cat "$T_TMP/e2")" "(Segmentation|Abort|runtime error|AddressSanitizer)" "... no crash"
 
+block
 # 3: forking listener, one session's child killed; the listener goes on
 P=$(free_port)
 bg "$DUCT" TCP-LISTEN:$P,reuseaddr,fork EXEC:cat 2>"$T_TMP/e3"
@@ -48,9 +61,10 @@ wait_pid 5 "$C"
 ok $? "the session whose child was killed ends; its client sees EOF"
 got=$(printf 'next\n' | timeout -k 2 10 "$DUCT" - TCP:127.0.0.1:$P 2>&1)
 is "$got" next "the listener serves the next client"
-sleep 0.2
+wait_for 5 no_zombies "$L"
 is "$(ps -o stat= --ppid "$L" | grep -c Z)" 0 "no zombie under the listener"
 
+block
 # 4: -T with a silent and with a slow peer
 cat >"$T_TMP/peer.py" <<'PY'
 import socket, sys, time
@@ -61,7 +75,7 @@ for i in range(int(sys.argv[1])):
     c.send(b"%d\n" % i); time.sleep(0.4)
 time.sleep(30)
 PY
-port_of() { local i; for i in $(seq 100); do [ -s "$1" ] && { head -1 "$1"; return; }; sleep 0.05; done; echo 0; }
+port_of() { wait_for 5 test -s "$1" && head -1 "$1" || echo 0; }
 bg python3 "$T_TMP/peer.py" 0 >"$T_TMP/p4"
 P=$(port_of "$T_TMP/p4")
 t0=$(now_ms)

@@ -15,7 +15,7 @@ wait_for 10 tcp_listening "$P"
 ok $? "listener up with ulimit -n 40"
 # one session first: the engine keeps a pair of splice pipes cached after its first session
 is "$(printf 'warm\n' | timeout -k 2 10 "$DUCT" - TCP:127.0.0.1:$P 2>&1)" warm "a first client is served"
-sleep 0.2
+wait_for 5 no_children "$L" # the first session ended and was reaped
 fds0=$(ls /proc/$L/fd 2>/dev/null | wc -l)
 
 cat >"$T_TMP/clients.py" <<'PY'
@@ -59,7 +59,7 @@ unlike "$(cat "$T_TMP/log")" " E " "no session failed (no error line)"
 # fds free up: a new client is served, and the listener holds no more fds than at the start
 got=$(printf 'again\n' | timeout -k 2 10 "$DUCT" - TCP:127.0.0.1:$P 2>&1)
 is "$got" "again" "after the load a new client is served"
-wait_for 5 test "$(ls /proc/$L/fd 2>/dev/null | wc -l)" -le "$fds0"
+wait_cond 5 'test "$(ls /proc/$L/fd 2>/dev/null | wc -l)" -le "$fds0"'
 is "$(ls /proc/$L/fd 2>/dev/null | wc -l)" "$fds0" "listener's fd count back to $fds0"
 zombies=$(ps -o stat= --ppid "$L" 2>/dev/null | grep -c Z)
 is "$zombies" 0 "no zombie children"

@@ -29,11 +29,12 @@ c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 c.close()
 time.sleep(1)
 PY
-port_of() { local i; for i in $(seq 100); do [ -s "$1" ] && { head -1 "$1"; return; }; sleep 0.05; done; echo 0; }
+port_of() { wait_for 5 test -s "$1" && head -1 "$1" || echo 0; }
 one_error() { # one_error FILE REGEX: exactly one E line, matching REGEX
 	[ "$(grep -c ' E ' "$1")" = 1 ] && grep ' E ' "$1" | grep -Eq -- "$2"
 }
 
+block
 # 1: duct sends 200 MB, the peer resets after reading 1 MB
 bg python3 "$T_TMP/peer.py" recv 1000000 >"$T_TMP/p1"
 P=$(port_of "$T_TMP/p1")
@@ -42,6 +43,7 @@ is "$RC" 1 "reset while duct sends: exit 1 (no SIGPIPE, no hang)"
 one_error "$T_TMP/cap.err" "(Connection reset by peer|Broken pipe)"
 ok $? "... one clear error line: $(grep ' E ' "$T_TMP/cap.err" | head -1 | cut -d' ' -f4-)"
 
+block
 # 2: the peer sends 2 MB then resets while duct writes them to a file
 head -c 2000000 /dev/urandom >"$T_TMP/pattern"
 bg python3 "$T_TMP/peer.py" send 2000000 "$T_TMP/pattern" >"$T_TMP/p2"
@@ -61,6 +63,7 @@ else
 	is "$RC:$sz" "0:2000000" "... or, when everything arrived before the reset, exit 0 with all of it"
 fi
 
+block
 # 3: a forking listener survives clients that reset, and serves the next one
 P=$(free_port)
 bg "$DUCT" TCP-LISTEN:$P,reuseaddr,fork PIPE 2>"$T_TMP/l3"

@@ -43,6 +43,8 @@ PY
 ASAN_BUILD=$(readelf --dyn-syms -W "$DUCT" 2>/dev/null | grep -m1 -o __asan_init)
 nfd() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 zombies() { ps -o stat= --ppid "$1" 2>/dev/null | grep -c Z; }
+# sessions_done PID: PID has no session left: no child process, no connected TCP socket
+sessions_done() { no_children "$1" && ! ss -Htnp state connected 2>/dev/null | grep -q "pid=$1,"; }
 warm() { printf 'w\n' | timeout -k 2 10 "$DUCT" - TCP:127.0.0.1:$1 2>/dev/null; }
 
 B=$(free_port)
@@ -58,7 +60,8 @@ run_case() { # run_case DESC SESSIONS FORWARDER-OPTIONS... (the forwarder's addr
 	local P=$BG_PID
 	wait_for 10 tcp_listening "$F"
 	is "$(warm "$F")" w "$desc: first session echoes"
-	sleep 0.2
+	wait_for 5 sessions_done "$P" # the first session wound down on both sides
+	wait_for 5 sessions_done "$BE"
 	local f0 b0
 	f0=$(nfd "$P"); b0=$(nfd "$BE")
 	local t0=$SECONDS
@@ -67,11 +70,11 @@ run_case() { # run_case DESC SESSIONS FORWARDER-OPTIONS... (the forwarder's addr
 	is "$got" "$n" "$desc: $n sessions, all echoed byte-exact ($((SECONDS - t0)) s)"
 	[ "$got" = "$n" ] || { diag "$(head -5 "$T_TMP/cerr")"; diag "forwarder: $(tail -5 "$T_TMP/ef")"; cp "$T_TMP/ef" "${KEEP_LOG:-/dev/null}" 2>/dev/null; }
 	# sessions end asynchronously after the client saw EOF: allow them a moment to wind down
-	wait_for 5 test "$(nfd "$P")" -le "$f0"
+	wait_cond 5 'test "$(nfd "$P")" -le "$f0"'
 	is "$(nfd "$P")" "$f0" "$desc: forwarder holds $f0 fds, as after its first session"
-	wait_for 5 test "$(nfd "$BE")" -le "$b0"
+	wait_cond 5 'test "$(nfd "$BE")" -le "$b0"'
 	is "$(nfd "$BE")" "$b0" "$desc: echo server holds $b0 fds, as before"
-	wait_for 5 test "$(zombies "$P")" = 0
+	wait_cond 5 'test "$(zombies "$P")" = 0'
 	is "$(zombies "$P")" 0 "$desc: no zombie under the forwarder"
 	is "$(zombies "$BE")" 0 "$desc: no zombie under the echo server"
 	unlike "$(cat "$T_TMP/ef")" " E |runtime error|AddressSanitizer" "$desc: no error in the forwarder's log"
@@ -83,7 +86,7 @@ run_case() { # run_case DESC SESSIONS FORWARDER-OPTIONS... (the forwarder's addr
 		local r1 r2
 		r1=$(awk '/^VmRSS/ {print $2}' "/proc/$P/status")
 		got=$(timeout -k 2 120 python3 "$T_TMP/clients.py" "$F" "$n" 10 2>"$T_TMP/cerr")
-		sleep 0.3
+		wait_for 5 sessions_done "$P" # the batch's sessions wound down
 		r2=$(awk '/^VmRSS/ {print $2}' "/proc/$P/status")
 		ok "$([ "$got" = "$n" ] && [ $((r2 - r1)) -lt 1024 ]; echo $?)" \
 			"$desc: $n more sessions: RSS ${r1} kB -> ${r2} kB (less than 1 MB growth)"

@@ -17,6 +17,7 @@ size_is() { [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]; }
 head -c 300000 /dev/urandom >"$T_TMP/chunk"
 
 for sig in TERM INT HUP; do
+	block # per signal: a failed run leaves nothing to the next
 	n=$(num $sig)
 	d=$T_TMP/$sig
 	mkdir -p "$d"
@@ -28,6 +29,7 @@ for sig in TERM INT HUP; do
 	test -e "$d/lock"
 	ok $? "SIG$sig: lock file created"
 	# a client sends the chunk and stays connected
+	# sleep 30 keeps the client connected (not a readiness wait)
 	bg bash -c "{ cat \"$T_TMP/chunk\"; sleep 30; } | exec \"$DUCT\" -u - UNIX-CONNECT:\"$d/sock\""
 	C=$BG_PID
 	wait_for 10 size_is "$d/out" 300000
@@ -59,6 +61,7 @@ for sig in TERM INT HUP; do
 
 	# 3: an EXEC child is ended and reaped
 	mkfifo "$d/idle"
+	# sleep 300: the child under test (it must be reaped), not a wait
 	bg_rw "$d/idle" "$DUCT" - EXEC:"sleep 300"
 	E=$BG_PID
 	wait_for 5 pgrep -P "$E" sleep

@@ -68,6 +68,7 @@ is "$got" "echo me" "-e PROG"
 
 # 5. --keep-open with four concurrent clients
 P=$(free_port)
+# the 0.3 s in the handler makes the clients overlap (under test: they are served in parallel)
 bg $NC -l -p "$P" --keep-open --sh-exec 'read l; sleep 0.3; echo "got $l"'; K=$BG_PID
 wait_for 5 tcp_listening "$P"
 for i in 1 2 3 4; do (echo "c$i" | run_to 10 $NC -N 127.0.0.1 "$P" >"$T_TMP/k$i") & done
@@ -104,6 +105,7 @@ mkfifo "$T_TMP/fifo"
 P=$(free_port)
 bg sh -c "$NC -l -p $P < $T_TMP/fifo | $NC -u 127.0.0.1 $U > $T_TMP/fifo"; R=$BG_PID
 wait_for 5 tcp_listening "$P"
+# sleep 1 keeps stdin open while the answer comes back (stdin EOF would end the client early)
 got=$( (printf 'ping\n'; sleep 1) | run_to 5 $NC 127.0.0.1 "$P")
 is "$got" "udp:ping" "TCP->UDP repeater through a FIFO"
 kill_group "$R"; kill_group "$E"

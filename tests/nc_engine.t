@@ -41,6 +41,7 @@ start_srv() { # start srv.py, sets SP (port) and SRV (pid); $1: file for what it
 	wait_for 5 test -s "$T_TMP/sp"; SP=$(cat "$T_TMP/sp")
 }
 
+block
 # 1. eof-ends on the relay face: EOF from the SYSTEM side ends the session although stdin
 #    (the other input) stays open and -t is long.
 got=$(run_to 5 $DUCT -t 100 'SYSTEM:echo hi,eof-ends' STDIO <&7); rc=$?
@@ -48,8 +49,10 @@ is "$rc/$got" "0/hi" "eof-ends: the program's EOF ends the session at once (stdi
 run_to 1 $DUCT -t 100 'SYSTEM:echo hi' STDIO <&7 >/dev/null 2>&1; rc=$?
 is "$rc" "124" "without eof-ends the session waits for the other input (-t 100)"
 
+block
 # 2. nc -l: the client leaving ends nc although stdin is still open (nc.openbsd and ncat too)
 for tool in "$NC" "$DUCT ncat" nc.openbsd ncat; do
+	block # per tool: a failed run leaves nothing to the next
 	set -- $tool
 	[ "$1" = "$DUCT" ] || have "$1" || { skip "$1 not installed"; continue; }
 	P=$(free_port)
@@ -60,15 +63,20 @@ for tool in "$NC" "$DUCT ncat" nc.openbsd ncat; do
 	is "$rc/$(cat "$T_TMP/l.out")" "0/hello" "$tool -l: ends when the client closes, stdin open"
 done
 
+block
 # 3. client mode: the peer closing first leaves nc reading stdin (nc.openbsd, -N and ncat
 #    alike); stdin EOF then ends it with status 0.
 for tool in "$NC" "$NC -N" "$DUCT ncat" nc.openbsd "nc.openbsd -N"; do
+	block # per tool: a failed run leaves nothing to the next
 	set -- $tool
 	[ "$1" = "$DUCT" ] || have "$1" || { skip "$1 not installed"; continue; }
 	start_srv "$T_TMP/srv.got"
-	rm -f "$T_TMP/hold2"; mkfifo "$T_TMP/hold2"; exec 8<>"$T_TMP/hold2"
+	rm -f "$T_TMP/hold2"; mkfifo "$T_TMP/hold2"; exec 8<>"$T_TMP/hold2"; on_block_end 'exec 8>&-'
 	bg sh -c "exec $tool 127.0.0.1 $SP <'$T_TMP/hold2' >'$T_TMP/c.out' 7>&- 8>&-"; C=$BG_PID
 	wait_pid 5 "$SRV" >/dev/null
+	wait_for 5 grep -q hi "$T_TMP/c.out"
+	wait_for 5 io_waiting "$C" # the peer's data and close are read: back to waiting for input
+	# not a readiness wait: the check is that the client does not end in the 0.5 s after that
 	sleep 0.5
 	kill -0 "$C" 2>/dev/null; alive=$?
 	exec 8>&- # stdin EOF (the FIFO's last writer is gone)
@@ -77,6 +85,7 @@ for tool in "$NC" "$NC -N" "$DUCT ncat" nc.openbsd "nc.openbsd -N"; do
 	is "$alive/$rc/$(tr -d '\r' <"$T_TMP/c.out")" "0/0/hi" "$tool: peer closed first: still running, ends at stdin EOF"
 done
 
+block
 # 4. bind failure: nc's own message, no "Listening on" first; exit 1 (ncat: 2)
 P=$(free_port)
 bg python3 -c "
@@ -111,6 +120,7 @@ wait_for 2 grep -q Listening "$T_TMP/lv.err"
 like "$(cat "$T_TMP/lv.err")" "^Listening on 0\.0\.0\.0 $P$" "Listening on ... once bound"
 kill_group "$L"
 
+block
 # 5. -C: LF -> CRLF on what is sent (an existing CRLF stays), incoming CR untouched
 for tool in "$NC" nc.openbsd; do
 	set -- $tool
@@ -124,6 +134,7 @@ done
 printf 'x\ny' | $DUCT -u - STDOUT,crnl-out >"$T_TMP/co"
 is "$(od -An -c "$T_TMP/co" | tr -s ' ')" " x \r \n y" "relay face: crnl-out on the writing side"
 
+block
 # 6. FD:n on a UDP socket (nc -u hands its connected socket over): one read = one datagram,
 #    a stream cut into 8192-byte datagrams (a 65536-byte one would not fit), empty datagram
 #    = EOF (-u adds null-eof, as nc.openbsd's recv() == 0)
@@ -144,6 +155,7 @@ for tool in "$NC" nc.openbsd; do
 	rm -f "$T_TMP/up"
 	bg sh -c "python3 '$T_TMP/udpsrv.py' '$T_TMP/sizes' >'$T_TMP/up'"; U=$BG_PID
 	wait_for 5 test -s "$T_TMP/up"
+	# the pauses make separate reads, so separate datagrams (under test), not readiness waits
 	got=$( (printf one; sleep 0.3; printf two; sleep 0.3; head -c 20000 /dev/zero; sleep 0.5) | run_to 5 $tool -u 127.0.0.1 "$(cat "$T_TMP/up")")
 	wait_pid 5 "$U" >/dev/null
 	is "$got" "r1" "$tool -u: replies up to the empty datagram"
@@ -152,6 +164,7 @@ for tool in "$NC" nc.openbsd; do
 	is "$(tr ' ' '\n' <"$T_TMP/sizes" | sort -n | awk '{ t += $1; m = $1 } END { print t, m }')" "$want" \
 		"$tool -u: one datagram per read (duct: at most 8192 bytes each)"
 done
+block
 # 7. peer lists in the listener, before a byte is read or address 2 is opened
 P=$(free_port)
 bg $DUCT ncat -l "$P" --keep-open --deny 10.0.0.0/8,127.0.0.1 --sh-exec "touch $T_TMP/ran; echo hi" 2>"$T_TMP/deny.err"; K=$BG_PID
@@ -176,6 +189,7 @@ kill_group "$K"
 cap 5 $DUCT TCP4-LISTEN:0,deny=300.1.2.3/8 STDIO
 like "$ERR" "E .*300\.1\.2\.3" "deny= with a bad network: an error naming it"
 
+block
 # 8. the server goes away while nc still sends (its unread bytes make the close a reset):
 # nc.openbsd and nc.traditional end quietly with 0, ncat says why and exits 1
 cat >"$T_TMP/gone.py" <<'PY'
@@ -199,6 +213,7 @@ for mode in bye quiet; do
 	for face in "nc:nc.openbsd" "ncat:ncat" "netcat:nc.traditional"; do
 		f=${face%%:*}
 		real=${face#*:}
+		# the pauses let the server go away between the lines (under test: sending after the close)
 		out=$( (echo first; sleep 0.5; echo second; sleep 0.5; echo third) | run_to 10 $DUCT "$f" 127.0.0.1 "$P" 2>"$T_TMP/gone.err")
 		rc=$?
 		err=$(cat "$T_TMP/gone.err")

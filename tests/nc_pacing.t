@@ -85,6 +85,7 @@ payload() { od -An -c "$1.raw" | tr -s ' '; }
 send_paced() {
 	local what=$1 first_min=$2 first_max=$3 gap_min=$4; shift 4
 	start_srv recv "$T_TMP/rec"
+	# the pause makes two separate writes (under test), not a readiness wait
 	(printf 'x\n'; sleep 0.1; printf 'y\n') | run_to 10 "$@" "$SP"; local rc=$?
 	wait_pid 5 "$SRV"
 	is "$rc/$(payload "$T_TMP/rec")" "0/ x \n y \n" "$what: every byte delivered, exit 0"

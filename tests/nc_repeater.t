@@ -22,6 +22,7 @@ repeater() {
 	wait_for 5 tcp_listening "$tp"
 	wait_for 5 udp_bound "$up"
 	# the UDP client speaks first (the UDP side learns its peer from it) and stays for the reply
+	# the sleeps keep the clients' stdin open while the replies come back (not readiness waits)
 	(echo "hello-udp-$name"; sleep 2) | run_to 8 "$@" -u -q1 127.0.0.1 "$up" >"$d/udp.out" 2>"$d/udp.err" &
 	local U=$!
 	# readiness: the UDP side has taken the client as its peer (connected to it)

@@ -12,6 +12,7 @@ P=$(free_port udp)
 bg "$DUCT" -u "UDP-RECV:$P,bind=127.0.0.1" /dev/null 2>/dev/null
 wait_for 5 udp_bound "$P" || diag "UDP listener on $P not up"
 T=$(free_port)
+# EXEC:sleep 10: a peer that never answers (not a wait)
 bg "$DUCT" "TCP-LISTEN:$T,bind=127.0.0.1,fork,reuseaddr" "EXEC:sleep 10" 2>/dev/null
 wait_for 5 tcp_listening "$T" || diag "TCP listener on $T not up"
 
@@ -40,6 +41,7 @@ fi
 # stdin still open: only the network -> stdout direction ends; nc goes on reading stdin
 # until it ends (as nc.openbsd), and then exits 0
 s=$(date +%s%N)
+# the delay before the data is part of the case (not a readiness wait)
 (sleep 1; echo hi) | run_to 5 "$DUCT" nc -u 127.0.0.1 "$P" 2>/dev/null | true
 rc=${PIPESTATUS[1]}
 ms=$(( ($(date +%s%N) - s) / 1000000 ))

@@ -172,7 +172,7 @@ stdin_case() {
 	"$p" - TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork,accept-timeout=2 <"$T_TMP/in.txt" \
 		>"$T_TMP/st.out" 2>/dev/null &
 	local lp=$!
-	T_BG_PIDS="$T_BG_PIDS $lp"
+	track "$lp"
 	wait_for 5 tcp_up "$port" || { echo "not listening"; return; }
 	for i in 1 2 3; do
 		out="$out|$(printf 'c%s\n' "$i" | run_to 5 "$DUCT" -t 0.5 - TCP:127.0.0.1:"$port" 2>/dev/null | tr '\n' ' ')"

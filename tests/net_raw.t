@@ -15,6 +15,7 @@ if [ "$(id -u)" != 0 ] || ! have unshare || ! have ip || ! unshare -n true 2>/de
 else
 	cat >"$T_TMP/ns.sh" <<'SH'
 set -u
+# a bounded readiness poll (5 s) of its own: this script runs in the namespace without tap.sh
 poll() { for _ in $(seq 1 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done; return 1; }
 ip link set lo up
 # raw IP: IP4-RECV gets the payload (IP header removed) of what IP4-SENDTO sends
@@ -121,7 +122,7 @@ stop "$gr"
 
 # ------------------------------------------------------------ ACCEPT-FD
 if have python3; then
-	python3 - "$DUCT" "$T_TMP/afd.port" <<'PY' 2>/dev/null & afd=$!; T_BG_PIDS="$T_BG_PIDS $afd"
+	python3 - "$DUCT" "$T_TMP/afd.port" <<'PY' 2>/dev/null & afd=$!; track "$afd"
 import os, socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(5)
 open(sys.argv[2], "w").write(str(s.getsockname()[1]))

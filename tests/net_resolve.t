@@ -91,6 +91,7 @@ PY
 # Fixed ports (53 for the resolver, 7001-7004) are safe here: the namespace is the test's own.
 cat >"$T_TMP/ns.sh" <<'SH'
 set -u
+# a bounded readiness poll (5 s) of its own: this script runs in the namespace without tap.sh
 poll() { for _ in $(seq 1 250); do "$@" >/dev/null 2>&1 && return 0; sleep 0.02; done; return 1; }
 ip link set lo up
 printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:1\n' >"$T_TMP/resolv.conf"

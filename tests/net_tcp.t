@@ -247,7 +247,8 @@ is "$(grep -c 'Connection refused' "$T_TMP/cap.err")" 3 "three attempts (two ret
 like "$(grep 'Connection refused' "$T_TMP/cap.err" | tail -1)" " E connect" "only the last failure is an error"
 ok "$([ "$ms" -ge 350 ]; echo $?)" "interval=0.2 between attempts (${ms} ms)"
 p=$(free_port tcp)
-( sleep 0.6; exec "$DUCT" TCP4-LISTEN:"$p",bind=127.0.0.1 PIPE ) & late=$!; T_BG_PIDS="$T_BG_PIDS $late"
+# a listener that comes late on purpose (under test: retry= waits for it), not a readiness wait
+( sleep 0.6; exec "$DUCT" TCP4-LISTEN:"$p",bind=127.0.0.1 PIPE ) & late=$!; track "$late"
 got=$(printf late | timeout 10 "$DUCT" -t 1 TCP:127.0.0.1:"$p",forever,interval=0.1 - 2>/dev/null)
 is "$got" "late" "forever,interval=0.1 connects once the listener appears"
 wait_pid 5 "$late" >/dev/null
@@ -272,10 +273,13 @@ for i in range(4):
     held.append(c)
 time.sleep(8)
 PY
-python3 "$T_TMP/full.py" >"$T_TMP/full.port" & fullp=$!; T_BG_PIDS="$T_BG_PIDS $fullp"
+python3 "$T_TMP/full.py" >"$T_TMP/full.port" & fullp=$!; track "$fullp"
 wait_for 5 test -s "$T_TMP/full.port"
-sleep 0.3 # let the held connections fill the accept queue
 p=$(cat "$T_TMP/full.port")
+# the held connections fill the accept queue: the listener's Recv-Q (queued) exceeds its
+# Send-Q (the backlog, 0)
+queue_full() { ss -Htln "sport = :$1" | awk '$2 > $3 {f=1} END {exit !f}'; }
+wait_for 5 queue_full "$p"
 t0=$(date +%s%N)
 cap 10 "$DUCT" TCP:127.0.0.1:"$p",connect-timeout=0.5 -
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -394,6 +398,7 @@ if have python3 && python3 -c 'import os; os.pidfd_open' 2>/dev/null; then
 	for o in "" ",nodelay=0"; do
 		start_server "$T_TMP/ndb.log" "$DUCT" -d -d TCP4-LISTEN:0,bind=127.0.0.1 PIPE; ndb=$BG_PID; ndbport=$PORT
 		start_server "$T_TMP/nd.log" "$DUCT" -d -d TCP4-LISTEN:0,bind=127.0.0.1$o TCP4:127.0.0.1:$ndbport$o; nd=$BG_PID
+		# sleep 10 keeps the client connected (not a readiness wait)
 		bg bash -c "(echo hi; sleep 10) | \"$DUCT\" - TCP:127.0.0.1:$PORT"; ndc=$BG_PID
 		wait_for 5 log_has "$T_TMP/ndb.log" 'starting data transfer'
 		got=$(python3 "$T_TMP/nodelay.py" "$nd" 2>&1)

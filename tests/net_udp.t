@@ -141,14 +141,14 @@ time.sleep(0.2)
 a.sendto(b"reply\n", src)
 time.sleep(1)
 PY
-python3 "$T_TMP/peer.py" >"$T_TMP/peer.port" & pp=$!; T_BG_PIDS="$T_BG_PIDS $pp"
+python3 "$T_TMP/peer.py" >"$T_TMP/peer.port" & pp=$!; track "$pp"
 wait_for 5 test -s "$T_TMP/peer.port"
 # -t 5 + readbytes: wait for the reply well past the default 0.5 s after stdin's EOF (a
 # loaded machine), end once it is in
 got=$(printf 'hello\n' | timeout 8 "$DUCT" -t 5 -T 5 UDP4-SENDTO:127.0.0.1:"$(cat "$T_TMP/peer.port")",readbytes=6 - 2>/dev/null)
 is "$got" "reply" "UDP4-SENDTO takes replies only from its peer"
 wait_pid 5 "$pp" >/dev/null
-python3 "$T_TMP/peer.py" >"$T_TMP/peer.port" & pp=$!; T_BG_PIDS="$T_BG_PIDS $pp"
+python3 "$T_TMP/peer.py" >"$T_TMP/peer.port" & pp=$!; track "$pp"
 wait_for 5 test -s "$T_TMP/peer.port"
 got=$(printf 'hello\n' | timeout 8 "$DUCT" -t 5 -T 5 UDP4-DATAGRAM:127.0.0.1:"$(cat "$T_TMP/peer.port")",range=127.0.0.0/8,readbytes=15 - 2>/dev/null)
 is "$got" "intruder

@@ -31,6 +31,7 @@ seed_ss() { # seed_ss DESCRIPTION PATH ARGS...
 seed_ss "UNIX-LISTEN:stream.sock,fork /dev/null" "$S/stream.sock" UNIX-LISTEN:"$S/stream.sock",fork /dev/null
 seed_ss "UNIX-RECVFROM:datagram.sock,fork /dev/null" "$S/datagram.sock" UNIX-RECVFROM:"$S/datagram.sock",fork /dev/null
 
+block
 # ------------------------------------------------------------ fork echo over a UNIX stream socket
 bg "$DUCT" -d -d UNIX-LISTEN:"$S/echo.sock",fork PIPE 2>"$S/echo.log"; ep=$BG_PID
 wait_for 5 unix_listening "$S/echo.sock"
@@ -75,6 +76,7 @@ wait_for 5 unix_listening "$S/perm.sock"
 is "$(stat -c %a "$S/perm.sock")" 600 "perm=0600 sets the socket file's mode"
 stop "$pp"
 
+block
 # ------------------------------------------------------------ datagrams: RECVFROM + SENDTO with bind
 bg "$DUCT" -d -d -t 5 UNIX-RECVFROM:"$S/dg.sock",fork PIPE 2>"$S/dg.log"; dg=$BG_PID
 wait_for 5 unix_bound "$S/dg.sock"
@@ -104,6 +106,7 @@ wait_for 5 both
 ok "$(both; echo $?)" "UNIX-RECV merges datagrams; UNIX-CLIENT falls back to datagrams"
 stop "$sk"
 
+block
 # ------------------------------------------------------------ abstract namespace
 name="duct-test-$$"
 bg "$DUCT" ABSTRACT-LISTEN:"$name",fork PIPE 2>/dev/null; ab=$BG_PID

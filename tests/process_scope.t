@@ -44,7 +44,7 @@ ns_udp_bound() { IN ss -Huln "sport = :$1" | grep -q .; }
 # data from a client of the listener arrives at a receiver inside the namespace
 for host in 127.0.0.1 localhost; do
 	up=$(free_port udp)
-	bg_out() { "$@" >"$T_TMP/recv.$host" 2>/dev/null & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg_out() { "$@" >"$T_TMP/recv.$host" 2>/dev/null & BG_PID=$!; track "$BG_PID"; }
 	bg_out ip netns exec "$NS" "$DUCT" -u "UDP-RECV:$up,bind=127.0.0.1" STDOUT
 	R=$BG_PID
 	wait_for 5 ns_udp_bound "$up"

@@ -12,7 +12,7 @@ FIX="$TESTS_DIR/lib/http_proxy_fixture.py"
 start_fixture() { # start_fixture NAME ARGS...: sets FPORT; requests logged in $T_TMP/NAME.log
 	local name=$1; shift
 	python3 "$FIX" --log "$T_TMP/$name.log" "$@" >"$T_TMP/$name.port" 2>/dev/null &
-	BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+	BG_PID=$!; track "$BG_PID"
 	wait_for 5 grep -q PORT "$T_TMP/$name.port"
 	FPORT=$(awk '{print $2}' "$T_TMP/$name.port")
 }
@@ -29,6 +29,7 @@ if have ncat; then
 	NP=$(free_port tcp)
 	bg ncat -l 127.0.0.1 "$NP" --proxy-type http
 	wait_for 5 tcp_listening "$NP"
+	# sleep 1 keeps stdin open while the proxy answers (not a readiness wait)
 	capsh 10 "sleep 1 | \"\$DUCT\" -d -d PROXY:127.0.0.1:127.0.0.1:$TPORT,proxyport=$NP -"
 	is "$RC" 0 "ncat proxy: exit 0"
 	is "$OUT" "from-target" "ncat proxy: data through the tunnel"

@@ -12,7 +12,7 @@ have curl || skip_all "curl needed"
 mkdir -p "$T_TMP/www"
 echo "it works" >"$T_TMP/www/index.txt"
 python3 -m http.server --bind 127.0.0.1 --directory "$T_TMP/www" 0 >"$T_TMP/http.out" 2>&1 &
-T_BG_PIDS="$T_BG_PIDS $!"
+track "$!"
 wait_for 10 grep -q "Serving HTTP" "$T_TMP/http.out"
 WP=$(grep -oE 'port [0-9]+' "$T_TMP/http.out" | head -1 | cut -d' ' -f2)
 ok $([ -n "$WP" ]; echo $?) "http.server ($WP)"
@@ -117,7 +117,7 @@ like "$(cat "$T_TMP/users.log")" "GET 127.0.0.1:$WP refused: wrong user name or 
 # the nc face: ncat's -l --proxy-type (ncat serves http only; duct all three)
 for t in http socks4 socks5; do
 	NP=$(free_port)
-	bg "$DUCT" nc -l 127.0.0.1 "$NP" --proxy-type $t
+	bg "$DUCT" nc -l 127.0.0.1 "$NP" --proxy-type $t 2>"$T_TMP/ncl_$t.err" # refusals expected
 	NC_PID=$BG_PID
 	wait_for 5 tcp_listening "$NP"
 	if [ $t = http ]; then opt=(-x "http://127.0.0.1:$NP"); else opt=(--$t "127.0.0.1:$NP"); fi
@@ -128,7 +128,7 @@ for t in http socks4 socks5; do
 done
 for t in http socks5; do
 	NP=$(free_port)
-	bg "$DUCT" nc -l 127.0.0.1 "$NP" --proxy-type $t --proxy-auth alice:s3cret
+	bg "$DUCT" nc -l 127.0.0.1 "$NP" --proxy-type $t --proxy-auth alice:s3cret 2>"$T_TMP/ncl_auth_$t.err" # refusals expected
 	NC_PID=$BG_PID
 	wait_for 5 tcp_listening "$NP"
 	if [ $t = http ]; then opt=(-x "http://127.0.0.1:$NP"); else opt=(--socks5 "127.0.0.1:$NP"); fi

@@ -122,7 +122,7 @@ print(s.getsockname()[1], flush=True)
 os.set_inheritable(s.fileno(), True)
 os.execv(duct, [duct, "ACCEPT-FD:%d,fork,accept-proxy" % s.fileno(), "EXEC:" + tmp + "/reply.sh"])
 PY
-BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+BG_PID=$!; track "$BG_PID"
 wait_for 5 grep -q . "$T_TMP/afd.port"
 out=$(pyc 127.0.0.1 "$(cat "$T_TMP/afd.port")" "b'PROXY TCP4 192.0.2.55 192.0.2.1 5432 80\r\nGET /afd HTTP/1.0\r\n\r\n'")
 like "$out" "peer=192.0.2.55 port=5432 .*req=GET /afd" "ACCEPT-FD,accept-proxy: the header's client"

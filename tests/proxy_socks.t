@@ -12,7 +12,7 @@ FIX="$TESTS_DIR/lib/socks_fixture.py"
 start_fixture() {
 	local name=$1; shift
 	python3 "$FIX" --log "$T_TMP/$name.log" "$@" >"$T_TMP/$name.port" 2>/dev/null &
-	BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+	BG_PID=$!; track "$BG_PID"
 	wait_for 5 grep -q PORT "$T_TMP/$name.port"
 	FPORT=$(awk '{print $2}' "$T_TMP/$name.port")
 }
@@ -84,7 +84,7 @@ rm -f "$T_TMP/bind.port"
 start_fixture binder --bindfile "$T_TMP/bind.port"
 BIP=$FPORT
 "$DUCT" -d -d SOCKS5-LISTEN:127.0.0.1:$BIP:0.0.0.0:0 - <<<"from-binder" >"$T_TMP/bind.out" 2>"$T_TMP/bind.err" &
-BPID=$!; T_BG_PIDS="$T_BG_PIDS $BPID"
+BPID=$!; track "$BPID"
 wait_for 5 test -s "$T_TMP/bind.port"
 BPORT=$(cat "$T_TMP/bind.port" 2>/dev/null)
 wait_for 5 log_has "$T_TMP/bind.err" "listens for us on"
@@ -102,7 +102,7 @@ python3 -c '
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(5)
 print(s.getsockname()[1], flush=True); time.sleep(30)' >"$T_TMP/mute.port" &
-T_BG_PIDS="$T_BG_PIDS $!"
+track "$!"
 wait_for 5 test -s "$T_TMP/mute.port"
 MP=$(cat "$T_TMP/mute.port")
 t0=$(date +%s%N)

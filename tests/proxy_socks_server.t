@@ -12,7 +12,7 @@ have curl || skip_all "curl needed"
 mkdir -p "$T_TMP/www"
 echo "it works" >"$T_TMP/www/index.txt"
 python3 -m http.server --bind :: --directory "$T_TMP/www" 0 >"$T_TMP/http.out" 2>&1 &
-T_BG_PIDS="$T_BG_PIDS $!"
+track "$!"
 wait_for 10 grep -q "Serving HTTP" "$T_TMP/http.out"
 WP=$(grep -oE 'port [0-9]+' "$T_TMP/http.out" | head -1 | cut -d' ' -f2)
 ok $([ -n "$WP" ]; echo $?) "http.server on [::] ($WP)"

@@ -41,7 +41,7 @@ is "$got" 42 "nc -c: a shell, because it was asked for"
 if have openssl && make_certs "$T_TMP/c"; then
 	C=$T_TMP/c
 	P=$(free_port)
-	bg "$DUCT" OPENSSL-LISTEN:$P,reuseaddr,fork,cert=$C/server.pem,verify=0 PIPE
+	bg "$DUCT" OPENSSL-LISTEN:$P,reuseaddr,fork,cert=$C/server.pem,verify=0 PIPE 2>"$T_TMP/tls1.err" # handshake errors expected
 	wait_for 10 tcp_listening "$P"
 	cap 10 "$DUCT" - OPENSSL:localhost:$P
 	is "$RC" 1 "TLS client, no cafile: the server's certificate is not trusted by default (exit 1)"
@@ -52,7 +52,7 @@ if have openssl && make_certs "$T_TMP/c"; then
 	CAP_IN=$T_TMP/hi cap 10 "$DUCT" - OPENSSL:127.0.0.2:$P,cafile=$C/ca.pem
 	like "$RC $ERR" "^1 .*(match|name)" "TLS client: a name the certificate doesn't carry is refused"
 	P2=$(free_port)
-	bg "$DUCT" OPENSSL-LISTEN:$P2,reuseaddr,fork,cert=$C/server.pem,cafile=$C/ca.pem PIPE
+	bg "$DUCT" OPENSSL-LISTEN:$P2,reuseaddr,fork,cert=$C/server.pem,cafile=$C/ca.pem PIPE 2>"$T_TMP/tls2.err" # handshake errors expected
 	wait_for 10 tcp_listening "$P2"
 	CAP_IN=$T_TMP/hi cap 10 "$DUCT" - OPENSSL:localhost:$P2,cafile=$C/ca.pem
 	isnt "$RC:$OUT" "0:hi" "TLS server: a client without a certificate gets nothing by default (verify=1)"
@@ -104,7 +104,8 @@ bg "$DUCT" -d -d TCP-LISTEN:$P,reuseaddr,fork,range=10.0.0.0/8 EXEC:"touch $T_TM
 L=$BG_PID
 wait_for 10 tcp_listening "$P"
 printf 'data that must not be read' | timeout -k 2 5 "$DUCT" - TCP:127.0.0.1:$P >/dev/null 2>&1
-sleep 0.3
+wait_for 5 log_has "$T_TMP/range.log" 'refusing connection' # the listener decided
+wait_for 5 no_children "$L"
 test ! -e "$T_TMP/opened"
 ok $? "range=: a refused client never gets the other address opened"
 like "$(cat "$T_TMP/range.log")" "refusing connection from .*127\\.0\\.0\\.1.*range" "range=: the refusal is logged"

@@ -48,7 +48,7 @@ compare() {
 			ok 0 "ss $line"
 			return
 		fi
-		sleep 0.2
+		sleep 0.2 # not a readiness wait: a pause before comparing moving counters again
 	done
 	# The "Total:" line of -s and the orphan count on its "TCP:" line are machine-wide
 	# counters (not only the namespace's), which parallel tests change between the two runs;
@@ -217,11 +217,20 @@ if have stdbuf; then
 	EV1=$BG_PID
 	bg timeout 8 ip netns exec "$NS" "$DUCT" ss -Etn >"$T_TMP/ev.got" 2>/dev/null
 	EV2=$BG_PID
-	sleep 0.5
+	# listening_events PID NAME: timeout PID's child, now NAME (past ip netns exec, stdbuf),
+	# waits in recv on its subscribed netlink socket
+	listening_events() {
+		local c
+		c=$(pgrep -P "$1") && [ "$(cat "/proc/$c/comm" 2>/dev/null)" = "$2" ] &&
+			blocked_in "$c" 'skb|recv|poll|select'
+	}
+	wait_for 5 listening_events "$EV1" ss
+	wait_for 5 listening_events "$EV2" duct
 	IN bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080; exec 3>&-' 2>/dev/null
 	wait_for 5 grep -q 8080 "$T_TMP/ev.want"
 	wait_for 5 grep -q 8080 "$T_TMP/ev.got"
-	sleep 0.3
+	# both print every event of that connection (the line count is not known in advance)
+	wait_for 5 cmp -s "$T_TMP/ev.got" "$T_TMP/ev.want"
 	kill "$EV1" "$EV2" 2>/dev/null
 	wait_pid 3 "$EV1"; wait_pid 3 "$EV2"
 	is "$(cat "$T_TMP/ev.got")" "$(cat "$T_TMP/ev.want")" "-Etn prints destroyed sockets like ss"

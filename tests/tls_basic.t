@@ -122,12 +122,13 @@ while True:
 PY
 if have python3; then
 	python3 "$T_TMP/sni_srv.py" "$C/server.crt" "$C/server.key" >"$T_TMP/sni.port" 2>/dev/null &
-	T_BG_PIDS="$T_BG_PIDS $!"
+	track "$!"
 	wait_for 5 test -s "$T_TMP/sni.port"
 	NP=$(cat "$T_TMP/sni.port")
 	cap 10 "$DUCT" OPENSSL:127.0.0.1:$NP,cafile=$C/ca.pem -
 	like "$ERR" "the server sent alert 40 \(handshake_failure\) before its certificate; it probably needs SNI, and none was sent because the target is an IP address; give the name with snihost=NAME" \
 		"missing SNI: the probable cause and the option"
+	# the sleeps in the pipes below keep stdin open while the peer answers (not readiness waits)
 	capsh 10 "sleep 0.3 | \"\$DUCT\" OPENSSL:127.0.0.1:$NP,cafile=$C/ca.pem,snihost=localhost -"
 	is "$OUT" "sni-ok" "snihost= sends the name for an IP target"
 else
@@ -138,7 +139,7 @@ fi
 P=$(free_port tcp)
 openssl s_server -accept "$P" -cert "$C/server.crt" -key "$C/server.key" -Verify 1 -CAfile "$C/ca.pem" \
 	-naccept 1 -rev -quiet >"$T_TMP/s_server.out" 2>&1 &
-T_BG_PIDS="$T_BG_PIDS $!"
+track "$!"
 wait_for 5 tcp_listening "$P"
 capsh 10 "(printf 'hello\n'; sleep 0.5) | \"\$DUCT\" OPENSSL:localhost:$P,cert=$C/client.pem,cafile=$C/ca.pem -"
 is "$OUT" "olleh" "duct client <-> openssl s_server -Verify (mutual)"
@@ -176,14 +177,14 @@ fi
 P=$(free_port udp)
 (sleep 4) | openssl s_server -dtls -accept "$P" -cert "$C/server.crt" -key "$C/server.key" -naccept 1 -quiet \
 	>"$T_TMP/dtls.out" 2>&1 &
-T_BG_PIDS="$T_BG_PIDS $!"
+track "$!"
 wait_for 5 udp_bound "$P"
 capsh 10 "(printf 'dgram\n'; sleep 0.5) | \"\$DUCT\" -d -d -T 1 DTLS:localhost:$P,cafile=$C/ca.pem -"
 like "$ERR" "N DTLS: DTLS connection with 127.0.0.1:$P using DTLSv1.2" "DTLS client <-> openssl s_server -dtls: handshake"
 wait_for 5 log_has "$T_TMP/dtls.out" dgram
 like "$(cat "$T_TMP/dtls.out")" "dgram" "DTLS client <-> openssl s_server -dtls: data"
 "$DUCT" -d -d -T 3 OPENSSL-DTLS-SERVER:0,cert=$C/server.pem,verify=0 SYSTEM:'echo dtls-server; sleep 1' 2>"$T_TMP/dsrv.log" &
-DPID=$!; T_BG_PIDS="$T_BG_PIDS $DPID"
+DPID=$!; track "$DPID"
 wait_for 5 log_has "$T_TMP/dsrv.log" "listening on"
 DP=$(port_of "$T_TMP/dsrv.log")
 capsh 10 "(printf 'x\n'; sleep 1) | openssl s_client -dtls -connect 127.0.0.1:$DP -CAfile $C/ca.pem -verify_return_error -quiet 2>/dev/null"

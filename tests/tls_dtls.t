@@ -77,6 +77,7 @@ hello "$OP" bogus
 is "$(replies)" "$HVR_ONLY" "a made-up cookie: again only a HelloVerifyRequest"
 unlike "$(cat "$T_TMP/one.log")" "accepting UDP connection" "the listener took neither sender as its peer"
 
+# the sleeps in the pipes keep stdin open while the peer answers (not readiness waits)
 capsh 10 "(printf 'ping\n'; sleep 1) | \"\$DUCT\" -d -d -T 2 DTLS:localhost:$OP,cafile=$C/ca.pem -"
 is "$RC:$OUT" "0:server got ping" "duct DTLS client <-> duct DTLS-LISTEN: data both ways after the cookie exchange"
 like "$ERR" "N DTLS: DTLS connection with 127.0.0.1:$OP using DTLSv1.2" "the client: DTLS 1.2, certificate verified"
@@ -91,7 +92,7 @@ start_server "$T_TMP/fork.log" "$DUCT" -d -d -d -d DTLS-LISTEN:0,fork,cert=$C/se
 FP=$PORT
 for i in 1 2 3; do
 	(printf "c$i\n"; sleep 1) | run_to 10 "$DUCT" -T 1 DTLS:localhost:$FP,cafile=$C/ca.pem - >"$T_TMP/c$i.out" 2>&1 &
-	T_BG_PIDS="$T_BG_PIDS $!"
+	track "$!"
 done
 wait_for 10 log_has "$T_TMP/c3.out" c3
 wait_for 5 log_has "$T_TMP/c2.out" c2

@@ -21,7 +21,7 @@ python3 -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 print("connected", flush=True); time.sleep(8)' "$SP" >"$T_TMP/stall.out" &
-STALL=$!; T_BG_PIDS="$T_BG_PIDS $STALL"
+STALL=$!; track "$STALL"
 wait_for 5 grep -q connected "$T_TMP/stall.out"
 
 cat >"$T_TMP/clients.py" <<'PY'
@@ -66,7 +66,7 @@ wait_for 5 log_has "$T_TMP/srv.log" "timed out"
 like "$(cat "$T_TMP/srv.log")" "E OPENSSL-LISTEN: TLS handshake with 127.0.0.1:[0-9]+ timed out after 2 s \(raise it with handshake-timeout=SECONDS\)" \
 	"handshake-timeout drops the stalled client"
 is "$(grep -c 'TLS connection with' "$T_TMP/srv.log")" 50 "50 handshakes logged"
-wait_for 5 test "$(nfds $SPID)" -le "$base_fds"
+wait_cond 5 'test "$(nfds $SPID)" -le "$base_fds"'
 is "$(nfds $SPID)" "$base_fds" "no leaked fds after the sessions ended"
 ok $(kill -0 $SPID 2>/dev/null; echo $?) "the listener is still running"
 

@@ -63,7 +63,7 @@ trap 'echo got-HUP' HUP
 trap 'echo got-INT' INT
 trap 'echo got-QUIT' QUIT
 echo ready
-i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done # the child under test lives 5 s
 EOF
 bg "$DUCT" -u EXEC:"sh $T_TMP/sig.sh",sighup,sigint,sigquit "OPEN:$T_TMP/sig.out,creat,trunc" 2>/dev/null
 S=$BG_PID
@@ -118,6 +118,7 @@ if have bash; then
 	bg "$DUCT" "TCP-LISTEN:$port,reuseaddr,bind=127.0.0.1" EXEC:'bash --norc --noprofile -i',pty,setsid,ctty,stderr 2>/dev/null
 	L=$BG_PID
 	wait_for 5 tcp_listening "$port"
+	# the sleep is a job of the shell under test, not a wait
 	cap 10 python3 "$T_TMP/client.py" "$port" 'sleep 0.1 & wait; echo "jobs-ok-$((6*7))"; exit'
 	like "$OUT" 'jobs-ok-42' "interactive bash over TCP works"
 	unlike "$OUT" 'no job control' "... with job control (setsid,ctty give it a controlling terminal)"
@@ -142,6 +143,7 @@ L=$BG_PID
 wait_for 5 tcp_listening "$port"
 cap 10 python3 "$T_TMP/client.py" "$port" "tty; exit"
 t1=$(printf '%s\n' "$OUT" | grep -Eo '/dev/pts/[0-9]+$' | head -1)
+# sleep 1: the remote shell's command under test, not a wait
 python3 "$T_TMP/client.py" "$port" "sleep 1; exit" >/dev/null &
 C=$!
 wait_for 5 sh -c "ps -eo args | grep -q '^sh -i'"
@@ -193,11 +195,13 @@ done
 for t in "$DUCT" socat; do
 	[ "$t" = socat ] && ! have socat && continue
 	rm -f "$T_TMP/done"
+	# the child under test outlives duct's stdin EOF (sleep), not a wait
 	CAP_IN=/dev/null cap 8 "$t" - SYSTEM:"sleep 0.2; echo done >$T_TMP/done",pty,setsid,ctty
 	wait_for 3 test -s "$T_TMP/done"
 	is "$RC:$(cat "$T_TMP/done" 2>/dev/null)" "0:done" "$(basename "$t") - SYSTEM:'sleep 0.2; echo done >FILE',pty,setsid,ctty: the last command runs, exit 0"
 done
 # a shell that outlives the session (-t 0.5) is ended by our SIGTERM: no failure, as socat
+# sleep 3: the child under test, not a wait
 CAP_IN=/dev/null cap 8 "$DUCT" - SYSTEM:'sleep 3',pty,setsid,ctty
 is "$RC" 0 "setsid,ctty: a shell still running at the end gets SIGTERM; duct exits 0"
 if have socat; then

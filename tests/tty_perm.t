@@ -11,7 +11,8 @@ entry_of() {
 	rm -f "$path"
 	bg "$prog" "$addr" PIPE
 	local pid=$BG_PID
-	wait_for 5 test -e "$path" && sleep 0.1
+	# the entry exists before its mode and owner are set: wait until the program waits for I/O
+	wait_for 5 test -e "$path" && wait_for 5 io_waiting "$pid"
 	stat -L -c '%a %u %g' "$path" 2>/dev/null
 	kill_group "$pid"; wait_pid 5 "$pid" >/dev/null 2>&1
 }

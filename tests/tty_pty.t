@@ -123,6 +123,7 @@ bg "$DUCT" -d -d -lf "$T_TMP/ws.log" pty,wait-slave,pty-interval=0.05,raw,echo=0
 WS=$BG_PID
 wait_for 5 tty_link "$W"
 ok $? "wait-slave: the link is there while waiting"
+# not a readiness wait: nothing may happen in these 0.4 s (8 polls of pty-interval=0.05)
 sleep 0.4
 ok "$( [ ! -e "$T_TMP/ws.out" ]; echo $? )" "wait-slave: address 2 not opened while no process has the slave open"
 exec 7<>"$W"

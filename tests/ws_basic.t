@@ -85,7 +85,7 @@ is "$R" "reply grüße
 closed 1000" "ws-text: a text message comes back as text"
 
 # ---- duct client -> python websockets echo server
-"$PY" "$FIX" server --log "$T_TMP/py.log" >"$T_TMP/py.port" 2>"$T_TMP/py.err" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+"$PY" "$FIX" server --log "$T_TMP/py.log" >"$T_TMP/py.port" 2>"$T_TMP/py.err" & BG_PID=$!; track "$BG_PID"
 wait_for 10 grep -q PORT "$T_TMP/py.port"
 YP=$(awk '{print $2}' "$T_TMP/py.port")
 client_run small "WS:ws://127.0.0.1:$YP/" "$T_TMP/small"
@@ -98,7 +98,7 @@ head -c 1048576 /dev/urandom >"$T_TMP/mib"
 client_run mib "WS:ws://127.0.0.1:$YP/" "$T_TMP/mib"
 is "$(sha256_stdin <"$T_TMP/mib.out")" "$(sha256_stdin <"$T_TMP/mib")" "duct client -> python server: 1 MiB binary, SHA-256 equal"
 
-"$PY" "$FIX" server --close-with 1001 >"$T_TMP/py2.port" 2>/dev/null & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+"$PY" "$FIX" server --close-with 1001 >"$T_TMP/py2.port" 2>/dev/null & BG_PID=$!; track "$BG_PID"
 wait_for 10 grep -q PORT "$T_TMP/py2.port"
 Y2=$(awk '{print $2}' "$T_TMP/py2.port")
 client_run bye "WS:ws://127.0.0.1:$Y2/" "$T_TMP/small"
@@ -153,7 +153,7 @@ ok $? "ws-max-message: one log line"
 
 # ---- ws-ping-interval / ws-ping-timeout
 rm -f "$T_TMP/hold"; mkfifo "$T_TMP/hold"
-"$PY" "$FIX" silent >"$T_TMP/silent.port" 2>/dev/null & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+"$PY" "$FIX" silent >"$T_TMP/silent.port" 2>/dev/null & BG_PID=$!; track "$BG_PID"
 wait_for 10 grep -q PORT "$T_TMP/silent.port"
 QP=$(awk '{print $2}' "$T_TMP/silent.port")
 capsh 10 "exec 3<>\"\$T_TMP/hold\"; \"\$DUCT\" - WS:ws://127.0.0.1:$QP/,ws-ping-interval=0.2,ws-ping-timeout=0.3 <&3"
@@ -162,11 +162,12 @@ like "$ERR" "E WS: 127.0.0.1:$QP did not answer a ping within 0.3 s \(ws-ping-ti
 	"a peer that never answers pings: the reason is logged"
 # back-pressure: a peer that never reads stops duct's reader; nothing piles up in duct
 rchar() { awk '/^rchar/ {print $2}' "/proc/$1/io" 2>/dev/null || echo 0; }
+# (the 0.3 s is the measuring interval, not a readiness wait)
 stalled() { # stalled PID: rchar the same over 0.3 s
 	local a b; a=$(rchar "$1"); sleep 0.3; b=$(rchar "$1"); [ "$a" = "$b" ] && [ "$a" -gt 1000000 ]
 }
 head -c 300000000 /dev/zero | "$DUCT" - "WS:ws://127.0.0.1:$QP/" >/dev/null 2>"$T_TMP/bp.err" &
-DP=$!; T_BG_PIDS="$T_BG_PIDS $DP"
+DP=$!; track "$DP"
 wait_for 15 stalled "$DP"
 ok $? "a peer that never reads: duct's reading stops"
 R=$(rchar "$DP")
@@ -200,7 +201,7 @@ if have openssl; then
 	like "$R" "closed 1001" "python wss client: close 1001 echoed"
 	is "$(grep -E 'N WSS-LISTEN: (TLS|WebSocket) connection with' "$T_TMP/wss.log" | head -2 | sed -E 's/.*WSS-LISTEN: ([A-Za-z]+) connection.*/\1/' | tr '\n' ' ')" "TLS WebSocket " \
 		"WSS-LISTEN logs the TLS connection, then the WebSocket one"
-	WS_CERT=$C/server.pem "$PY" "$FIX" server --log "$T_TMP/pys.log" >"$T_TMP/pys.port" 2>/dev/null & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+	WS_CERT=$C/server.pem "$PY" "$FIX" server --log "$T_TMP/pys.log" >"$T_TMP/pys.port" 2>/dev/null & BG_PID=$!; track "$BG_PID"
 	wait_for 10 grep -q PORT "$T_TMP/pys.port"
 	ZP=$(awk '{print $2}' "$T_TMP/pys.port")
 	client_run wss "WSS:wss://localhost:$ZP/,cafile=$C/ca.pem" "$T_TMP/mib"

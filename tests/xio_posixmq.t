@@ -119,7 +119,7 @@ bg $DX -d -d "POSIXMQ-RECEIVE:$Q,fork,unlink-close" \
 	SYSTEM:"echo \"\$DUCT_POSIXMQ_PRIO:\$(cat)\" >'$T_TMP/fk/'m.\$\$" 2>"$T_TMP/fk.log"
 srv=$BG_PID
 send "$Q" a 1 && send "$Q" b 5 && send "$Q" c 3
-wait_for 5 test "$(ls "$T_TMP/fk" | wc -l)" -eq 3
+wait_cond 5 'test "$(ls "$T_TMP/fk" | wc -l)" -eq 3'
 is "$(ls "$T_TMP/fk" | wc -l)" 3 "RECEIVE,fork: a session (a SYSTEM child of its own) per message"
 is "$(cat "$T_TMP/fk"/m.* 2>/dev/null | sort | tr '\n' ' ')" "1:a 3:c 5:b " "each session got one message, and DUCT_POSIXMQ_PRIO its priority"
 is "$(grep -c 'received a message of 1 bytes with priority' "$T_TMP/fk.log")" 3 "each message is logged with its priority"
@@ -136,7 +136,7 @@ send "$Q" a && send "$Q" b && send "$Q" c
 wait_for 5 log_has "$T_TMP/mc.log" "max-children=1 sessions are running"
 is "$(ls "$T_TMP/mc" | wc -l):$(grep -c 'received a message' "$T_TMP/mc.log")" "1:1" "max-children=1: one session at a time, the other messages wait in the queue"
 for i in 1 2 3; do timeout -k 1 5 sh -c "echo go >'$T_TMP/go'"; done
-wait_for 5 test "$(ls "$T_TMP/mc" | wc -l)" -eq 3
+wait_cond 5 'test "$(ls "$T_TMP/mc" | wc -l)" -eq 3'
 is "$(cat "$T_TMP/mc"/m.* 2>/dev/null | sort | tr -d '\n')" "abc" "each ended session lets the next message in"
 stop "$srv"
 

@@ -8,7 +8,7 @@ port_of() {
 # listens; sets BG_PID and PORT (empty on failure)
 start_server() {
 	local log=$1; shift
-	"$@" 2>"$log" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"
+	"$@" 2>"$log" & BG_PID=$!; track "$BG_PID"
 	PORT=""
 	wait_for 5 log_has "$log" '(listening|receiving) on' && PORT=$(port_of "$log")
 }

@@ -7,17 +7,49 @@ TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 T_N=0
 T_FAIL=0
 T_BG_PIDS=""
+# the TAP stream, for diagnostics from helpers whose stdout may be captured with $(...)
+exec {T_TAP_FD}>&1
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/duct-test.XXXXXX")
 export T_TMP
 
-t_cleanup() {
-	# each bg command leads its own process group: end the whole group (pipelines, children)
-	for p in $T_BG_PIDS; do kill -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; done
-	for p in $T_BG_PIDS; do
-		# bounded reap
+# reap_pids PID...: end and reap background children: each bg command leads its own process
+# group, so the whole group goes (pipelines, children); TERM first, KILL after a bounded wait
+reap_pids() {
+	local p
+	for p in "$@"; do kill -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; done
+	for p in "$@"; do
 		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -9 -- "-$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
 	done
+	return 0
+}
+
+# Blocks: `block "what it tests"` ends the previous block and starts the next one. Ending a
+# block (end_block; also at exit) ends and reaps every child started with bg/bg_in/bg_rw/
+# start_server/track since its start and runs the commands given to on_block_end, whether its
+# checks passed or not: a failed check leaves no server, FIFO writer or stray process behind
+# to fail the blocks after it, so one failure shows as one `not ok`.
+T_BLOCK_PIDS=""
+T_BLOCK_CLEANUP=()
+# track PID: a background child started by hand (cmd & pid=$!) is reaped like bg's
+track() { T_BG_PIDS="$T_BG_PIDS $1"; T_BLOCK_PIDS="$T_BLOCK_PIDS $1"; }
+# on_block_end 'SHELL TEXT': run when the current block ends (e.g. 'exec 8>&-', 'rm -f FIFO')
+on_block_end() { T_BLOCK_CLEANUP+=("$*"); }
+end_block() {
+	local c
+	# shellcheck disable=SC2086
+	reap_pids $T_BLOCK_PIDS
+	for c in $T_BLOCK_PIDS; do T_BG_PIDS=" ${T_BG_PIDS# } "; T_BG_PIDS=${T_BG_PIDS// $c / }; done
+	T_BLOCK_PIDS=""
+	for c in ${T_BLOCK_CLEANUP[@]+"${T_BLOCK_CLEANUP[@]}"}; do eval "$c"; done
+	T_BLOCK_CLEANUP=()
+}
+block() { end_block; [ -z "${1:-}" ] || echo "# -- $1"; }
+
+t_cleanup() {
+	end_block
+	# shellcheck disable=SC2086
+	reap_pids $T_BG_PIDS
 	rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
@@ -57,9 +89,9 @@ skip_all() { echo "1..0 # skip $1"; exit 0; }
 # bg CMD...: start in background in a process group of its own (so cleanup ends its
 # children too), remember the pid for reaping; sets BG_PID. kill_group PID ends one early.
 if command -v setsid >/dev/null 2>&1; then
-	bg() { setsid "$@" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg() { setsid "$@" & BG_PID=$!; track "$BG_PID"; }
 else
-	bg() { "$@" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg() { "$@" & BG_PID=$!; track "$BG_PID"; }
 fi
 kill_group() { kill -- "-$1" 2>/dev/null; kill "$1" 2>/dev/null; }
 # run_to SECONDS CMD...: run with a time bound (timeout(1)); exit status kept
@@ -69,10 +101,14 @@ wait_for() {
 	local s=$1; shift
 	local end=$(( $(date +%s%N) + s * 1000000000 ))
 	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s%N)" -gt "$end" ] && return 1
+		# say so in the TAP log: the check that follows will most likely fail because of it
+		[ "$(date +%s%N)" -gt "$end" ] && { echo "# wait_for: gave up after $s s: $*" >&"$T_TAP_FD"; return 1; }
 		sleep 0.02
 	done
 }
+# wait_cond SECONDS 'SHELL TEXT': like wait_for, the text evaluated anew at each poll (so a
+# $(...) in it is measured again: `wait_for 5 test "$(nfds P)" -le 5` would measure once)
+wait_cond() { local _wc_s=$1; shift; wait_for "$_wc_s" eval "$*"; }
 # wait_pid SECONDS PID: wait for a background child to exit, bounded; returns its status
 wait_pid() {
 	local s=$1 p=$2
@@ -83,6 +119,27 @@ wait_pid() {
 	done
 	wait "$p"
 }
+# blocked_in PID REGEX: PID sleeps in the kernel at a wait point (/proc/PID/wchan) matching
+# REGEX: 'epoll|poll|select' (its event loop waits for I/O), 'nanosleep' (a sleep(3) loop),
+# 'wait_for_partner|fifo' (open(2) of a FIFO without a partner). A readiness check for "PID got
+# this far and now waits"; where the kernel hides wchan ("0"), any interruptible sleep counts.
+blocked_in() {
+	local w st
+	w=$(cat "/proc/$1/wchan" 2>/dev/null) || return 1
+	st=$(sed -E 's/^[0-9]+ \(.*\) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ "$st" = S ] || return 1
+	[ -z "$w" ] || [ "$w" = 0 ] && return 0
+	printf '%s\n' "$w" | grep -Eq -- "$2"
+}
+# io_waiting PID: PID's event loop (epoll, poll or select) waits for I/O
+io_waiting() { blocked_in "$1" 'epoll|poll|select'; }
+# no_children PID: PID has no child processes left (all its sessions ended and were reaped)
+no_children() { ! pgrep -P "$1" >/dev/null 2>&1; }
+# no_zombies PID: none of PID's children is a zombie
+no_zombies() { ! ps -o stat= --ppid "$1" 2>/dev/null | grep -q '^Z'; }
+# proc_io PID FIELD: a counter from /proc/PID/io (rchar, wchar, ...); 0 when unreadable
+proc_io() { awk -v f="$2:" '$1 == f {print $2; found=1} END {if (!found) print 0}' "/proc/$1/io" 2>/dev/null || echo 0; }
+
 # free_port [tcp|udp]: a port that is free right now on 127.0.0.1 (bound to 0, read back)
 free_port() {
 	python3 - "${1:-tcp}" <<'PY' 2>/dev/null || echo 0
@@ -164,9 +221,9 @@ log_has() { grep -Eq -- "$2" "$1" 2>/dev/null; }
 # can't take a stdin redirection: bash gives an async command /dev/null as stdin.
 # Like bg, each runs in a process group of its own when setsid exists (cleanup ends the group).
 if command -v setsid >/dev/null 2>&1; then
-	bg_in() { local f=$1; shift; setsid "$@" <"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
-	bg_rw() { local f=$1; shift; setsid "$@" 0<>"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg_in() { local f=$1; shift; setsid "$@" <"$f" & BG_PID=$!; track "$BG_PID"; }
+	bg_rw() { local f=$1; shift; setsid "$@" 0<>"$f" & BG_PID=$!; track "$BG_PID"; }
 else
-	bg_in() { local f=$1; shift; "$@" <"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
-	bg_rw() { local f=$1; shift; "$@" 0<>"$f" & BG_PID=$!; T_BG_PIDS="$T_BG_PIDS $BG_PID"; }
+	bg_in() { local f=$1; shift; "$@" <"$f" & BG_PID=$!; track "$BG_PID"; }
+	bg_rw() { local f=$1; shift; "$@" 0<>"$f" & BG_PID=$!; track "$BG_PID"; }
 fi
