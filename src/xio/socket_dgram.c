@@ -323,13 +323,7 @@ static bool dgram_recvfrom_one(struct sk *s)
 		}
 		if (dfd != s->fd)
 			close(dfd);
-		sk_conn_opts_end(s, &saved, swapped);
-		if (!s->fork) {
-			sk_close_fd(s);
-			sk_finish_fail(s, 1);
-			return false;
-		}
-		return true;
+		return sk_conn_failed(s, &saved, swapped);
 	}
 	ep->flags |= EPF_ONESHOT;
 	d->ops.shutdown_write = dg_shutdown_none;
@@ -344,24 +338,7 @@ static bool dgram_recvfrom_one(struct sk *s)
 	NOTE("received packet with %zd bytes from %s", n, b);
 	sk_export_env(op, ep, dfd, &pa.sa, pl);
 	report_ancillary(ep, &mh);
-	if (!s->fork) {
-		if (s->polling)
-			loop_del_fd(op->loop, s->fd);
-		s->polling = false;
-		s->listening = false;
-		s->fd = -1;
-		if (s->path_created && s->rq.unlink_close && s->rq.path) {
-			endpoint_add_unlink(ep, s->rq.path);
-			s->path_created = false;
-		}
-		sk_hand_over(s, ep, false);
-		return false;
-	}
-	if (!sk_hand_over(s, ep, true))
-		return false;
-	sk_conn_opts_end(s, &saved, swapped);
-	sk_arm_accept_timeout(s);
-	return true;
+	return sk_deliver_conn(s, ep, &saved, swapped);
 }
 
 void sk_on_dgram_ready(struct loop *lp, int fd, uint32_t events, void *arg)
@@ -400,25 +377,15 @@ static bool wants_ancillary(int fd)
 	return false;
 }
 
-/* *-RECV: the bound socket is the endpoint. */
+/* *-RECV: the bound socket is the endpoint (never fork: one delivery). */
 void sk_recv_deliver(struct sk *s)
 {
 	struct xio_open *op = s->op;
 	int rc = 0;
 	sk_apply(s, PH_CONNECTED, s->fd, NULL, &rc);
-	if (s->polling)
-		loop_del_fd(op->loop, s->fd);
-	s->polling = false;
-	s->listening = false;
-	if (rc < 0) {
-		sk_close_fd(s);
-		sk_finish_fail(s, 1);
-		return;
-	}
-	struct endpoint *ep = sk_make_endpoint(op, s->fd, s->rq.desc, true);
+	struct endpoint *ep = rc == 0 ? sk_make_endpoint(op, s->fd, s->rq.desc, true) : NULL;
 	if (!ep) {
-		sk_close_fd(s);
-		sk_finish_fail(s, 1);
+		sk_conn_failed(s, NULL, 0);
 		return;
 	}
 	ep->flags &= ~EPF_WRITE;
@@ -434,11 +401,6 @@ void sk_recv_deliver(struct sk *s)
 			d->lowport = s->f.lowport;
 		}
 	}
-	if (s->path_created && s->rq.unlink_close && s->rq.path) {
-		endpoint_add_unlink(ep, s->rq.path);
-		s->path_created = false;
-	}
 	sk_export_env(op, ep, s->fd, NULL, 0);
-	s->fd = -1;
-	sk_hand_over(s, ep, false);
+	sk_deliver_conn(s, ep, NULL, 0);
 }

@@ -126,6 +126,14 @@ int sk_server_setup(struct sk *s);
 void sk_pause_emfile(struct sk *s, int e);
 void sk_pause_children(struct sk *s);
 bool sk_serve_conn(struct sk *s, int c, const union sockaddr_any *pa, socklen_t pl, bool dgram);
+/* The one delivery path of the servers (accept, UDP-LISTEN, *-RECVFROM, *-RECV): deliver ep
+ * and end the listener (one-shot: returns false), or deliver ep, give the listener back its
+ * own options (saved, swapped: sk_conn_opts_begin) and keep listening (fork: true unless the
+ * listener is gone meanwhile). */
+bool sk_deliver_conn(struct sk *s, struct endpoint *ep, struct opt_list *saved, int swapped);
+/* No endpoint could be made for a connection (the caller closed what it had): a one-shot
+ * listener fails (false), a fork listener goes on (true). */
+bool sk_conn_failed(struct sk *s, struct opt_list *saved, int swapped);
 
 /* socket_dgram.c */
 struct dg_ctx *sk_dg_attach(struct endpoint *ep, unsigned flags);

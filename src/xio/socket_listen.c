@@ -275,6 +275,56 @@ void sk_pause_children(struct sk *s)
 	sk_update_polling(s);
 }
 
+/* A one-shot server delivers: it stops listening. Its socket is closed (accept) or is the
+ * endpoint's now (UDP-LISTEN, *-RECVFROM, *-RECV); its socket file goes now, or with the
+ * endpoint that goes on using the socket (*-RECVFROM, *-RECV). */
+static void release_listener(struct sk *s, struct endpoint *ep)
+{
+	struct xio_open *op = s->op;
+	bool reads_bound_socket = s->rq.role == SK_DG_RECVFROM || s->rq.role == SK_DG_RECV;
+	if (s->rq.role != SK_LISTEN) {
+		if (s->polling)
+			loop_del_fd(op->loop, s->fd);
+		s->polling = false;
+		s->fd = -1;
+	}
+	sk_close_fd(s);
+	s->listening = false;
+	if (!s->path_created || !s->rq.unlink_close || !s->rq.path)
+		return;
+	if (reads_bound_socket)
+		endpoint_add_unlink(ep, s->rq.path);
+	else if (!op->is_child_session)
+		sk_unlink_own_socket(s);
+	else
+		return;
+	s->path_created = false;
+}
+
+bool sk_deliver_conn(struct sk *s, struct endpoint *ep, struct opt_list *saved, int swapped)
+{
+	if (!s->fork) {
+		release_listener(s, ep);
+		sk_hand_over(s, ep, false);
+		return false;
+	}
+	if (!sk_hand_over(s, ep, true))
+		return false;
+	sk_conn_opts_end(s, saved, swapped);
+	sk_arm_accept_timeout(s);
+	return true;
+}
+
+bool sk_conn_failed(struct sk *s, struct opt_list *saved, int swapped)
+{
+	sk_conn_opts_end(s, saved, swapped);
+	if (s->fork)
+		return true;
+	sk_close_fd(s);
+	sk_finish_fail(s, 1);
+	return false;
+}
+
 /* An accepted or UDP-"accepted" connection on fd c. Returns false when the listener is gone
  * (one-shot, stopped, child process). */
 bool sk_serve_conn(struct sk *s, int c, const union sockaddr_any *pa, socklen_t pl, bool dgram)
@@ -296,40 +346,13 @@ bool sk_serve_conn(struct sk *s, int c, const union sockaddr_any *pa, socklen_t 
 	struct endpoint *ep = rc == 0 ? sk_new_ep(op, c, dgram, s->rq.desc, !dgram && s->rq.role != SK_DG_LISTEN) : NULL;
 	if (!ep) {
 		close(c);
-		sk_conn_opts_end(s, &saved, swapped);
-		if (!s->fork) {
-			sk_close_fd(s);
-			sk_finish_fail(s, 1);
-			return false;
-		}
-		return true;
+		return sk_conn_failed(s, &saved, swapped);
 	}
 	sk_export_env(op, ep, c, &pa->sa, pl);
-	if (!s->fork) {
-		/* one connection: the listener closes now, its socket file goes with it */
-		if (s->rq.role == SK_DG_LISTEN) {
-			/* c is the listening socket itself */
-			if (s->polling)
-				loop_del_fd(op->loop, s->fd);
-			s->polling = false;
-			s->fd = -1;
-		}
-		sk_close_fd(s);
-		if (s->path_created && s->rq.unlink_close && !op->is_child_session && s->rq.path) {
-			sk_unlink_own_socket(s);
-			s->path_created = false;
-		}
-		sk_hand_over(s, ep, false);
-		return false;
-	}
-	bool go_on = sk_hand_over(s, ep, true);
-	if (!go_on)
-		return false;
-	sk_conn_opts_end(s, &saved, swapped);
-	sk_arm_accept_timeout(s);
-	return true;
+	return sk_deliver_conn(s, ep, &saved, swapped);
 }
 
+/* The accept path: a batch of connections while fork allows more (max-children, fd headroom). */
 static void on_listen_ready(struct loop *lp, int fd, uint32_t events, void *arg)
 {
 	struct sk *s = arg;
