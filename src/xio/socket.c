@@ -211,7 +211,7 @@ static void cancel_timers(struct sk *s)
 
 static void sk_free(struct sk *s)
 {
-	guard_clear_all(s->guards);
+	listener_freed(&s->life);
 	resolve_cancel(s->resolving);
 	sk_req_free(&s->rq);
 	opt_list_free(&s->tmpl);
@@ -250,17 +250,16 @@ void sk_destroy(struct sk *s)
 	sk_free(s);
 }
 
-/* The open failed for good: report it (synchronously by returning -1 from sk_open, or through
- * deliver). Nothing may touch s or op afterwards. */
-void sk_finish_fail(struct sk *s, int status)
+static void destroy_cb(void *state)
 {
-	if (s->in_open) {
-		s->sync_failed = true;
-		return;
-	}
-	struct xio_open *op = s->op;
-	sk_destroy(s);
-	op->deliver(op, NULL, status);
+	sk_destroy(state);
+}
+
+int sk_give_up(struct sk *s)
+{
+	sk_close_fd(s);
+	listener_fail(&s->life, 1);
+	return -1;
 }
 
 static void retry_cb(struct loop *lp, void *arg)
@@ -325,7 +324,7 @@ void sk_fail(struct sk *s, bool retryable, const char *fmt, ...)
 	} else if (msg[0]) {
 		ERR("%s", msg);
 	}
-	sk_finish_fail(s, 1);
+	listener_fail(&s->life, 1);
 }
 
 int sk_reset_opts(struct sk *s)
@@ -389,22 +388,17 @@ bool sk_hand_over(struct sk *s, struct endpoint *ep, bool more)
 	if (xio_take_appl_opts(op, ep) < 0) {
 		endpoint_close(ep);
 		if (!more) {
-			sk_finish_fail(s, 1);
+			listener_fail(&s->life, 1);
 			return false;
 		}
 		return true;
 	}
 	if (!more) {
-		sk_destroy(s);
-		xio_finish(op, ep);
+		listener_deliver_last(&s->life, ep);
 		return false;
 	}
-	struct guard g;
-	guard_push(&s->guards, &g);
-	xio_finish(op, ep);
-	if (!g.alive)
+	if (!listener_deliver_more(&s->life, ep))
 		return false;
-	guard_pop(&s->guards, &g);
 	if (op->is_child_session) {
 		/* classic fork: this process serves the connection just delivered */
 		sk_destroy(s);
@@ -548,6 +542,11 @@ void sk_attempt(struct sk *s)
 	}
 }
 
+static void attempt_cb(void *state)
+{
+	sk_attempt(state);
+}
+
 int sk_open(struct xio_open *op, struct sk_req *rq)
 {
 	struct sk *s = calloc(1, sizeof *s);
@@ -596,23 +595,8 @@ int sk_open(struct xio_open *op, struct sk_req *rq)
 		ERR("out of memory");
 		return -1;
 	}
-	op->priv = s;
-	s->in_open = true;
-	struct guard g;
-	guard_push(&s->guards, &g);
-	sk_attempt(s);
-	/* sk_attempt() may have delivered already and freed s (and the runner may have freed op):
-	 * touch neither then */
-	if (!g.alive)
-		return 0;
-	guard_pop(&s->guards, &g);
-	s->in_open = false;
-	if (s->sync_failed) {
-		op->priv = NULL;
-		sk_destroy(s);
-		return -1;
-	}
-	return 0;
+	listener_init(&s->life, op, s, destroy_cb);
+	return listener_open(&s->life, attempt_cb);
 }
 
 void sk_stop(struct xio_open *op)

@@ -39,6 +39,15 @@ static void fill_random(char *p)
 		last[i] = chars[sk_rnd32() % (sizeof chars - 1)];
 }
 
+/* No name of the template or port below 1024 could be bound. */
+static int bind_failed(struct sk *s, const struct sa_addr *la)
+{
+	char b[300];
+	sk_fail(s, true, "bind(%d, {%s}, %u): %s", s->fd, sk_sainfo(&la->u, la->len, b, sizeof b), (unsigned)la->len,
+		strerror(errno));
+	return -1;
+}
+
 /* Client-side bind: bind=, sourceport, lowport, unix-bind-tempname. 0 ok, -1 failed (handled). */
 static int client_bind(struct sk *s, int family)
 {
@@ -76,10 +85,7 @@ static int client_bind(struct sk *s, int family)
 				if (errno != EADDRINUSE)
 					break;
 			}
-			char b[300];
-			sk_fail(s, true, "bind(%d, {%s}, %u): %s", s->fd, sk_sainfo(&la.u, la.len, b, sizeof b),
-				(unsigned)la.len, strerror(errno));
-			return -1;
+			return bind_failed(s, &la);
 		}
 		if (!s->bind_text)
 			return 0;
@@ -121,10 +127,7 @@ static int client_bind(struct sk *s, int family)
 				if (errno != EADDRINUSE)
 					break;
 			}
-			char b[300];
-			sk_fail(s, true, "bind(%d, {%s}, %u): %s", s->fd, sk_sainfo(&la.u, la.len, b, sizeof b),
-				(unsigned)la.len, strerror(errno));
-			return -1;
+			return bind_failed(s, &la);
 		}
 		return sk_do_bind(s, &la.u.sa, la.len);
 	}
@@ -258,7 +261,7 @@ static void resolved_cb(void *arg, struct sa_list *peers, const char *err)
 	s->rq.resolve_later = false;
 	if (!peers) {
 		ERR("%s", err);
-		sk_finish_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return;
 	}
 	s->rq.peers = *peers;
@@ -283,7 +286,7 @@ static bool have_peers(struct sk *s)
 	s->rq.resolve_later = false;
 	if (resolve_now(q, &s->rq.peers, err, sizeof err) < 0) {
 		ERR("%s", err);
-		sk_finish_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return false;
 	}
 	return true;
@@ -295,7 +298,7 @@ void sk_attempt_client(struct sk *s)
 	if (!have_peers(s))
 		return;
 	if (sk_reset_opts(s) < 0) {
-		sk_finish_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return;
 	}
 	s->unix_eagain = false;
@@ -308,7 +311,7 @@ void sk_attempt_client(struct sk *s)
 	int type = client_type(s);
 	int fd = sk_create_socket(s, fam, type, s->rq.protocol);
 	if (fd == -2) {
-		sk_finish_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return;
 	}
 	if (fd < 0)
@@ -317,8 +320,7 @@ void sk_attempt_client(struct sk *s)
 	sk_apply(s, PH_FD, fd, NULL, &rc);
 	sk_apply(s, PH_PREBIND, fd, NULL, &rc);
 	if (rc < 0) {
-		sk_close_fd(s);
-		sk_finish_fail(s, 1);
+		sk_give_up(s);
 		return;
 	}
 	if (client_bind(s, fam) < 0)
@@ -326,8 +328,7 @@ void sk_attempt_client(struct sk *s)
 	sk_apply(s, PH_PASTBIND, fd, NULL, &rc);
 	sk_apply(s, PH_PRECONNECT, fd, NULL, &rc);
 	if (rc < 0) {
-		sk_close_fd(s);
-		sk_finish_fail(s, 1);
+		sk_give_up(s);
 		return;
 	}
 	if (s->rq.role == SK_DG_SENDTO || s->rq.role == SK_DG_DATAGRAM) {
@@ -378,14 +379,12 @@ static void client_done(struct sk *s)
 	sk_apply(s, PH_PASTCONNECT, s->fd, NULL, &rc);
 	sk_apply(s, PH_CONNECTED, s->fd, NULL, &rc);
 	if (rc < 0) {
-		sk_close_fd(s);
-		sk_finish_fail(s, 1);
+		sk_give_up(s);
 		return;
 	}
 	int type = client_type(s);
 	if (s->send_proxy && !sk_is_dgram_type(type) && pp_send_header(op, s->fd, s->send_proxy) < 0) {
-		sk_close_fd(s);
-		sk_finish_fail(s, 1);
+		sk_give_up(s);
 		return;
 	}
 	struct endpoint *ep = sk_new_ep(op, s->fd, sk_is_dgram_type(type), s->rq.desc, connected && !sk_is_dgram_type(type));
@@ -404,7 +403,7 @@ static void client_done(struct sk *s)
 		if (!d) {
 			endpoint_close(ep);
 			s->fd = -1;
-			sk_finish_fail(s, 1);
+			listener_fail(&s->life, 1);
 			return;
 		}
 		memcpy(&d->peer, &p->u, p->len);

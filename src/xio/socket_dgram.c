@@ -206,13 +206,13 @@ static bool sk_dgram_listen_one(struct sk *s)
 		s->fd = -1;
 		s->listening = false;
 		struct guard g;
-		guard_push(&s->guards, &g);
+		guard_push(&s->life.guards, &g);
 		int r = sk_server_setup(s);
 		if (!g.alive) {
 			close(c);
 			return false;
 		}
-		guard_pop(&s->guards, &g);
+		guard_pop(&s->life.guards, &g);
 		if (r < 0) {
 			close(c);
 			return false;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "xio/listener.h"
 #include "xio/socket.h"
 
 #define ACCEPT_BATCH 64
@@ -46,13 +47,11 @@ struct sk {
 	bool paused_children;
 	bool paused_emfile;
 	bool emfile_warned;
-	bool in_open;
-	bool sync_failed;
 	bool path_created;         /* we bound rq.path: ours to remove */
 	dev_t path_dev;            /* ... the socket file we made there (removed only if still it) */
 	ino_t path_ino;
 	char *client_path;         /* UNIX client bound to this path (removed at close) */
-	struct guard *guards;      /* callers on the stack that must learn when s is freed */
+	struct listener_life life; /* failing, delivering, the open call (listener.h) */
 	bool unix_eagain;          /* UNIX connect got EAGAIN: try again on the timer */
 	double unix_deadline;
 	unsigned char *dgbuf;
@@ -97,7 +96,8 @@ void sk_unlink_own_socket(struct sk *s);
 void sk_close_fd(struct sk *s);
 void sk_drop_client_path(struct sk *s);
 void sk_destroy(struct sk *s);
-void sk_finish_fail(struct sk *s, int status);
+/* A step failed for good (logged, not to be retried): close the socket, fail the open; -1. */
+int sk_give_up(struct sk *s);
 void sk_set_fail(struct sk *s, const char *call, int err, const struct sockaddr *sa, socklen_t len);
 /* A step failed: the next resolved address, else a retry after interval, else the end. */
 void sk_fail(struct sk *s, bool retryable, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -98,14 +98,14 @@ bool sk_server_peer_ok(struct sk *s, const struct sockaddr *sa, socklen_t len, c
 }
 
 /* Create, bind and (for streams) listen; register for accept/receive. 0 ok, -1 failed
- * (handled through sk_fail/sk_finish_fail). */
+ * (handled through sk_fail/listener_fail). */
 int sk_server_setup(struct sk *s)
 {
 	struct xio_open *op = s->op;
 	char b[300];
 	int rc = 0;
 	if (sk_reset_opts(s) < 0) {
-		sk_finish_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return -1;
 	}
 	if (s->rq.inherited_fd >= 0) {
@@ -119,7 +119,7 @@ int sk_server_setup(struct sk *s)
 	} else {
 		int fd = sk_create_socket(s, s->rq.local.u.sa.sa_family, s->rq.type, s->rq.protocol);
 		if (fd == -2) {
-			sk_finish_fail(s, 1);
+			listener_fail(&s->life, 1);
 			return -1;
 		}
 		if (fd < 0)
@@ -128,11 +128,8 @@ int sk_server_setup(struct sk *s)
 		if (!path && s->rq.role != SK_LISTEN)
 			sk_apply(s, PH_FD, fd, NULL, &rc);
 		sk_apply(s, PH_PREBIND, fd, NULL, &rc);
-		if (rc < 0) {
-			sk_close_fd(s);
-			sk_finish_fail(s, 1);
-			return -1;
-		}
+		if (rc < 0)
+			return sk_give_up(s);
 		bool fork_dgram = s->fork && s->rq.role == SK_DG_LISTEN;
 		if ((s->rq.auto_reuseaddr || fork_dgram) && !opt_present(&op->opts, OPT_REUSEADDR))
 			set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
@@ -158,18 +155,12 @@ int sk_server_setup(struct sk *s)
 		if (path)
 			sk_apply(s, PH_FD, fd, path, &rc);
 		sk_apply(s, PH_PASTBIND, fd, NULL, &rc);
-		if (rc < 0) {
-			sk_close_fd(s);
-			sk_finish_fail(s, 1);
-			return -1;
-		}
+		if (rc < 0)
+			return sk_give_up(s);
 		if (s->rq.role == SK_LISTEN) {
 			sk_apply(s, PH_PRELISTEN, fd, NULL, &rc);
-			if (rc < 0) {
-				sk_close_fd(s);
-				sk_finish_fail(s, 1);
-				return -1;
-			}
+			if (rc < 0)
+				return sk_give_up(s);
 			if (listen(fd, s->backlog) < 0) {
 				int e = errno;
 				sk_set_fail(s, "listen", e, &s->rq.local.u.sa, s->rq.local.len);
@@ -178,11 +169,8 @@ int sk_server_setup(struct sk *s)
 			}
 			sk_apply(s, PH_LISTEN, fd, NULL, &rc);
 			sk_apply(s, PH_PASTLISTEN, fd, NULL, &rc);
-			if (rc < 0) {
-				sk_close_fd(s);
-				sk_finish_fail(s, 1);
-				return -1;
-			}
+			if (rc < 0)
+				return sk_give_up(s);
 		}
 	}
 	union sockaddr_any la;
@@ -320,8 +308,7 @@ bool sk_conn_failed(struct sk *s, struct opt_list *saved, int swapped)
 	sk_conn_opts_end(s, saved, swapped);
 	if (s->fork)
 		return true;
-	sk_close_fd(s);
-	sk_finish_fail(s, 1);
+	sk_give_up(s);
 	return false;
 }
 
