@@ -15,7 +15,6 @@
 #define ACCEPT_BATCH 64
 #define DGRAM_MAX 65536
 
-
 struct sk {
 	struct xio_open *op;
 	struct sk_req rq;
@@ -102,16 +101,22 @@ void sk_set_fail(struct sk *s, const char *call, int err, const struct sockaddr 
 /* A step failed: the next resolved address, else a retry after interval, else the end. */
 void sk_fail(struct sk *s, bool retryable, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int sk_reset_opts(struct sk *s);
+/* own: a socket made or accepted here (pollable, no tty, nobody else holds it) */
 struct endpoint *sk_new_ep(struct xio_open *op, int fd, bool dgram, const char *desc, bool own);
 void sk_export_env(const struct xio_open *op, struct endpoint *ep, int fd, const struct sockaddr *peer,
 		   socklen_t peerlen);
+/* Hand ep over; more: a fork listener or client goes on. False when s is gone (or must not
+ * be touched): one-shot, stopped meanwhile, a per-connection process. */
 bool sk_hand_over(struct sk *s, struct endpoint *ep, bool more);
+/* fork servers: each connection gets a copy of the options after the listener's phases */
 int sk_conn_opts_begin(struct sk *s, struct opt_list *saved);
 void sk_conn_opts_end(struct sk *s, struct opt_list *saved, int swapped);
 bool sk_children_full(struct sk *s);
+/* The fd, or -1 (failed through sk_fail) or -2 (an option failed: the caller gives up). */
 int sk_create_socket(struct sk *s, int family, int type, int protocol);
 int sk_bind_logged(int fd, const struct sockaddr *sa, socklen_t len);
 int sk_do_bind(struct sk *s, const struct sockaddr *sa, socklen_t len);
+/* One try of the open by role: connect, or set up the server and wait. */
 void sk_attempt(struct sk *s);
 
 /* socket_client.c */
@@ -122,9 +127,12 @@ void sk_client_fork_next(struct loop *lp, void *arg);
 void sk_update_polling(struct sk *s);
 void sk_arm_accept_timeout(struct sk *s);
 bool sk_server_peer_ok(struct sk *s, const struct sockaddr *sa, socklen_t len, const char *what);
+/* Create, bind, listen, watch: 0, or -1 (failed, handled). */
 int sk_server_setup(struct sk *s);
 void sk_pause_emfile(struct sk *s, int e);
 void sk_pause_children(struct sk *s);
+/* An accepted (or UDP-LISTEN's connected) socket c becomes a session: false when the
+ * listener is gone. */
 bool sk_serve_conn(struct sk *s, int c, const union sockaddr_any *pa, socklen_t pl, bool dgram);
 /* The one delivery path of the servers (accept, UDP-LISTEN, *-RECVFROM, *-RECV): deliver ep
  * and end the listener (one-shot: returns false), or deliver ep, give the listener back its
