@@ -1,7 +1,7 @@
 /* Guards for state that a callback may free under its caller: a caller that hands something
  * to the runner (a delivery) and goes on afterwards pushes a guard on the state's list; freeing
  * the state clears every guard on the list, so the caller learns not to touch it again.
- * Used by the families whose listeners deliver in a loop (socket.c, posixmq.c). */
+ * Used by listener.c (the life cycle of socket.c's and posixmq.c's opens) and socket_dgram.c. */
 #ifndef DUCT_XIO_FREE_GUARD_H
 #define DUCT_XIO_FREE_GUARD_H
 

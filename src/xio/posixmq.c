@@ -28,8 +28,8 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "xio/free_guard.h"
 #include "xio/core.h"
+#include "xio/listener.h"
 
 enum mq_kind { MQ_READ, MQ_RECEIVE, MQ_SEND, MQ_BIDIR };
 
@@ -82,8 +82,7 @@ struct mq_srv {
 	bool have_tmpl;
 	struct opt_list saved;   /* op's own list while a session's copy is in op->opts */
 	bool swapped;
-	bool in_open, sync_failed;
-	struct guard *guards;    /* callers on the stack that must learn when s is freed */
+	struct listener_life life; /* failing, delivering, the open call (listener.h) */
 	xio_deliver_fn deliver_to; /* the runner's, while ours watches for a failed delivery */
 	bool delivery_failed;
 };
@@ -294,7 +293,7 @@ static int start_polling(struct mq_srv *s, uint32_t events)
 
 static void srv_free(struct mq_srv *s)
 {
-	guard_clear_all(s->guards);
+	listener_freed(&s->life);
 	if (s->deliver_to)
 		s->op->deliver_to = s->deliver_to;
 	if (s->timer)
@@ -332,17 +331,9 @@ static void srv_destroy(struct mq_srv *s)
 	srv_free(s);
 }
 
-/* The open failed for good (logged): report it, synchronously from mq_open_start or through
- * deliver. Nothing may touch s or op afterwards. */
-static void srv_fail(struct mq_srv *s, int status)
+static void destroy_cb(void *state)
 {
-	if (s->in_open) {
-		s->sync_failed = true;
-		return;
-	}
-	struct xio_open *op = s->op;
-	srv_destroy(s);
-	op->deliver(op, NULL, status);
+	srv_destroy(state);
 }
 
 /* Watches the runner's answer to a session of fork: a failed delivery (a session's option
@@ -369,15 +360,11 @@ static bool deliver_session(struct mq_srv *s, struct endpoint *ep)
 		return true;
 	}
 	s->swapped = true;
-	struct guard g;
-	guard_push(&s->guards, &g);
 	s->deliver_to = op->deliver_to;
 	s->delivery_failed = false;
 	op->deliver_to = watch_delivery;
-	xio_finish(op, ep);
-	if (!g.alive)
+	if (!listener_deliver_more(&s->life, ep))
 		return false;
-	guard_pop(&s->guards, &g);
 	op->deliver_to = s->deliver_to;
 	s->deliver_to = NULL;
 	opt_list_free(&op->opts);
@@ -402,7 +389,7 @@ static bool receive_one(struct mq_srv *s)
 		if (errno == EAGAIN || errno == EINTR)
 			return false;
 		ERR("%s: mq_receive(%d): %s", s->label, s->fd, strerror(errno));
-		srv_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return false;
 	}
 	if (!pass_message(s->label, s->cfg.has_prio, s->cfg.prio, n, prio))
@@ -430,7 +417,7 @@ static bool receive_one(struct mq_srv *s)
 	}
 	if (!ep) {
 		if (!fork)
-			srv_fail(s, 1);
+			listener_fail(&s->life, 1);
 		return fork;
 	}
 	memcpy(m->pkt, s->buf, (size_t)n);
@@ -446,8 +433,7 @@ static bool receive_one(struct mq_srv *s)
 			m->unlink_close = true;
 			s->cfg.unlink_close = false;
 		}
-		srv_destroy(s);
-		xio_finish(op, ep);
+		listener_deliver_last(&s->life, ep);
 		return false;
 	}
 	return deliver_session(s, ep);
@@ -506,7 +492,7 @@ static void send_next(struct mq_srv *s)
 	if (mq_getattr(s->fd, &a) == 0 && a.mq_curmsgs >= a.mq_maxmsg) {
 		/* full: the next session starts when a reader made room */
 		if (start_polling(s, LOOP_OUT) < 0)
-			srv_fail(s, 1);
+			listener_fail(&s->life, 1);
 		return;
 	}
 	send_deliver(s);
@@ -661,13 +647,13 @@ static void opened(struct mq_srv *s)
 	ctx.termios = NULL; /* a queue is no terminal */
 	if (opt_apply_phase(&op->opts, PH_PASTOPEN, &ctx) < 0 || opt_apply_phase(&op->opts, PH_FD, &ctx) < 0 ||
 	    xio_fd_prepare(s->fd) < 0) {
-		srv_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return;
 	}
 	struct mq_attr a;
 	if (mq_getattr(s->fd, &a) < 0) {
 		ERR("%s: mq_getattr(%d): %s", s->label, s->fd, strerror(errno));
-		srv_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return;
 	}
 	INFO("%s: queue \"%s\": maxmsg=%ld, msgsize=%ld, curmsgs=%ld", s->label, s->name, a.mq_maxmsg, a.mq_msgsize,
@@ -677,14 +663,14 @@ static void opened(struct mq_srv *s)
 	if (s->kind == MQ_RECEIVE) {
 		if (!(s->buf = malloc(s->msgsize))) {
 			ERR("%s: out of memory", s->label);
-			srv_fail(s, 1);
+			listener_fail(&s->life, 1);
 			return;
 		}
 	}
 	if (s->cfg.fork) {
 		if (opt_list_copy(&op->opts, &s->tmpl) < 0) {
 			ERR("%s: out of memory", s->label);
-			srv_fail(s, 1);
+			listener_fail(&s->life, 1);
 			return;
 		}
 		s->have_tmpl = true;
@@ -692,7 +678,7 @@ static void opened(struct mq_srv *s)
 	}
 	if (s->kind == MQ_RECEIVE) {
 		if (start_polling(s, LOOP_IN) < 0)
-			srv_fail(s, 1);
+			listener_fail(&s->life, 1);
 		return;
 	}
 	if (s->cfg.fork) {
@@ -704,15 +690,14 @@ static void opened(struct mq_srv *s)
 	s->fd = -1;
 	struct endpoint *ep = mq_endpoint(s, fd, op->dir, false);
 	if (!ep) {
-		srv_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return;
 	}
 	if (s->cfg.unlink_close) {
 		((struct mq_ep *)ep->ctx)->unlink_close = true;
 		s->cfg.unlink_close = false;
 	}
-	srv_destroy(s);
-	xio_finish(op, ep);
+	listener_deliver_last(&s->life, ep);
 }
 
 static void attempt(struct mq_srv *s)
@@ -729,7 +714,7 @@ static void attempt(struct mq_srv *s)
 				return;
 		}
 		open_error(s, e, LOG_E);
-		srv_fail(s, 1);
+		listener_fail(&s->life, 1);
 		return;
 	}
 	s->fd = fd;
@@ -754,6 +739,11 @@ static int check_name(const struct xio_open *op, const char *name)
 	else
 		ERR("%s: queue name \"%.40s...\" is longer than %d characters after the \"/\"", op->typed, name, NAME_MAX);
 	return -1;
+}
+
+static void attempt_cb(void *state)
+{
+	attempt(state);
 }
 
 static int mq_open_start(struct xio_open *op)
@@ -822,21 +812,8 @@ static int mq_open_start(struct xio_open *op)
 		s->oflags |= O_EXCL;
 	NOTE("%s: %s POSIX message queue \"%s\"", s->label, kind_verb(s->kind), s->name);
 
-	op->priv = s;
-	s->in_open = true;
-	struct guard g;
-	guard_push(&s->guards, &g);
-	attempt(s);
-	/* attempt() may have delivered already and freed s (and the runner op): touch neither */
-	if (!g.alive)
-		return 0;
-	guard_pop(&s->guards, &g);
-	s->in_open = false;
-	if (s->sync_failed) {
-		srv_destroy(s);
-		return -1;
-	}
-	return 0;
+	listener_init(&s->life, op, s, destroy_cb);
+	return listener_open(&s->life, attempt_cb);
 }
 
 static void mq_stop(struct xio_open *op)
@@ -854,7 +831,7 @@ static void mq_resume(struct xio_open *op)
 	s->paused = false;
 	if (s->kind == MQ_RECEIVE) {
 		if (start_polling(s, LOOP_IN) < 0)
-			srv_fail(s, 1);
+			listener_fail(&s->life, 1);
 		return;
 	}
 	if (!s->timer && !s->polling)
