@@ -9,13 +9,7 @@ need_duct
 have python3 || skip_all "python3 needed for the proxy fixture"
 FIX="$TESTS_DIR/lib/http_proxy_fixture.py"
 
-start_fixture() { # start_fixture NAME ARGS...: sets FPORT; requests logged in $T_TMP/NAME.log
-	local name=$1; shift
-	python3 "$FIX" --log "$T_TMP/$name.log" "$@" >"$T_TMP/$name.port" 2>/dev/null &
-	BG_PID=$!; track "$BG_PID"
-	wait_for 5 grep -q PORT "$T_TMP/$name.port"
-	FPORT=$(awk '{print $2}' "$T_TMP/$name.port")
-}
+start_fixture() { py_fixture "$FIX" "$@"; } # start_fixture NAME ARGS...: FPORT, $T_TMP/NAME.log
 
 start_server "$T_TMP/echo.log" "$DUCT" -d -d TCP-LISTEN:0,fork,reuseaddr PIPE
 EPORT=$PORT

@@ -198,6 +198,46 @@ static int parse_pcap(struct cli_state *st, const char *l, int *i, int argc, cha
 
 /* Options a single word can be. Returns 1 when the word is consumed, 0 when it isn't an
  * option (first address), -1 on error. */
+/* duct's own long options (--NAME, --NAME=VALUE, --NAME VALUE; w is the whole word). */
+static int parse_long(struct cli_state *st, int *i, int argc, char **argv, const char *w)
+{
+	struct run_plan *p = st->p;
+	const char *l = w + 2;
+	if (!strcmp(l, "statistics")) { p->relay.statistics = true; return 1; }
+	if (!strcmp(l, "experimental")) { p->xg.experimental = true; return 1; }
+	if (!strcmp(l, "help")) { st->help = 1; return 1; }
+	if (!strcmp(l, "version")) { st->version = true; return 1; }
+	if (!strcmp(l, "fork-process")) { p->xg.classic_fork = true; return 1; }
+	if (!strcmp(l, "no-splice")) { p->relay.nosplice = true; return 1; }
+	if (!strncmp(l, "session-log", 11) && (l[11] == '=' || !l[11]))
+		return long_value(i, argc, argv, l, 11, "FILE (or - for stderr)", &p->session_log);
+	if (!strncmp(l, "control", 7) && (l[7] == '=' || !l[7]))
+		return long_value(i, argc, argv, l, 7, "PATH of the control socket to create", &p->control_path);
+	if (!strncmp(l, "workers", 7) && (l[7] == '=' || !l[7])) {
+		const char *v = l[7] == '=' ? l + 8 : (*i + 1 < argc ? argv[++*i] : NULL);
+		unsigned long long n;
+		if (!v || parse_ulong_str(v, &n) < 0 || n < 1 || n > 256) {
+			ERR("option --workers: expected a number of processes 1..256, got \"%s\"", v ? v : "");
+			return -1;
+		}
+		p->xg.workers = (int)n;
+		return 1;
+	}
+	if (!strncmp(l, "rate-limit", 10) && (l[10] == '=' || !l[10])) {
+		const char *v = l[10] == '=' ? l + 11 : (*i + 1 < argc ? argv[++*i] : NULL);
+		char why[96];
+		if (!v || rate_parse(v, &p->relay.rate_limit, why, sizeof why) < 0) {
+			ERR("option --rate-limit: %s, got \"%s\"", v ? why : "expected bytes per second (e.g. 1M)", v ? v : "");
+			return -1;
+		}
+		return 1;
+	}
+	if (!strncmp(l, "pcap", 4) && (l[4] == '=' || !l[4] || !strncmp(l + 4, "-snaplen", 8)))
+		return parse_pcap(st, l, i, argc, argv);
+	ERR("unknown option \"%s\"" USE_H, w);
+	return -1;
+}
+
 static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 {
 	struct run_plan *p = st->p;
@@ -206,42 +246,8 @@ static int parse_one(struct cli_state *st, int *i, int argc, char **argv)
 	if (w[0] != '-' || !w[1] || w[1] == ',' || w[1] == ':' || !strncmp(w, "-!!", 3))
 		return 0;
 
-	if (w[1] == '-') { /* long options */
-		const char *l = w + 2;
-		if (!strcmp(l, "statistics")) { p->relay.statistics = true; return 1; }
-		if (!strcmp(l, "experimental")) { p->xg.experimental = true; return 1; }
-		if (!strcmp(l, "help")) { st->help = 1; return 1; }
-		if (!strcmp(l, "version")) { st->version = true; return 1; }
-		if (!strcmp(l, "fork-process")) { p->xg.classic_fork = true; return 1; }
-		if (!strcmp(l, "no-splice")) { p->relay.nosplice = true; return 1; }
-		if (!strncmp(l, "session-log", 11) && (l[11] == '=' || !l[11]))
-			return long_value(i, argc, argv, l, 11, "FILE (or - for stderr)", &p->session_log);
-		if (!strncmp(l, "control", 7) && (l[7] == '=' || !l[7]))
-			return long_value(i, argc, argv, l, 7, "PATH of the control socket to create", &p->control_path);
-		if (!strncmp(l, "workers", 7) && (l[7] == '=' || !l[7])) {
-			const char *v = l[7] == '=' ? l + 8 : (*i + 1 < argc ? argv[++*i] : NULL);
-			unsigned long long n;
-			if (!v || parse_ulong_str(v, &n) < 0 || n < 1 || n > 256) {
-				ERR("option --workers: expected a number of processes 1..256, got \"%s\"", v ? v : "");
-				return -1;
-			}
-			p->xg.workers = (int)n;
-			return 1;
-		}
-		if (!strncmp(l, "rate-limit", 10) && (l[10] == '=' || !l[10])) {
-			const char *v = l[10] == '=' ? l + 11 : (*i + 1 < argc ? argv[++*i] : NULL);
-			char why[96];
-			if (!v || rate_parse(v, &p->relay.rate_limit, why, sizeof why) < 0) {
-				ERR("option --rate-limit: %s, got \"%s\"", v ? why : "expected bytes per second (e.g. 1M)", v ? v : "");
-				return -1;
-			}
-			return 1;
-		}
-		if (!strncmp(l, "pcap", 4) && (l[4] == '=' || !l[4] || !strncmp(l + 4, "-snaplen", 8)))
-			return parse_pcap(st, l, i, argc, argv);
-		ERR("unknown option \"%s\"" USE_H, w);
-		return -1;
-	}
+	if (w[1] == '-')
+		return parse_long(st, i, argc, argv, w);
 
 	char c = w[1];
 	const char *v;

@@ -77,6 +77,21 @@ static void sock_defaults(struct ss_sock *s)
 	s->lport = s->rport = 0;
 }
 
+/* The start of every family's parser: s reset, the fixed message copied into r (the netlink
+ * attributes follow it), the family set (also on both addresses when addr_family). */
+static int sock_begin(struct ss_sock *s, const void *body, size_t len, void *r, size_t rlen, int family,
+		      bool addr_family)
+{
+	sock_defaults(s);
+	if (len < rlen)
+		return -1;
+	memcpy(r, body, rlen);
+	s->family = family;
+	if (addr_family)
+		s->local.family = s->remote.family = family;
+	return 0;
+}
+
 static void skmem_from(struct ss_sock *s, const struct attr *a)
 {
 	unsigned n = a->len / 4;
@@ -249,12 +264,8 @@ int ss_parse_packet(const void *body, size_t len, struct ss_sock *s)
 	struct packet_diag_msg r;
 	struct attr tb[16];
 
-	sock_defaults(s);
-	if (len < sizeof r)
+	if (sock_begin(s, body, len, &r, sizeof r, AF_PACKET, true) < 0)
 		return -1;
-	memcpy(&r, body, sizeof r);
-	s->family = AF_PACKET;
-	s->local.family = s->remote.family = AF_PACKET;
 	s->type = r.pdiag_type;
 	s->prot = r.pdiag_num;
 	s->ino = r.pdiag_ino;
@@ -287,12 +298,8 @@ int ss_parse_netlink(const void *body, size_t len, struct ss_sock *s)
 	struct netlink_diag_msg r;
 	struct attr tb[16];
 
-	sock_defaults(s);
-	if (len < sizeof r)
+	if (sock_begin(s, body, len, &r, sizeof r, AF_NETLINK, true) < 0)
 		return -1;
-	memcpy(&r, body, sizeof r);
-	s->family = AF_NETLINK;
-	s->local.family = s->remote.family = AF_NETLINK;
 	s->type = r.ndiag_type;
 	s->prot = r.ndiag_protocol;
 	s->state = SS_CLOSE;
@@ -318,12 +325,8 @@ int ss_parse_netlink(const void *body, size_t len, struct ss_sock *s)
 int ss_parse_vsock(const void *body, size_t len, struct ss_sock *s)
 {
 	struct vsock_diag_msg r;
-	sock_defaults(s);
-	if (len < sizeof r)
+	if (sock_begin(s, body, len, &r, sizeof r, AF_VSOCK, true) < 0)
 		return -1;
-	memcpy(&r, body, sizeof r);
-	s->family = AF_VSOCK;
-	s->local.family = s->remote.family = AF_VSOCK;
 	s->type = r.vdiag_type;
 	s->state = r.vdiag_state < SS_MAX ? r.vdiag_state : SS_UNKNOWN;
 	s->vs_lcid = r.vdiag_src_cid;
@@ -342,11 +345,8 @@ int ss_parse_xdp(const void *body, size_t len, struct ss_sock *s)
 {
 	struct xdp_diag_msg r;
 	struct attr tb[16];
-	sock_defaults(s);
-	if (len < sizeof r)
+	if (sock_begin(s, body, len, &r, sizeof r, AF_XDP, false) < 0)
 		return -1;
-	memcpy(&r, body, sizeof r);
-	s->family = AF_XDP;
 	s->type = r.xdiag_type;
 	s->state = SS_CLOSE;
 	s->ino = r.xdiag_ino;

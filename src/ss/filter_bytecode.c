@@ -198,6 +198,18 @@ static int compile_host(const struct ss_filter *f, struct bc *out, int code)
 	return 0;
 }
 
+/* Both operands of AND/OR; on failure nothing is left allocated. */
+static int compile_pair(const struct ss_filter *f, struct bc *a, struct bc *b)
+{
+	if (compile(f->a, a))
+		return -1;
+	if (compile(f->b, b)) {
+		free(a->p);
+		return -1;
+	}
+	return 0;
+}
+
 static int compile(const struct ss_filter *f, struct bc *out)
 {
 	struct bc a, b;
@@ -236,12 +248,8 @@ static int compile(const struct ss_filter *f, struct bc *out)
 		memcpy(out->p + 4, &f->cgroup_id, 8);
 		return 0;
 	case SSF_AND:
-		if (compile(f->a, &a))
+		if (compile_pair(f, &a, &b))
 			return -1;
-		if (compile(f->b, &b)) {
-			free(a.p);
-			return -1;
-		}
 		*out = bc_alloc(a.len + b.len);
 		memcpy(out->p, a.p, (size_t)a.len);
 		memcpy(out->p + a.len, b.p, (size_t)b.len);
@@ -250,12 +258,8 @@ static int compile(const struct ss_filter *f, struct bc *out)
 		free(b.p);
 		return 0;
 	case SSF_OR:
-		if (compile(f->a, &a))
+		if (compile_pair(f, &a, &b))
 			return -1;
-		if (compile(f->b, &b)) {
-			free(a.p);
-			return -1;
-		}
 		*out = bc_alloc(a.len + b.len + 4);
 		memcpy(out->p, a.p, (size_t)a.len);
 		put_op(out->p + a.len, INET_DIAG_BC_JMP, 4, b.len + 4);

@@ -181,16 +181,24 @@ static const struct layer_vt dtls_vt = {
 	.free_cfg = tls_cfg_free,
 };
 
-static int inner_dtls_connect(struct xio_open *inner, void *arg)
+/* The UDP socket under DTLS, in the address's IP version: its family, or -1 (logged). */
+static int udp_req(struct xio_open *inner, enum sk_role role, struct sk_req *rq)
 {
-	(void)arg;
 	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
 	if (fam < 0)
 		return -1;
+	sk_req_init(rq, role, fam, SOCK_DGRAM, IPPROTO_UDP);
+	rq->proto_name = "udp";
+	rq->listen_word = "UDP ";
+	return fam;
+}
+
+static int inner_dtls_connect(struct xio_open *inner, void *arg)
+{
+	(void)arg;
 	struct sk_req rq;
-	sk_req_init(&rq, SK_DG_CONNECT, fam, SOCK_DGRAM, IPPROTO_UDP);
-	rq.proto_name = "udp";
-	rq.listen_word = "UDP ";
+	if (udp_req(inner, SK_DG_CONNECT, &rq) < 0)
+		return -1;
 	if (sk_req_set_peers(inner, &rq, inner->spec->params[0], inner->spec->params[1]) < 0)
 		return -1;
 	return sk_open(inner, &rq);
@@ -199,13 +207,10 @@ static int inner_dtls_connect(struct xio_open *inner, void *arg)
 static int inner_dtls_listen(struct xio_open *inner, void *arg)
 {
 	struct tls_cfg *cfg = arg;
-	int fam = sk_ip_family(inner, XARG_FAM(inner->h->arg));
+	struct sk_req rq;
+	int fam = udp_req(inner, SK_DG_LISTEN, &rq);
 	if (fam < 0)
 		return -1;
-	struct sk_req rq;
-	sk_req_init(&rq, SK_DG_LISTEN, fam, SOCK_DGRAM, IPPROTO_UDP);
-	rq.proto_name = "udp";
-	rq.listen_word = "UDP ";
 	if (sk_ip_local(inner, fam, inner->spec->params[0], SOCK_DGRAM, IPPROTO_UDP, &rq.local) < 0) {
 		sk_req_free(&rq);
 		return -1;

@@ -1,6 +1,7 @@
-"""The byte relay both proxy fixtures use once their handshake is done."""
+"""What both proxy fixtures share: the listener and the byte relay once a handshake is done."""
 import select
 import socket
+import threading
 
 
 def relay(a, b):
@@ -28,3 +29,16 @@ def relay(a, b):
     finally:
         a.close()
         b.close()
+
+
+def listen_and_serve(serve):
+    """Listen on 127.0.0.1 (a free port), print "PORT <n>", and run serve(conn) in a thread for
+    every connection, forever."""
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(64)
+    print("PORT %d" % ls.getsockname()[1], flush=True)
+    while True:
+        c, _ = ls.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()

@@ -17,7 +17,7 @@ import socket
 import sys
 import threading
 
-from fixture_relay import relay
+from fixture_relay import listen_and_serve, relay
 
 
 def serve(c, args, loglock):
@@ -86,14 +86,7 @@ def main():
     ap.add_argument("--log")
     args = ap.parse_args()
     loglock = threading.Lock()
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(64)
-    print("PORT %d" % ls.getsockname()[1], flush=True)
-    while True:
-        c, _ = ls.accept()
-        threading.Thread(target=serve, args=(c, args, loglock), daemon=True).start()
+    listen_and_serve(lambda c: serve(c, args, loglock))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,16 @@ port_of() {
 }
 # start_server LOG CMD...: start CMD in the background (stderr to LOG), wait until it logs that it
 # listens; sets BG_PID and PORT (empty on failure)
+# py_fixture SCRIPT NAME ARGS...: start a python fixture that logs to $T_TMP/NAME.log and prints
+# "PORT <n>" once it listens; sets FPORT (and BG_PID; the process is tracked).
+py_fixture() {
+	local fix=$1 name=$2; shift 2
+	python3 "$fix" --log "$T_TMP/$name.log" "$@" >"$T_TMP/$name.port" 2>/dev/null &
+	BG_PID=$!; track "$BG_PID"
+	wait_for 5 grep -q PORT "$T_TMP/$name.port"
+	FPORT=$(awk '{print $2}' "$T_TMP/$name.port")
+}
+
 start_server() {
 	local log=$1; shift
 	"$@" 2>"$log" & BG_PID=$!; track "$BG_PID"

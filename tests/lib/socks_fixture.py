@@ -17,7 +17,7 @@ import struct
 import sys
 import threading
 
-from fixture_relay import relay
+from fixture_relay import listen_and_serve, relay
 
 
 def recv_exact(s, n):
@@ -195,14 +195,7 @@ def main():
     ap.add_argument("--refuse", action="store_true")
     args = ap.parse_args()
     srv = Server(args)
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(64)
-    print("PORT %d" % ls.getsockname()[1], flush=True)
-    while True:
-        c, _ = ls.accept()
-        threading.Thread(target=srv.serve, args=(c,), daemon=True).start()
+    listen_and_serve(srv.serve)
 
 
 if __name__ == "__main__":
