@@ -166,25 +166,22 @@ kill -TERM "$p" 2>/dev/null
 wait_pid 3 "$p"; r=$?
 is "$r" 143 "SIGTERM while opening a FIFO without a writer: exit 143 (got $r; 124 = still alive after 3 s, killed)"
 # no orphan child after SIGTERM
-rm -f "$T_TMP/sig.err"
-# sleep 30: a child that stays (under test: it must be gone after SIGTERM), not a wait
-bg_rw "$T_TMP/idle" "$DUCT" -d -d - SYSTEM:'exec sleep 30' >/dev/null 2>"$T_TMP/sig.err"
-p=$BG_PID
-wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'
-cpid=$(sed -nE 's/.*forked off child process ([0-9]+).*/\1/p' "$T_TMP/sig.err" | head -1)
-kill -TERM "$p"; wait_pid 5 "$p"; r=$?
-is "$r" 143 "SIGTERM with a SYSTEM child: exit 143"
-ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with a SYSTEM child: the child ($cpid) is gone too"
-[ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
-rm -f "$T_TMP/sig.err"
-bg_rw "$T_TMP/idle" "$DUCT" -d -d - EXEC:'sleep 30' >/dev/null 2>"$T_TMP/sig.err"
-p=$BG_PID
-wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'
-cpid=$(sed -nE 's/.*forked off child process ([0-9]+).*/\1/p' "$T_TMP/sig.err" | head -1)
-kill -TERM "$p"; wait_pid 5 "$p"; r=$?
-is "$r" 143 "SIGTERM with an EXEC child: exit 143"
-ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with an EXEC child: the child ($cpid) is killed too (socat does)"
-[ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
+# term_with_child KIND ADDRESS GONE-TEXT: SIGTERM to duct serving a program: exit 143, and the
+# program is gone too. The programs sleep 30: a child that stays (under test: it must be gone
+# after SIGTERM), not a wait.
+term_with_child() {
+	rm -f "$T_TMP/sig.err"
+	bg_rw "$T_TMP/idle" "$DUCT" -d -d - "$2" >/dev/null 2>"$T_TMP/sig.err"
+	local p=$BG_PID r cpid
+	wait_for 5 log_has "$T_TMP/sig.err" 'starting data transfer loop'
+	cpid=$(sed -nE 's/.*forked off child process ([0-9]+).*/\1/p' "$T_TMP/sig.err" | head -1)
+	kill -TERM "$p"; wait_pid 5 "$p"; r=$?
+	is "$r" 143 "SIGTERM with a $1 child: exit 143"
+	ok "$([ -n "$cpid" ] && wait_for 3 sh -c "! kill -0 $cpid"; echo $?)" "SIGTERM with a $1 child: the child ($cpid) $3"
+	[ -n "$cpid" ] && kill -9 "$cpid" 2>/dev/null
+}
+term_with_child SYSTEM "SYSTEM:exec sleep 30" "is gone too"
+term_with_child EXEC "EXEC:sleep 30" "is killed too (socat does)"
 
 block
 # ------------------------------------- a reply, then the peer's close: FIN rides on the data

@@ -11,29 +11,33 @@ xf() {
 	HEX=$(hex "$T_TMP/cap.out")
 }
 
+# xf_table: one case a line, "INPUT | HEX EXPECTED | NAME | DUCT ARGS" (ARGS in shell words):
+# each relays INPUT (printf notation) and must exit 0 with exactly those bytes
+xf_table() {
+	local input expect name args
+	while IFS='|' read -r input expect name args; do
+		input=$(echo $input) expect=$(echo $expect) name=$(echo $name)
+		[ -n "$args" ] || continue
+		eval "set -- $args"
+		xf "$input" "$@"
+		is "$RC:$HEX" "0:$expect" "$name"
+	done
+}
+
 # ---------------------------------------------------------------- crnl / cr
-xf 'a\nb\n' -u STDIN STDOUT,crnl
-is "$RC:$HEX" "0:61 0d 0a 62 0d 0a" "to crnl: LF becomes CRLF"
-xf 'a\r\nb\r\n' -u STDIN,crnl STDOUT
-is "$RC:$HEX" "0:61 0a 62 0a" "from crnl: CR dropped, LF kept"
-xf 'a\rb\r\r\n' -u STDIN,crnl STDOUT
-is "$HEX" "61 62 0a" "from crnl: every CR is dropped, also lone ones"
-xf 'a\nb' -u STDIN STDOUT,cr
-is "$HEX" "61 0d 62" "to cr: LF becomes CR"
-xf 'a\rb' -u STDIN,cr STDOUT
-is "$HEX" "61 0a 62" "from cr: CR becomes LF"
-xf 'a\r\nb' -u STDIN,cr STDOUT
-is "$HEX" "61 0a 0a 62" "cr -> raw: CR becomes LF, an LF stays LF (socat's cv_newline)"
-xf 'a\rb\n' -u STDIN STDOUT,cr
-is "$HEX" "61 0d 62 0d" "raw -> cr: LF becomes CR, a CR stays CR"
-xf 'a\r\nb\r\n' -u STDIN,crnl STDOUT,cr
-is "$HEX" "61 0d 62 0d" "crnl -> cr: CR dropped, LF becomes CR"
-xf 'a\rb\r' -u STDIN,cr STDOUT,crnl
-is "$HEX" "61 0d 0a 62 0d 0a" "cr -> crnl: CR becomes CRLF"
-xf 'a\r\nb' -u STDIN,crnl STDOUT,crnl
-is "$HEX" "61 0d 0a 62" "crnl -> crnl: no conversion"
-xf 'a\nb' -u STDIN,crlf STDOUT
-is "$HEX" "61 0a 62" "crlf alias of crnl"
+xf_table <<'CASES'
+a\nb\n       | 61 0d 0a 62 0d 0a | to crnl: LF becomes CRLF                                        | -u STDIN STDOUT,crnl
+a\r\nb\r\n   | 61 0a 62 0a       | from crnl: CR dropped, LF kept                                  | -u STDIN,crnl STDOUT
+a\rb\r\r\n   | 61 62 0a          | from crnl: every CR is dropped, also lone ones                  | -u STDIN,crnl STDOUT
+a\nb         | 61 0d 62          | to cr: LF becomes CR                                            | -u STDIN STDOUT,cr
+a\rb         | 61 0a 62          | from cr: CR becomes LF                                          | -u STDIN,cr STDOUT
+a\r\nb       | 61 0a 0a 62       | cr -> raw: CR becomes LF, an LF stays LF (socat's cv_newline)   | -u STDIN,cr STDOUT
+a\rb\n       | 61 0d 62 0d       | raw -> cr: LF becomes CR, a CR stays CR                         | -u STDIN STDOUT,cr
+a\r\nb\r\n   | 61 0d 62 0d       | crnl -> cr: CR dropped, LF becomes CR                           | -u STDIN,crnl STDOUT,cr
+a\rb\r       | 61 0d 0a 62 0d 0a | cr -> crnl: CR becomes CRLF                                     | -u STDIN,cr STDOUT,crnl
+a\r\nb       | 61 0d 0a 62       | crnl -> crnl: no conversion                                     | -u STDIN,crnl STDOUT,crnl
+a\nb         | 61 0a 62          | crlf alias of crnl                                              | -u STDIN,crlf STDOUT
+CASES
 xf 'x\ny\n' - SYSTEM:'od -An -c',crnl
 like "$(cat "$T_TMP/cap.out")" 'x +\\r +\\n +y +\\r +\\n' "SYSTEM:...,crnl: the child receives CRLF"
 # a block that doubles: every byte LF (4096 LF with -b 4096 -> 8192 bytes out)
@@ -44,29 +48,24 @@ xf 'a\nb\n' - PIPE,crnl
 is "$RC:$HEX" "0:61 0a 62 0a" "crnl on the echo side converts there and back"
 
 # ---------------------------------------------------------------- readbytes
-xf 'abcdef' -u STDIN,readbytes=3 STDOUT
-is "$RC:$HEX" "0:61 62 63" "readbytes=3: only 3 bytes read"
-xf 'abcdef' -u STDIN,bytes=4 STDOUT
-is "$HEX" "61 62 63 64" "bytes alias of readbytes"
-xf 'ab' -u STDIN,readbytes=5 STDOUT
-is "$RC:$HEX" "0:61 62" "readbytes larger than the input: all of it"
-xf 'abcdef' -b 2 -u STDIN,readbytes=5 STDOUT
-is "$HEX" "61 62 63 64 65" "readbytes=5 with -b 2: exact across blocks"
-xf 'abcdef' -u SYSTEM:'cat "$T_TMP/in"',readbytes=2 STDOUT
-is "$HEX" "61 62" "readbytes on an EXEC/SYSTEM side"
+xf_table <<'CASES'
+abcdef | 61 62 63             | readbytes=3: only 3 bytes read                  | -u STDIN,readbytes=3 STDOUT
+abcdef | 61 62 63 64          | bytes alias of readbytes                        | -u STDIN,bytes=4 STDOUT
+ab     | 61 62                | readbytes larger than the input: all of it      | -u STDIN,readbytes=5 STDOUT
+abcdef | 61 62 63 64 65       | readbytes=5 with -b 2: exact across blocks      | -b 2 -u STDIN,readbytes=5 STDOUT
+abcdef | 61 62                | readbytes on an EXEC/SYSTEM side                | -u SYSTEM:'cat "$T_TMP/in"',readbytes=2 STDOUT
+CASES
 head -c 100000 /dev/zero >"$T_TMP/zero"
 CAP_IN=$T_TMP/zero cap 5 "$DUCT" -u STDIN,readbytes=70000 STDOUT
 is "$RC:$(wc -c <"$T_TMP/cap.out")" "0:70000" "readbytes=70000 (more than one block)"
 
 # ---------------------------------------------------------------- escape
-xf 'ab\035cd' -u STDIN,escape=0x1d STDOUT
-is "$RC:$HEX" "0:61 62" "escape=0x1d: the escape byte ends input, not passed on"
-xf 'ab\003cd' -u STDIN,escape=3 STDOUT
-is "$HEX" "61 62" "escape=3 (decimal)"
-xf 'abcd' -u STDIN,escape=0x1d STDOUT
-is "$HEX" "61 62 63 64" "escape byte absent: everything passes"
-xf '\035abc' -u STDIN,escape=0x1d STDOUT
-is "$RC:$HEX" "0:" "escape byte first: nothing passes, exit 0"
+xf_table <<'CASES'
+ab\035cd | 61 62       | escape=0x1d: the escape byte ends input, not passed on | -u STDIN,escape=0x1d STDOUT
+ab\003cd | 61 62       | escape=3 (decimal)                                      | -u STDIN,escape=3 STDOUT
+abcd      | 61 62 63 64 | escape byte absent: everything passes                   | -u STDIN,escape=0x1d STDOUT
+\035abc  |             | escape byte first: nothing passes, exit 0               | -u STDIN,escape=0x1d STDOUT
+CASES
 
 # ---------------------------------------------------------------- ignoreeof (tail -f)
 f=$T_TMP/growing

@@ -10,18 +10,26 @@ shared_lines() {
 	comm -12 <(printf '%s\n' "$ours" | sort -u | grep .) <("$@" 2>&1 | sort -u | grep .) | grep -c .
 }
 
+# at_most_3_shared "OURS" LABEL CMD...: a test that OURS shares at most 3 lines with CMD's help
+# (skipped when CMD is not installed)
+at_most_3_shared() {
+	local ours=$1 label=$2; shift 2
+	if have "$1"; then
+		local n
+		n=$(shared_lines "$ours" "$@")
+		ok "$([ "$n" -le 3 ]; echo $?)" "$label shares $n lines with $* (at most 3)"
+	else
+		skip "$1 not installed"
+	fi
+}
+
 nc_h=$("$DUCT" nc -h 2>&1); rc=$?
 is "$rc" 0 "duct nc -h exits 0"
 like "$nc_h" '^Usage: nc ' "duct nc -h: a usage line"
 for f in -4 -6 -b -C -D -d -F -h -I -i -k -l -M -m -N -n -O -P -p -q -r -S -s -T -t -U -u -V -v -W -w -X -x -Z -z -e -c -o --udp-strict; do
 	like "$nc_h" "(^|[[:space:],])$f([[:space:],]|$)" "duct nc -h names $f"
 done
-if have nc.openbsd; then
-	n=$(shared_lines "$nc_h" nc.openbsd -h)
-	ok "$([ "$n" -le 3 ]; echo $?)" "duct nc -h shares $n lines with nc.openbsd -h (at most 3)"
-else
-	skip "nc.openbsd not installed"
-fi
+at_most_3_shared "$nc_h" "duct nc -h" nc.openbsd -h
 
 ncat_h=$("$DUCT" ncat -h 2>&1); rc=$?
 is "$rc" 0 "duct ncat -h exits 0"
@@ -32,12 +40,7 @@ for f in --listen --keep-open --max-conns --udp --unixsock --nodns --source --so
 	--append-output --udp-strict --help --version; do
 	like "$ncat_h" "(^|[[:space:],])$f([[:space:],=]|$)" "duct ncat -h names $f"
 done
-if have ncat; then
-	n=$(shared_lines "$ncat_h" ncat -h)
-	ok "$([ "$n" -le 3 ]; echo $?)" "duct ncat -h shares $n lines with ncat -h (at most 3)"
-else
-	skip "ncat not installed"
-fi
+at_most_3_shared "$ncat_h" "duct ncat -h" ncat -h
 
 ss_h=$("$DUCT" ss -h 2>&1); rc=$?
 is "$rc" 0 "duct ss -h exits 0"
@@ -45,11 +48,6 @@ for f in -t -u -w -x -0 -S -d -M -4 -6 -f -A -a -l -N -n -r -p -T -e -o -m -i -b
 	--tipcinfo -Z -z -s -H -O -E -K -D -F -V -h -j --vsock --tipc --xdp; do
 	like "$ss_h" "(^|[[:space:],])$f([[:space:],=]|$)" "duct ss -h names $f"
 done
-if have ss; then
-	n=$(shared_lines "$ss_h" ss -h)
-	ok "$([ "$n" -le 3 ]; echo $?)" "duct ss -h shares $n lines with iproute2's ss -h (at most 3)"
-else
-	skip "ss not installed"
-fi
+at_most_3_shared "$ss_h" "duct ss -h" ss -h
 
 done_testing

@@ -71,6 +71,14 @@ src_setup() {
 		SRC="OPENSSL:localhost:$p,cafile=$C/ca.pem$o" ;;
 	esac
 }
+# drain ADDRESS READY-CHECK...: a duct that reads ADDRESS (shell-quoted text) and hashes what
+# arrives into $HF; sets DRAIN; waits until READY-CHECK succeeds
+drain() {
+	local a=$1; shift
+	bg bash -c "\"$DUCT\" -u $a STDOUT | sha256_stdin >\"$HF\""
+	DRAIN=$BG_PID
+	wait_for 10 "$@"
+}
 # dst_setup TYPE [OPTS]: start the drain; sets DST (the relay's write address) and HF (the file
 # that will hold the hash of what arrived)
 dst_setup() {
@@ -82,26 +90,19 @@ dst_setup() {
 	file) DST="CREATE:$T_TMP/out$N$o"; OUTF=$T_TMP/out$N ;;
 	TCP)
 		local p; p=$(free_port)
-		bg bash -c "\"$DUCT\" -u TCP-LISTEN:$p,reuseaddr$o STDOUT | sha256_stdin >\"$HF\""
-		DRAIN=$BG_PID
-		wait_for 10 tcp_listening "$p"
+		drain "TCP-LISTEN:$p,reuseaddr$o" tcp_listening "$p"
 		DST="TCP:127.0.0.1:$p$o" ;;
 	UNIX)
-		bg bash -c "\"$DUCT\" -u UNIX-LISTEN:\"$T_TMP/s$N\"$o STDOUT | sha256_stdin >\"$HF\""
-		DRAIN=$BG_PID
-		wait_for 10 unix_listening "$T_TMP/s$N"
+		drain "UNIX-LISTEN:\"$T_TMP/s$N\"$o" unix_listening "$T_TMP/s$N"
 		DST="UNIX-CONNECT:$T_TMP/s$N$o" ;;
 	PIPE)
 		mkfifo "$T_TMP/f$N"
-		bg bash -c "\"$DUCT\" -u PIPE:\"$T_TMP/f$N\"$o STDOUT | sha256_stdin >\"$HF\""
-		DRAIN=$BG_PID
+		drain "PIPE:\"$T_TMP/f$N\"$o" true
 		DST="PIPE:$T_TMP/f$N$o" ;;
 	EXEC) DST="EXEC:$T_TMP/hashto $HF$o" ;;
 	TLS)
 		local p; p=$(free_port)
-		bg bash -c "\"$DUCT\" -u OPENSSL-LISTEN:$p,reuseaddr,cert=$C/server.pem,verify=0$o STDOUT | sha256_stdin >\"$HF\""
-		DRAIN=$BG_PID
-		wait_for 10 tcp_listening "$p"
+		drain "OPENSSL-LISTEN:$p,reuseaddr,cert=$C/server.pem,verify=0$o" tcp_listening "$p"
 		DST="OPENSSL:localhost:$p,cafile=$C/ca.pem$o" ;;
 	esac
 }

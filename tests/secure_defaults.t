@@ -70,23 +70,22 @@ for m in 600 660 644; do
 	test ! -e "s$m"
 	ok $? "UNIX-LISTEN mode=$m: removed at exit"
 done
-bg "$DUCT" UNIX-LISTEN:s1,fork PIPE 2>"$T_TMP/s1.log"
-L=$BG_PID
-wait_for 10 test -S s1
-rm -f s1
-echo important >s1
-kill "$L"; wait_pid 5 "$L" >/dev/null
-is "$(cat s1 2>/dev/null)" important "a file put in place of the socket file is not removed at exit"
-like "$(cat "$T_TMP/s1.log")" 'not removing "s1"' "... and duct says why"
+# not_removed NAME WHAT DUCT-ARGS...: while duct serves socket file NAME, a file is put in its
+# place; at exit duct leaves that file alone and says why
+not_removed() {
+	local name=$1 what=$2; shift 2
+	bg "$DUCT" "$@" 2>"$T_TMP/$name.log"
+	local l=$BG_PID
+	wait_for 10 test -S "$name"
+	rm -f "$name"
+	echo important >"$name"
+	kill "$l"; wait_pid 5 "$l" >/dev/null
+	is "$(cat "$name" 2>/dev/null)" important "$what"
+	like "$(cat "$T_TMP/$name.log")" "not removing \"$name\"" "... and duct says why"
+}
+not_removed s1 "a file put in place of the socket file is not removed at exit" UNIX-LISTEN:s1,fork PIPE
 # a datagram socket file (UNIX-RECV) belongs to the session's endpoint: the same check there
-bg "$DUCT" -u UNIX-RECV:s2 OPEN:s2.out,creat 2>"$T_TMP/s2.log"
-L=$BG_PID
-wait_for 10 test -S s2
-rm -f s2
-echo important >s2
-kill "$L"; wait_pid 5 "$L" >/dev/null
-is "$(cat s2 2>/dev/null)" important "UNIX-RECV: a file put in place of its socket file is not removed at exit"
-like "$(cat "$T_TMP/s2.log")" 'not removing "s2"' "... and duct says why"
+not_removed s2 "UNIX-RECV: a file put in place of its socket file is not removed at exit" -u UNIX-RECV:s2 OPEN:s2.out,creat
 echo precious >victim
 ln -s victim lnk
 bg "$DUCT" UNIX-LISTEN:lnk,unlink-early,fork PIPE

@@ -85,24 +85,18 @@ else
 fi
 kill_group "$OPTS"
 wait_pid 5 "$OPTS"
-bg "$DUCT" "pty,link=$P,ispeed=9600,ospeed=19200" PIPE 2>/dev/null
-OPTS=$BG_PID
-wait_for 5 tty_link "$P"
-like "$(stty -F "$P" -a 2>&1)" 'speed 19200 baud' "ispeed=9600,ospeed=19200: stty shows the output speed"
-kill_group "$OPTS"
-wait_pid 5 "$OPTS"
-bg "$DUCT" "pty,link=$P,b50" PIPE 2>/dev/null
-OPTS=$BG_PID
-wait_for 5 tty_link "$P"
-like "$(stty -F "$P" -a 2>&1)" 'speed 50 baud' "b50"
-kill_group "$OPTS"
-wait_pid 5 "$OPTS"
-bg "$DUCT" "pty,link=$P,b4000000" PIPE 2>/dev/null
-OPTS=$BG_PID
-wait_for 5 tty_link "$P"
-like "$(stty -F "$P" -a 2>&1)" 'speed 4000000 baud' "b4000000"
-kill_group "$OPTS"
-wait_pid 5 "$OPTS"
+# pty_speed OPTIONS BAUD NAME: a pty opened with OPTIONS shows BAUD in stty
+pty_speed() {
+	bg "$DUCT" "pty,link=$P,$1" PIPE 2>/dev/null
+	local pid=$BG_PID
+	wait_for 5 tty_link "$P"
+	like "$(stty -F "$P" -a 2>&1)" "speed $2 baud" "$3"
+	kill_group "$pid"
+	wait_pid 5 "$pid"
+}
+pty_speed ispeed=9600,ospeed=19200 19200 "ispeed=9600,ospeed=19200: stty shows the output speed"
+pty_speed b50 50 b50
+pty_speed b4000000 4000000 b4000000
 cap 5 "$DUCT" pty,b115200,icanon=2 PIPE
 isnt "$RC" 0 "a bad termios value is refused"
 
