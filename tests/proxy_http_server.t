@@ -34,28 +34,7 @@ start_server "$T_TMP/echo.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,re
 EP=$PORT
 # pyc PAYLOAD [half]: send the Python bytes expression to the proxy (then shut down the
 # sending side with half), print the answer (CR removed) and "elapsed=S"
-pyc() {
-	python3 - "$HP" "$1" "${2:-}" <<'PY'
-import socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(6)
-t = time.time()
-s.sendall(eval(sys.argv[2]))  # the test's own bytes expression
-if sys.argv[3]:
-    s.shutdown(socket.SHUT_WR)
-data = b''
-try:
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        data += d
-except Exception as e:
-    data += b'[' + str(e).encode() + b']'
-sys.stdout.write(data.decode('latin1').replace('\r', ''))
-sys.stdout.write('\nelapsed=%.1f\n' % (time.time() - t))
-PY
-}
+pyc() { python3 "$TESTS_DIR/lib/raw_client.py" --port "$HP" ${2:+--half} "$1"; }
 out=$(pyc "b'GET http://127.0.0.1:$EP/path?q=1 HTTP/1.1\r\nHost: x\r\nProxy-Connection: keep-alive\r\nProxy-Authorization: Basic eA==\r\nX-Keep: yes\r\n\r\nBODY'" half | head -6)
 is "$out" "GET /path?q=1 HTTP/1.1
 Host: x

@@ -24,28 +24,11 @@ chmod +x "$T_TMP/reply.sh"
 # is -), send the Python bytes literal PAYLOAD, print what comes back until EOF (6 s at most)
 # and "elapsed=S"
 pyc() {
-	python3 - "$@" <<'PY'
-import socket, sys, time, ast
-host, port, payload = sys.argv[1], sys.argv[2], ast.literal_eval(sys.argv[3])
-if port == '-':
-    s = socket.socket(socket.AF_UNIX); s.connect(host)
-else:
-    s = socket.socket(); s.bind((sys.argv[4] if len(sys.argv) > 4 else '127.0.0.1', 0)); s.connect((host, int(port)))
-s.settimeout(6)
-t = time.time()
-s.sendall(payload)
-data = b''
-try:
-    while True:
-        d = s.recv(4096)
-        if not d:
-            break
-        data += d
-except Exception as e:
-    data += b'[' + str(e).encode() + b']'
-sys.stdout.write(data.decode('latin1').replace('\r', ''))
-sys.stdout.write('\nelapsed=%.1f\n' % (time.time() - t))
-PY
+	if [ "$2" = - ]; then
+		python3 "$TESTS_DIR/lib/raw_client.py" --unix "$1" "$3"
+	else
+		python3 "$TESTS_DIR/lib/raw_client.py" --host "$1" --port "$2" ${4:+--source "$4"} "$3"
+	fi
 }
 
 start_server "$T_TMP/ap.log" "$DUCT" -d -d TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr,accept-proxy,handshake-timeout=1 \

@@ -42,27 +42,7 @@ out=$(printf 'four' | run_to 10 "$DUCT" -t 1 - SOCKS4:127.0.0.1:127.0.0.1:$EP,so
 is "$out" "four" "duct's SOCKS4 client"
 
 # pyc PAYLOAD: send the Python bytes literal to SOCKS-SERVER, print the reply bytes in hex
-pyc() {
-	python3 - "$SP" "$1" <<'PY'
-import socket, sys, time, ast
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(6)
-t = time.time()
-s.sendall(eval(sys.argv[2]))  # the test's own bytes expression
-data = b''
-try:
-    while True:
-        d = s.recv(4096)
-        if not d:
-            break
-        data += d
-        if len(data) > 64:
-            break
-except Exception as e:
-    pass
-print(data.hex(), "elapsed=%.1f" % (time.time() - t))
-PY
-}
+pyc() { python3 "$TESTS_DIR/lib/raw_client.py" --port "$SP" --hex --max 64 "$1"; }
 # greeting, request and data in one write: the data reaches the destination
 out=$(pyc "b'\x05\x01\x00' + b'\x05\x01\x00\x01\x7f\x00\x00\x01' + ($EP).to_bytes(2, 'big') + b'early'" 2>&1)
 like "$out" "^0500050000017f000001[0-9a-f]{4}$(printf early | od -An -tx1 | tr -d ' \n') " \
