@@ -32,6 +32,17 @@ import sys
 import websockets
 
 
+
+def recv_head(sock):
+    """What arrives until the end of an HTTP head (or EOF), the head's end included."""
+    got = b""
+    while b"\r\n\r\n" not in got:
+        d = sock.recv(4096)
+        if not d:
+            break
+        got += d
+    return got
+
 def client_ssl(url):
     if not url.startswith("wss:"):
         return None
@@ -152,12 +163,7 @@ def raw(port, case):
     else:
         s.sendall(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % key).encode())
-    resp = b""
-    while b"\r\n\r\n" not in resp:
-        d = s.recv(4096)
-        if not d:
-            break
-        resp += d
+    resp = recv_head(s)
     head, _, rest = resp.partition(b"\r\n\r\n")
     status = head.split(b"\r\n")[0].decode()
     if " 101 " not in status + " ":
@@ -205,12 +211,7 @@ def silent():
         while True:
             c, _ = ls.accept()
             c.settimeout(5)
-            req = b""
-            while b"\r\n\r\n" not in req:
-                d = c.recv(4096)
-                if not d:
-                    break
-                req += d
+            req = recv_head(c)
             key = ""
             for line in req.decode(errors="replace").split("\r\n"):
                 if line.lower().startswith("sec-websocket-key:"):
