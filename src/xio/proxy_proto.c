@@ -133,6 +133,16 @@ static void set_unix(union sockaddr_any *a, socklen_t *alen, const unsigned char
 	*alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
 }
 
+/* The v2 address block of TCP/UDP over IPv4 (alen 4) or IPv6 (16): source and destination
+ * addresses, then their ports, all in network order as the sockaddrs keep them. */
+static void take_ip_pair(const unsigned char *a, size_t alen, void *src, void *dst, void *sport, void *dport)
+{
+	memcpy(src, a, alen);
+	memcpy(dst, a + alen, alen);
+	memcpy(sport, a + 2 * alen, 2);
+	memcpy(dport, a + 2 * alen + 2, 2);
+}
+
 static int parse_v2(const unsigned char *buf, size_t len, struct pp_hdr *h, char *err, size_t errlen)
 {
 	if (len > 12 && (buf[12] >> 4) != 2)
@@ -160,17 +170,12 @@ static int parse_v2(const unsigned char *buf, size_t len, struct pp_hdr *h, char
 		h->local = true;
 	} else if (fam == 1) {
 		h->src.in4.sin_family = h->dst.in4.sin_family = AF_INET;
-		memcpy(&h->src.in4.sin_addr, a, 4);
-		memcpy(&h->dst.in4.sin_addr, a + 4, 4);
-		memcpy(&h->src.in4.sin_port, a + 8, 2);
-		memcpy(&h->dst.in4.sin_port, a + 10, 2);
+		take_ip_pair(a, 4, &h->src.in4.sin_addr, &h->dst.in4.sin_addr, &h->src.in4.sin_port, &h->dst.in4.sin_port);
 		h->srclen = h->dstlen = sizeof h->src.in4;
 	} else if (fam == 2) {
 		h->src.in6.sin6_family = h->dst.in6.sin6_family = AF_INET6;
-		memcpy(&h->src.in6.sin6_addr, a, 16);
-		memcpy(&h->dst.in6.sin6_addr, a + 16, 16);
-		memcpy(&h->src.in6.sin6_port, a + 32, 2);
-		memcpy(&h->dst.in6.sin6_port, a + 34, 2);
+		take_ip_pair(a, 16, &h->src.in6.sin6_addr, &h->dst.in6.sin6_addr, &h->src.in6.sin6_port,
+			     &h->dst.in6.sin6_port);
 		h->srclen = h->dstlen = sizeof h->src.in6;
 	} else {
 		set_unix(&h->src, &h->srclen, a);
