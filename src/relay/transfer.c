@@ -386,6 +386,18 @@ static size_t splice_want(struct dir *d)
 	return want < d->room ? want : d->room;
 }
 
+/* A splice from the source said 0: its end, or under ignoreeof a look again in 1 s (-1). */
+static ssize_t splice_read_eof(struct dir *d)
+{
+	if (d->src->flags & EPF_IGNOREEOF) {
+		d->ign_wait = true;
+		d->ign_timer = loop_timer_add(d->s->lp, 1.0, sess_ign_timer_cb, d);
+		return -1;
+	}
+	sess_set_stream_eof(d);
+	return 0;
+}
+
 /* Direct: one end is a pipe. Returns bytes moved, 0 on EOF, -1 stop, -2 again. */
 static ssize_t splice_direct(struct dir *d)
 {
@@ -428,15 +440,8 @@ static ssize_t splice_direct(struct dir *d)
 			read_error(d, e, NULL, want);
 		return -1;
 	}
-	if (n == 0) {
-		if (d->src->flags & EPF_IGNOREEOF) {
-			d->ign_wait = true;
-			d->ign_timer = loop_timer_add(s->lp, 1.0, sess_ign_timer_cb, d);
-			return -1;
-		}
-		sess_set_stream_eof(d);
-		return 0;
-	}
+	if (n == 0)
+		return splice_read_eof(d);
 	sess_activity(s);
 	d->bytes += (size_t)n;
 	d->packets++;
@@ -476,13 +481,7 @@ static ssize_t splice_fill(struct dir *d)
 	}
 	if (n == 0) {
 		sess_pipe_release(d);
-		if (d->src->flags & EPF_IGNOREEOF) {
-			d->ign_wait = true;
-			d->ign_timer = loop_timer_add(s->lp, 1.0, sess_ign_timer_cb, d);
-			return -1;
-		}
-		sess_set_stream_eof(d);
-		return 0;
+		return splice_read_eof(d);
 	}
 	/* A short splice does not mean the socket is drained (a short read would): the pipe runs
 	 * out of slots first when the data sits in many small fragments. Waiting for an LOOP_IN
