@@ -25,30 +25,28 @@
  *   64K 1000-1300, duct splice 1200-1600 (dd-bound).
  * Hence the default step when -b isn't given: 64 KiB for pipes/ttys/files (a pipe holds 64 KiB;
  * bigger buffers only cost cache), 128 KiB when reading a socket; pooled pipes are grown to
- * 256 KiB. -b N is honoured exactly. */
-#include "relay/session.h"
-#include "relay/session_info.h"
+ * 256 KiB. -b N is honoured exactly.
+ *
+ * The engine's files (their shared state and sess_* functions: session_int.h): this one holds
+ * the session's life (start, EOF passing and shutdown, timers, children, the end), transfer.c
+ * the data path (the pump, both paths, dumps, I/O errors), pool.c the buffers and pipes. */
+#include "relay/session_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "relay/capture.h"
-#include "relay/dump.h"
 #include "relay/rate.h"
-#include "relay/transform.h"
 
 #define DEFAULT_BUFSIZE   (64u * 1024u)   /* pipes, ttys, files */
 #define DEFAULT_BUFSIZE_SOCK (128u * 1024u)
@@ -57,14 +55,6 @@
 #define CHILD_EXIT_GRACE      0.1
 #define CHILD_CONSUMER_GRACE  1.0
 #define DGRAM_MIN         (64u * 1024u)
-#define BUDGET_STEPS      64
-#define BUDGET_BYTES      (256u * 1024u)
-#define SPLICE_BUDGET     (1024u * 1024u)
-#ifndef PIPE_SIZE
-#define PIPE_SIZE         (256u * 1024u)  /* F_SETPIPE_SZ for pooled pipes (best effort) */
-#endif
-#define BUF_FREELIST      8
-#define PIPE_POOL         32
 
 /* -r/-R files opened for one session (names with expansions) end with it. */
 static void close_owned_sniffs(struct relay_config *c)
@@ -87,163 +77,7 @@ void relay_config_defaults(struct relay_config *c)
 	c->sniff_fd[0] = c->sniff_fd[1] = -1;
 }
 
-/* ---- process-wide buffer freelist and pipe pool ---- */
-
-static unsigned char *buf_free[BUF_FREELIST];
-static size_t buf_free_cap[BUF_FREELIST];
-static int nbuf_free;
-
-static unsigned char *buf_get(size_t cap)
-{
-	for (int i = 0; i < nbuf_free; i++) {
-		if (buf_free_cap[i] == cap) {
-			unsigned char *b = buf_free[i];
-			buf_free[i] = buf_free[--nbuf_free];
-			buf_free_cap[i] = buf_free_cap[nbuf_free];
-			return b;
-		}
-	}
-	/* page aligned: a file opened with o-direct (O_DIRECT) accepts nothing else */
-	void *b = NULL;
-	return posix_memalign(&b, 4096, cap) == 0 ? b : NULL;
-}
-
-static void buf_put(unsigned char *b, size_t cap)
-{
-	if (!b)
-		return;
-	if (nbuf_free < BUF_FREELIST) {
-		buf_free[nbuf_free] = b;
-		buf_free_cap[nbuf_free++] = cap;
-	} else {
-		free(b);
-	}
-}
-
-static int pipe_pool[PIPE_POOL][2];
-static int npipe_pool;
-static size_t pipe_cap = 65536;
-
-static int pipe_get(int p[2])
-{
-	if (npipe_pool > 0) {
-		npipe_pool--;
-		p[0] = pipe_pool[npipe_pool][0];
-		p[1] = pipe_pool[npipe_pool][1];
-		return 0;
-	}
-	if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0)
-		return -1;
-	int sz = fcntl(p[1], F_SETPIPE_SZ, (int)PIPE_SIZE);
-	if (sz > 0 && (size_t)sz > pipe_cap)
-		pipe_cap = (size_t)sz;
-	return 0;
-}
-
-/* A pipe at an end of a direct splice: up to PIPE_SIZE (best effort, never shrunk). */
-static void grow_pipe(int fd)
-{
-	if (fcntl(fd, F_GETPIPE_SZ) < (int)PIPE_SIZE)
-		(void)fcntl(fd, F_SETPIPE_SZ, (int)PIPE_SIZE);
-}
-
-/* Only empty pipes go back to the pool. */
-static void pipe_put(int p[2])
-{
-	if (p[0] < 0)
-		return;
-	if (npipe_pool < PIPE_POOL) {
-		pipe_pool[npipe_pool][0] = p[0];
-		pipe_pool[npipe_pool][1] = p[1];
-		npipe_pool++;
-	} else {
-		close(p[0]);
-		close(p[1]);
-	}
-	p[0] = p[1] = -1;
-}
-
-/* ---- session structures ---- */
-
-struct fdst {
-	int fd;
-	bool r, w;       /* cached readiness */
-	bool hup;        /* RDHUP/HUP seen: don't trust short reads as "drained" */
-	bool rdhup;      /* LOOP_RDHUP without an error: the peer's FIN is in, behind the data */
-	bool nopoll;
-	bool registered;
-	bool is_sock, is_pipe;
-	bool own_sock;   /* EPF_SOCKET: closed with its endpoint, nobody else holds it */
-	int oflags;      /* file status flags before we set O_NONBLOCK, -1: untouched */
-	struct session *s;
-};
-
-struct dir {
-	struct session *s;
-	int n;                 /* 0: a->b, 1: b->a */
-	bool active;
-	struct endpoint *src, *dst;
-	struct fdst *rf, *wf;
-	int srcno;             /* socket number of the source in messages (1 or 2) */
-	bool eof;              /* no more input */
-	bool eof_next;         /* the input is known to end after the bytes read so far */
-	bool shut;             /* EOF handed on to dst */
-	bool ign_wait;         /* ignoreeof: waiting for the 1 s re-poll */
-	struct loop_timer *ign_timer;
-	struct loop_timer *pause_timer; /* pacing (pause_before/after_write): nothing moves until it fires */
-	double pause_before_write, pause_after_write; /* this direction's share of the config */
-	struct rate_bucket *rate;      /* rate-limit= on the source, NULL: none */
-	struct loop_timer *rate_timer; /* the buckets are empty: reading waits until it fires */
-	size_t room;                   /* what the buckets allow the next read (SIZE_MAX: no limit) */
-	bool deferred;
-	bool use_splice, direct, stream;
-	bool promote;          /* socket->socket: starts buffered, splices once a read fills
-				  the whole step (bulk); small messages stay on read/write */
-	bool last_full;        /* the last read filled the step */
-	unsigned char *buf;
-	size_t bufcap, off, len;
-	size_t step;           /* max bytes per read/splice */
-	int pipe[2];
-	size_t pipelen;
-	int lastc;             /* crnl-out: last byte written on, -1 at the start */
-	unsigned long long nread, dumpoff, packets, bytes;
-	unsigned long long data_reads; /* reads that returned data, for readpackets */
-};
-
-struct childw {
-	struct session *s;
-	int idx;
-	pid_t pid;                 /* set once the session has ended and waits for the child */
-	struct loop_timer *grace;  /* then: SIGTERM when it fires */
-	bool waiting;
-	bool signalled;            /* we sent it SIGTERM at the end (pty child): its death is ours */
-};
-
-struct session {
-	struct loop *lp;
-	struct relay_config cfg;
-	struct endpoint *ep[2];
-	struct dir d[2];
-	struct fdst fds[4];
-	int nfds;
-	struct childw cw[2];
-	session_done_fn done;
-	void *arg;
-	int status;
-	int depth;
-	int children_waiting;      /* after the end: children we give a moment before done() */
-	bool finished, closing;
-	bool aborted;              /* session_abort(): the process is ending, children get SIGTERM now */
-	double last;
-	double closing_deadline_t;
-	struct loop_timer *close_timer, *inact_timer;
-	struct rate_bucket *rate_all; /* --rate-limit, shared by the process's sessions; NULL: none */
-	char *dumpbuf;
-	size_t dumpcap;
-	struct session_info info;  /* for the session log and the control socket */
-	struct capture_session *cap; /* --pcap: this session's legs, NULL: none */
-	struct session *prev, *next;
-};
+/* ---- the sessions of this process ---- */
 
 static struct session *sessions;
 static size_t nsessions;
@@ -261,66 +95,9 @@ void session_foreach(void (*fn)(struct session *s, void *arg), void *arg)
 	}
 }
 
-static void finalize(struct session *s);
-static void pump(struct dir *d);
+/* ---- a direction at its end ---- */
 
-static void finish(struct session *s, int status)
-{
-	if (status && !s->status)
-		s->status = status;
-	s->finished = true;
-}
-
-static inline void enter(struct session *s) { s->depth++; }
-static inline void leave(struct session *s)
-{
-	if (--s->depth == 0 && s->finished)
-		finalize(s);
-}
-
-static inline void activity(struct session *s)
-{
-	double t = loop_woke_at(); /* older than s->last if the session started after the wakeup */
-	if (t > s->last)
-		s->last = t;
-}
-
-/* ---- helpers ---- */
-
-static bool rready(const struct dir *d)
-{
-	if (d->rf->r || d->rf->nopoll)
-		return true;
-	const struct endpoint_ops *o = d->src->ops;
-	if (o && o->pending && o->pending(d->src) > 0)
-		return true;
-	return false;
-}
-
-static void buf_release(struct dir *d)
-{
-	if (d->buf && d->off >= d->len) {
-		buf_put(d->buf, d->bufcap);
-		d->buf = NULL;
-		d->off = d->len = 0;
-	}
-}
-
-/* Bytes read from d's source and not yet written to its destination. */
-static size_t bytes_held(const struct dir *d)
-{
-	return (d->len > d->off ? d->len - d->off : 0) + d->pipelen;
-}
-
-static void pipe_release(struct dir *d)
-{
-	if (d->pipe[0] >= 0 && d->pipelen == 0)
-		pipe_put(d->pipe);
-}
-
-static void schedule(struct dir *d);
-
-static void set_eof(struct dir *d)
+void sess_set_eof(struct dir *d)
 {
 	if (d->eof)
 		return;
@@ -330,148 +107,10 @@ static void set_eof(struct dir *d)
 
 /* The source has nothing more to read (a read said 0, or it is known to): nothing is left to
  * drain from it at close either. */
-static void set_stream_eof(struct dir *d)
+void sess_set_stream_eof(struct dir *d)
 {
 	d->src->flags |= EPF_RD_EOF;
-	set_eof(d);
-}
-
-/* n bytes read in one call: the readbytes= and readpackets= limits (buffered and spliced). */
-static void count_read(struct dir *d, size_t n)
-{
-	d->nread += n;
-	rate_spend(d->rate, d->s->rate_all, n);
-	if (d->src->readbytes && d->nread >= d->src->readbytes)
-		set_eof(d);
-	if (d->src->readpackets && ++d->data_reads >= d->src->readpackets)
-		set_eof(d);
-}
-
-static void write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct timespec ts = { 0, 1000000 };
-			nanosleep(&ts, NULL); /* stderr/sniff file set nonblocking by someone else */
-			continue;
-		}
-		if (w <= 0)
-			return;
-		c += w;
-		n -= (size_t)w;
-	}
-}
-
-static void do_dump(struct dir *d, const unsigned char *p, size_t n)
-{
-	struct session *s = d->s;
-	int mode = (s->cfg.dump_text ? DUMP_TEXT : 0) | (s->cfg.dump_hex ? DUMP_HEX : 0);
-	if (!mode)
-		return;
-	size_t need = dump_bound(n);
-	if (need > s->dumpcap) {
-		char *nb = realloc(s->dumpbuf, need);
-		if (!nb)
-			return;
-		s->dumpbuf = nb;
-		s->dumpcap = need;
-	}
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	size_t len = dump_format(s->dumpbuf, p, n, d->n == 1, d->dumpoff, &tv, mode);
-	d->dumpoff += n;
-	write_all(2, s->dumpbuf, len);
-}
-
-/* What the front end makes of an I/O error on address idx's side (relay_config.io_error). */
-static enum relay_io_verdict io_verdict(const struct session *s, int idx, bool writing, int err)
-{
-	return s->cfg.io_error ? s->cfg.io_error(s->cfg.io_error_arg, idx, writing, err) : RELAY_IO_DEFAULT;
-}
-
-/* A read or write error that ends the session, for its watchers */
-static void io_end(struct session *s, int err)
-{
-	session_info_end(&s->info, err == ECONNRESET || err == EPIPE ? "reset" : "error", strerror(err));
-}
-
-/* A read-side error: logged as socat does; under -s it's EOF instead. */
-static void read_error(struct dir *d, int err, const void *bufp, size_t len)
-{
-	struct session *s = d->s;
-	enum relay_io_verdict v = io_verdict(s, d->srcno, false, err);
-	if (v == RELAY_IO_REPORTED)
-		io_end(s, err);
-	if (v == RELAY_IO_EOF) {
-		d->src->flags |= EPF_RD_EOF;
-		d->eof = true;
-		schedule(d); /* the caller stops here; no new edge will come to pass the EOF on */
-		return;
-	}
-	if (v == RELAY_IO_REPORTED) {
-		finish(s, 1);
-		return;
-	}
-	logmsg(LOG_E, "read(%d, %p, %zu): %s", d->rf->fd, bufp, len, strerror(err));
-	if (s->cfg.sloppy) {
-		logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
-		d->eof = true;
-		schedule(d);
-		return;
-	}
-	io_end(s, err);
-	finish(s, 1);
-}
-
-/* Nothing more can reach d's destination: forget the bytes read for it. */
-static void drop_pending(struct dir *d)
-{
-	d->off = d->len;
-	d->pipelen = 0;
-	if (d->pipe[0] >= 0) {
-		close(d->pipe[0]);
-		close(d->pipe[1]);
-		d->pipe[0] = d->pipe[1] = -1;
-	}
-}
-
-static void write_error(struct dir *d, int err, const void *bufp, size_t len)
-{
-	struct session *s = d->s;
-	if (s->cfg.out_gone_ends[d->n] && err == EPIPE && bytes_held(d) == 0) {
-		/* the reader went before anything was lost (a splice tried before the error
-		 * was polled): as the hangup would have ended it */
-		if (log_enabled(LOG_I))
-			logmsg(LOG_I, "fd %d: %s: socket %d to socket %d ends", d->wf->fd, strerror(err),
-			       d->srcno, 3 - d->srcno);
-		d->eof = true;
-		schedule(d);
-		return;
-	}
-	enum relay_io_verdict v = io_verdict(s, 3 - d->srcno, true, err);
-	if (v == RELAY_IO_REPORTED) {
-		io_end(s, err);
-		finish(s, 1);
-		return;
-	}
-	bool cool = v == RELAY_IO_DEFAULT && (d->dst->flags & EPF_COOL_WRITE) && (err == EPIPE || err == ECONNRESET);
-	if (v == RELAY_IO_DEFAULT)
-		logmsg(cool ? LOG_N : LOG_E, "write(%d, %p, %zu): %s", d->wf->fd, bufp, len, strerror(err));
-	if (s->cfg.sloppy || cool || v == RELAY_IO_EOF) {
-		if (v == RELAY_IO_DEFAULT)
-			logmsg(LOG_N, "socket %d to socket %d is in error", d->srcno, 3 - d->srcno);
-		/* nothing more can be delivered: drop what's pending and stop this direction */
-		drop_pending(d);
-		d->eof = true;
-		schedule(d);
-		return;
-	}
-	io_end(s, err);
-	finish(s, 1);
+	sess_set_eof(d);
 }
 
 /* ---- timers ---- */
@@ -487,18 +126,18 @@ static void closing_timer_cb(struct loop *lp, void *arg)
 {
 	struct session *s = arg;
 	s->close_timer = NULL;
-	enter(s);
+	sess_enter(s);
 	if (pausing(s))
-		activity(s);
+		sess_activity(s);
 	double idle = loop_now() - s->last;
 	if (idle + 1e-4 >= s->cfg.closing_timeout) {
 		if (log_enabled(LOG_I))
 			logmsg(LOG_I, "closing timeout expired");
-		finish(s, 0);
+		sess_finish(s, 0);
 	} else {
 		s->close_timer = loop_timer_add(lp, s->cfg.closing_timeout - idle, closing_timer_cb, s);
 	}
-	leave(s);
+	sess_leave(s);
 }
 
 static void start_closing(struct session *s)
@@ -516,30 +155,30 @@ static void inact_timer_cb(struct loop *lp, void *arg)
 {
 	struct session *s = arg;
 	s->inact_timer = NULL;
-	enter(s);
+	sess_enter(s);
 	if (pausing(s))
-		activity(s);
+		sess_activity(s);
 	double idle = loop_now() - s->last;
 	if (idle + 1e-4 >= s->cfg.inactivity_timeout) {
 		logmsg(LOG_N, "inactivity timeout triggered");
 		session_info_end(&s->info, "timeout", "no data for the inactivity timeout (-T)");
-		finish(s, 0);
+		sess_finish(s, 0);
 	} else {
 		s->inact_timer = loop_timer_add(lp, s->cfg.inactivity_timeout - idle, inact_timer_cb, s);
 	}
-	leave(s);
+	sess_leave(s);
 }
 
 /* From a timer or deferred call: pump d, finalizing the session if that ended it. */
 static void pump_now(struct dir *d)
 {
 	struct session *s = d->s;
-	enter(s);
-	pump(d);
-	leave(s);
+	sess_enter(s);
+	sess_pump(d);
+	sess_leave(s);
 }
 
-static void ign_timer_cb(struct loop *lp, void *arg)
+void sess_ign_timer_cb(struct loop *lp, void *arg)
 {
 	(void)lp;
 	struct dir *d = arg;
@@ -555,11 +194,11 @@ static void pause_timer_cb(struct loop *lp, void *arg)
 	(void)lp;
 	struct dir *d = arg;
 	d->pause_timer = NULL;
-	activity(d->s);
+	sess_activity(d->s);
 	pump_now(d);
 }
 
-static void start_pause(struct dir *d, double seconds)
+void sess_start_pause(struct dir *d, double seconds)
 {
 	d->pause_timer = loop_timer_add(d->s->lp, seconds, pause_timer_cb, d);
 }
@@ -575,7 +214,7 @@ static void rate_timer_cb(struct loop *lp, void *arg)
 /* rate-limit=, --rate-limit: sets what the next read may take (d->room). False when the
  * buckets are empty: reading stops (the cached readiness stays, nothing is lost with the
  * edge-triggered fds) and the timer pumps again. */
-static bool rate_room(struct dir *d)
+bool sess_rate_room(struct dir *d)
 {
 	d->room = SIZE_MAX;
 	if (!d->rate && !d->s->rate_all)
@@ -598,7 +237,7 @@ static void defer_cb(struct loop *lp, void *arg)
 	pump_now(d);
 }
 
-static void schedule(struct dir *d)
+void sess_schedule(struct dir *d)
 {
 	if (!d->deferred) {
 		d->deferred = true;
@@ -649,7 +288,7 @@ static void shut_error(struct session *s, int fd, int err)
 	if (err == EPIPE || err == ECONNRESET) {
 		logmsg(LOG_E, "shutdown(%d, 1): %s", fd, strerror(err));
 		if (!s->cfg.sloppy)
-			finish(s, 1);
+			sess_finish(s, 1);
 	} else if (log_enabled(LOG_I)) {
 		logmsg(LOG_I, "shutdown(%d, 1): %s", fd, strerror(err));
 	}
@@ -711,18 +350,18 @@ static bool close_says_it(const struct endpoint *ep)
 }
 
 /* d has reached EOF and flushed everything. */
-static void pass_eof(struct dir *d)
+void sess_pass_eof(struct dir *d)
 {
 	struct session *s = d->s;
 	if (d->shut)
 		return;
 	d->shut = true;
-	buf_release(d);
-	pipe_release(d);
+	sess_buf_release(d);
+	sess_pipe_release(d);
 	if (s->cfg.dir != RELAY_BOTH) {
 		/* as socat: the write side is shut down (FIN, TLS close_notify) before the end */
 		shut_write(d);
-		finish(s, 0);
+		sess_finish(s, 0);
 		return;
 	}
 	struct dir *o = &s->d[!d->n];
@@ -734,13 +373,13 @@ static void pass_eof(struct dir *d)
 		 * or the closing timeout (-t) expires. */
 		if (log_enabled(LOG_I))
 			logmsg(LOG_I, "EOF on socket %d ends the session (eof-ends)", d->srcno);
-		if (o->active && !o->shut && bytes_held(o) > 0) {
-			set_eof(o);
+		if (o->active && !o->shut && sess_bytes_held(o) > 0) {
+			sess_set_eof(o);
 			start_closing(s);
-			schedule(o);
+			sess_schedule(o);
 			return;
 		}
-		finish(s, 0);
+		sess_finish(s, 0);
 		return;
 	}
 	if (!o->active || o->shut) {
@@ -748,482 +387,11 @@ static void pass_eof(struct dir *d)
 		 * the same FIN (one syscall less a connection) */
 		if (!close_says_it(d->dst))
 			shut_write(d);
-		finish(s, 0);
+		sess_finish(s, 0);
 		return;
 	}
 	shut_write(d);
 	start_closing(s);
-}
-
-/* ---- buffered path ---- */
-
-static bool need_buffered(const struct session *s, const struct dir *d)
-{
-	const struct endpoint *src = d->src, *dst = d->dst;
-	if (s->cfg.nosplice || s->cfg.dump_text || s->cfg.dump_hex || s->cfg.sniff_fd[d->n] >= 0 || capture_on())
-		return true;
-	if (d->pause_before_write > 0 || d->pause_after_write > 0)
-		return true; /* a pause needs a block between its read and its write */
-	if ((src->ops && src->ops->read) || (dst->ops && dst->ops->write))
-		return true;
-	if ((src->flags | dst->flags) & (EPF_DGRAM | EPF_NOSPLICE))
-		return true;
-	if (xform_lt_in(src->lineterm) != dst->lineterm || src->escape >= 0)
-		return true;
-	if (d->rf->fd == d->wf->fd)
-		return true;
-	return false;
-}
-
-/* Returns bytes now pending (>0), 0 when EOF was reached, -1 to stop (blocked, error),
- * -2 to go round again (nothing to write). */
-static ssize_t fill_buf(struct dir *d)
-{
-	struct session *s = d->s;
-	struct endpoint *src = d->src;
-	bool from_pipe = d->pipelen > 0; /* leftovers of the splice path */
-	if ((!from_pipe && !rready(d)) || (!d->wf->w && !d->wf->nopoll)) {
-		buf_release(d); /* nothing in flight: an idle session holds no buffer */
-		return -1;
-	}
-	if (!d->buf) {
-		d->buf = buf_get(d->bufcap);
-		if (!d->buf) {
-			logmsg(LOG_E, "malloc(%zu): %s", d->bufcap, strerror(ENOMEM));
-			finish(s, 1);
-			return -1;
-		}
-	}
-	size_t want = d->step;
-	if (from_pipe) {
-		if (want > d->pipelen)
-			want = d->pipelen;
-		ssize_t n = read(d->pipe[0], d->buf, want);
-		if (n <= 0) { /* can't happen; don't spin */
-			d->pipelen = 0;
-			pipe_release(d);
-			return -2;
-		}
-		d->pipelen -= (size_t)n;
-		pipe_release(d);
-		d->off = 0;
-		d->len = (size_t)n;
-		return n;
-	}
-	if (src->readbytes) {
-		unsigned long long left = src->readbytes - d->nread;
-		if (left < want)
-			want = (size_t)left;
-	}
-	if (want > d->room)
-		want = d->room;
-	ssize_t n;
-	if (src->ops && src->ops->read)
-		n = src->ops->read(src, d->buf, want);
-	else
-		n = read(d->rf->fd, d->buf, want);
-	if (n < 0) {
-		int e = errno;
-		if (e == EAGAIN || e == EWOULDBLOCK) {
-			d->rf->r = false;
-			buf_release(d);
-			return -1;
-		}
-		if (e == EINTR)
-			return -2;
-		read_error(d, e, d->buf, want);
-		buf_release(d);
-		return -1;
-	}
-	bool dgram = src->flags & EPF_DGRAM;
-	if (n == 0) {
-		if (dgram && !(src->flags & EPF_NULL_EOF) && !(src->flags & EPF_ONESHOT)) {
-			if (log_enabled(LOG_D))
-				logmsg(LOG_D, "ignoring empty datagram on fd %d", d->rf->fd);
-			return -2;
-		}
-		buf_release(d);
-		if ((src->flags & EPF_IGNOREEOF) && !dgram) {
-			if (log_enabled(LOG_D))
-				logmsg(LOG_D, "socket %d (fd %d): ignoring EOF", d->srcno, d->rf->fd);
-			d->ign_wait = true;
-			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
-			return -1;
-		}
-		set_stream_eof(d);
-		return 0;
-	}
-	if (d->stream && (size_t)n < want && !src->ops) {
-		if (!d->rf->hup && !d->rf->nopoll)
-			d->rf->r = false; /* drained; the next arrival raises a new edge */
-		/* The peer's FIN had arrived before this read (LOOP_RDHUP), and a short read empties
-		 * a stream socket's queue: the next read could only return 0. Saving it also lets
-		 * the last write carry our FIN along (MSG_MORE in flush_buf): on a connection that
-		 * ends with a reply and a close, one system call and one packet less. */
-		if (d->rf->rdhup && d->rf->is_sock && !(src->flags & EPF_IGNOREEOF))
-			d->eof_next = true;
-	}
-	d->last_full = d->promote && (size_t)n == want;
-	activity(s);
-	size_t len = (size_t)n;
-	if (src->escape >= 0) {
-		unsigned char *p = memchr(d->buf, src->escape, len);
-		if (p) {
-			len = (size_t)(p - d->buf);
-			set_eof(d);
-		}
-	}
-	count_read(d, (size_t)n);
-	if (src->flags & EPF_ONESHOT)
-		set_eof(d);
-	if (d->dst->lineterm == EP_LT_CRNL_OUT) {
-		len = xform_lineterm(d->buf, len, src->lineterm, EP_LT_RAW);
-		len = xform_crnl_out(d->buf, len, &d->lastc);
-	} else if (xform_lt_in(src->lineterm) != d->dst->lineterm) {
-		len = xform_lineterm(d->buf, len, src->lineterm, d->dst->lineterm);
-	}
-	if (len == 0) {
-		buf_release(d);
-		return -2;
-	}
-	if (s->cfg.sniff_fd[d->n] >= 0)
-		write_all(s->cfg.sniff_fd[d->n], d->buf, len);
-	if (s->cfg.dump_text || s->cfg.dump_hex)
-		do_dump(d, d->buf, len);
-	capture_session_data(s->cap, d->n, d->buf, len);
-	d->off = 0;
-	d->len = len;
-	return (ssize_t)len;
-}
-
-/* socat's info line per block moved (-d -d -d); nothing on the hot path otherwise. */
-static inline void log_transferred(const struct dir *d, size_t n)
-{
-	if (log_enabled(LOG_I))
-		logmsg(LOG_I, "transferred %zu bytes from %d to %d", n, d->rf->fd, d->wf->fd);
-}
-
-/* The source ends after these bytes and our FIN goes out right after them (pump -> pass_eof
- * -> shutdown or close; not after a pacing pause): let it ride on them (MSG_MORE). */
-static bool fin_follows(const struct dir *d)
-{
-	const struct endpoint *dst = d->dst;
-	return d->eof_next && d->wf->own_sock && !(dst->flags & EPF_DGRAM) && dst->shut == EP_SHUT_DEFAULT &&
-	       d->pause_after_write <= 0;
-}
-
-/* 1: all written; -1: blocked or error. */
-static int flush_buf(struct dir *d)
-{
-	struct session *s = d->s;
-	struct endpoint *dst = d->dst;
-	while (d->off < d->len) {
-		if (!d->wf->w && !d->wf->nopoll)
-			return -1;
-		size_t want = d->len - d->off;
-		ssize_t n;
-		if (dst->ops && dst->ops->write)
-			n = dst->ops->write(dst, d->buf + d->off, want);
-		else if (fin_follows(d))
-			n = send(d->wf->fd, d->buf + d->off, want, MSG_MORE);
-		else
-			n = write(d->wf->fd, d->buf + d->off, want);
-		if (n < 0) {
-			int e = errno;
-			if (e == EAGAIN || e == EWOULDBLOCK) {
-				d->wf->w = false;
-				return -1;
-			}
-			if (e == EINTR)
-				continue;
-			write_error(d, e, d->buf + d->off, want);
-			return -1;
-		}
-		d->off += (size_t)n;
-		d->bytes += (size_t)n;
-		activity(s);
-		if ((size_t)n < want && d->stream && !d->wf->nopoll && !dst->ops)
-			d->wf->w = false; /* kernel buffer full; LOOP_OUT will follow */
-	}
-	d->packets++;
-	log_transferred(d, d->len);
-	d->off = d->len = 0;
-	return 1;
-}
-
-/* ---- splice path ---- */
-
-static void splice_fallback(struct dir *d, int err)
-{
-	if (log_enabled(LOG_I))
-		logmsg(LOG_I, "splice() on fds %d->%d: %s; using read()/write()", d->rf->fd, d->wf->fd,
-		       strerror(err));
-	d->use_splice = false;
-	d->direct = false;
-	d->promote = false;
-	pipe_release(d);
-}
-
-static size_t splice_want(struct dir *d)
-{
-	size_t want = d->s->cfg.bufsize_explicit ? d->step : (d->direct ? SPLICE_BUDGET / 4 : pipe_cap);
-	if (d->src->readbytes) {
-		unsigned long long left = d->src->readbytes - d->nread;
-		if (left < want)
-			want = (size_t)left;
-	}
-	return want < d->room ? want : d->room;
-}
-
-/* Direct: one end is a pipe. Returns bytes moved, 0 on EOF, -1 stop, -2 again. */
-static ssize_t splice_direct(struct dir *d)
-{
-	struct session *s = d->s;
-	if (!rready(d) || (!d->wf->w && !d->wf->nopoll))
-		return -1;
-	size_t want = splice_want(d);
-	ssize_t n = splice(d->rf->fd, NULL, d->wf->fd, NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	if (n < 0) {
-		int e = errno;
-		if (e == EAGAIN) {
-			/* Either side may be the reason. Ask both for their state now (a guess,
-			 * e.g. from FIONREAD, can lose a wakeup when data arrives meanwhile); any
-			 * later change raises a new edge. */
-			if (d->rf->nopoll) {
-				d->wf->w = false;
-			} else if (d->wf->nopoll) {
-				d->rf->r = false;
-			} else {
-				struct pollfd pf[2] = { { .fd = d->rf->fd, .events = POLLIN },
-							{ .fd = d->wf->fd, .events = POLLOUT } };
-				if (poll(pf, 2, 0) < 0)
-					pf[0].revents = pf[1].revents = 0;
-				d->rf->r = pf[0].revents != 0;
-				d->wf->w = pf[1].revents != 0;
-				if (d->rf->r && d->wf->w)
-					return -2; /* changed meanwhile: try again (counts as a step) */
-			}
-			return -1;
-		}
-		if (e == EINTR)
-			return -2;
-		if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
-			splice_fallback(d, e);
-			return -2;
-		}
-		if (e == EPIPE)
-			write_error(d, e, NULL, want);
-		else
-			read_error(d, e, NULL, want);
-		return -1;
-	}
-	if (n == 0) {
-		if (d->src->flags & EPF_IGNOREEOF) {
-			d->ign_wait = true;
-			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
-			return -1;
-		}
-		set_stream_eof(d);
-		return 0;
-	}
-	activity(s);
-	d->bytes += (size_t)n;
-	d->packets++;
-	log_transferred(d, (size_t)n);
-	count_read(d, (size_t)n);
-	return n;
-}
-
-/* Intermediate pipe, fill step (only called with the pipe empty). */
-static ssize_t splice_fill(struct dir *d)
-{
-	struct session *s = d->s;
-	if (!rready(d) || (!d->wf->w && !d->wf->nopoll))
-		return -1;
-	if (d->pipe[0] < 0 && pipe_get(d->pipe) < 0) {
-		splice_fallback(d, errno);
-		return -2;
-	}
-	size_t want = splice_want(d);
-	ssize_t n = splice(d->rf->fd, NULL, d->pipe[1], NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	if (n < 0) {
-		int e = errno;
-		if (e == EAGAIN) {
-			d->rf->r = false;
-			pipe_release(d);
-			return -1;
-		}
-		if (e == EINTR)
-			return -2;
-		if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
-			splice_fallback(d, e);
-			return -2;
-		}
-		read_error(d, e, NULL, want);
-		pipe_release(d);
-		return -1;
-	}
-	if (n == 0) {
-		pipe_release(d);
-		if (d->src->flags & EPF_IGNOREEOF) {
-			d->ign_wait = true;
-			d->ign_timer = loop_timer_add(s->lp, 1.0, ign_timer_cb, d);
-			return -1;
-		}
-		set_stream_eof(d);
-		return 0;
-	}
-	/* A short splice does not mean the socket is drained (a short read would): the pipe runs
-	 * out of slots first when the data sits in many small fragments. Waiting for an LOOP_IN
-	 * edge then can wait for ever: if what is left fills the receive window, the sender stops,
-	 * and the little we took may not reopen the window; nothing new arrives, no edge comes
-	 * (1 GiB TCP -> UNIX stalled until the sender's zero-window probes, minutes under ASan).
-	 * Only EAGAIN says the socket is empty. */
-	activity(s);
-	d->pipelen = (size_t)n;
-	count_read(d, (size_t)n);
-	return n;
-}
-
-/* Intermediate pipe, drain step: 1 drained, -1 blocked/error, -2 switched to buffered. */
-static int splice_flush(struct dir *d)
-{
-	struct session *s = d->s;
-	while (d->pipelen > 0) {
-		if (!d->wf->w && !d->wf->nopoll)
-			return -1;
-		ssize_t n = splice(d->pipe[0], NULL, d->wf->fd, NULL, d->pipelen,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n < 0) {
-			int e = errno;
-			if (e == EAGAIN) {
-				d->wf->w = false;
-				return -1;
-			}
-			if (e == EINTR)
-				continue;
-			if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
-				/* the bytes in the pipe are drained by fill_buf */
-				splice_fallback(d, e);
-				return -2;
-			}
-			write_error(d, e, NULL, d->pipelen);
-			return -1;
-		}
-		if (n == 0)
-			return -1;
-		d->pipelen -= (size_t)n;
-		d->bytes += (size_t)n;
-		d->packets++;
-		log_transferred(d, (size_t)n);
-		activity(s);
-	}
-	pipe_release(d);
-	return 1;
-}
-
-/* ---- the pump ---- */
-
-static void pump(struct dir *d)
-{
-	struct session *s = d->s;
-	if (!d->active || d->shut)
-		return;
-	unsigned steps = 0;
-	size_t bytes = 0;
-	size_t budget = d->use_splice ? SPLICE_BUDGET : BUDGET_BYTES;
-	while (!s->finished) {
-		if (d->pause_timer)
-			return; /* pacing: the timer pumps again */
-		/* 1. pending bytes first (back-pressure: no reading while they wait) */
-		if (d->use_splice && d->pipelen > 0) {
-			int r = splice_flush(d);
-			if (r == -1)
-				return;
-			continue;
-		}
-		if (!d->use_splice && d->off < d->len) {
-			if (flush_buf(d) < 0)
-				return;
-			if (d->pause_after_write > 0)
-				start_pause(d, d->pause_after_write);
-			continue;
-		}
-		if (d->promote && d->last_full && !d->use_splice) {
-			buf_release(d);
-			d->use_splice = true;
-			d->promote = false;
-			budget = SPLICE_BUDGET;
-		}
-		if (d->eof_next && !d->eof && d->off >= d->len)
-			set_stream_eof(d);
-		if (d->eof) {
-			if (d->pipelen == 0) {
-				pass_eof(d);
-				return;
-			}
-		} else if (d->ign_wait) {
-			return;
-		}
-		if (steps >= BUDGET_STEPS || bytes >= budget) {
-			schedule(d);
-			return;
-		}
-		if (!rate_room(d))
-			return;
-		ssize_t n;
-		if (!d->use_splice)
-			n = fill_buf(d);
-		else if (d->direct)
-			n = splice_direct(d);
-		else
-			n = splice_fill(d);
-		if (n == -1)
-			return;
-		if (n > 0 && d->pause_before_write > 0)
-			start_pause(d, d->pause_before_write);
-		steps++;
-		if (n > 0)
-			bytes += (size_t)n;
-	}
-}
-
-static void fd_cb(struct loop *lp, int fd, uint32_t ev, void *arg)
-{
-	(void)lp;
-	(void)fd;
-	struct fdst *f = arg;
-	struct session *s = f->s;
-	if (ev & (LOOP_IN | LOOP_HUP | LOOP_ERR | LOOP_RDHUP))
-		f->r = true;
-	if (ev & (LOOP_OUT | LOOP_HUP | LOOP_ERR))
-		f->w = true;
-	if (ev & (LOOP_HUP | LOOP_RDHUP | LOOP_ERR))
-		f->hup = true;
-	if ((ev & (LOOP_RDHUP | LOOP_ERR)) == LOOP_RDHUP)
-		f->rdhup = true;
-	enter(s);
-	if (ev & (LOOP_HUP | LOOP_ERR)) {
-		/* out_gone_ends: a write-only destination that reports an error or hangup ends
-		 * its direction now (nc: stdout's reader has gone) */
-		for (int i = 0; i < 2; i++) {
-			struct dir *d = &s->d[i];
-			if (d->active && !d->shut && !d->eof && d->wf == f && d->rf != f &&
-			    s->d[!i].rf != f && s->cfg.out_gone_ends[i]) {
-				if (log_enabled(LOG_I))
-					logmsg(LOG_I, "fd %d is in error or hung up: socket %d to socket %d ends",
-					       f->fd, d->srcno, 3 - d->srcno);
-				drop_pending(d);
-				d->eof = true;
-			}
-		}
-	}
-	for (int i = 0; i < 2; i++) {
-		struct dir *d = &s->d[i];
-		if (d->active && (d->rf == f || d->wf == f))
-			pump(d);
-	}
-	leave(s);
 }
 
 /* ---- children ---- */
@@ -1301,10 +469,10 @@ static void child_cb(struct loop *lp, pid_t pid, int st, void *arg)
 		return;
 	}
 	s->ep[cw->idx]->child = 0;
-	enter(s);
+	sess_enter(s);
 	child_status(s, pid, st);
 	start_closing(s);
-	leave(s);
+	sess_leave(s);
 }
 
 /* ---- start / end ---- */
@@ -1361,13 +529,13 @@ static void kick_cb(struct loop *lp, void *arg)
 {
 	(void)lp;
 	struct session *s = arg;
-	enter(s);
+	sess_enter(s);
 	if (!s->d[0].active && !s->d[1].active)
-		finish(s, 0);
+		sess_finish(s, 0);
 	for (int i = 0; i < 2; i++)
 		if (s->d[i].active)
-			pump(&s->d[i]);
-	leave(s);
+			sess_pump(&s->d[i]);
+	sess_leave(s);
 }
 
 struct session *session_start(struct loop *lp, const struct relay_config *cfg, struct endpoint *a,
@@ -1435,7 +603,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		}
 		if (f->nopoll)
 			continue;
-		if (loop_add_fd(lp, f->fd, LOOP_IN | LOOP_OUT | LOOP_RDHUP | LOOP_ET, fd_cb, f) == 0) {
+		if (loop_add_fd(lp, f->fd, LOOP_IN | LOOP_OUT | LOOP_RDHUP | LOOP_ET, sess_fd_cb, f) == 0) {
 			f->registered = true;
 		} else if (errno == EPERM) {
 			f->nopoll = true;
@@ -1451,14 +619,14 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 		if (!d->active)
 			continue;
 		d->stream = !((d->src->flags | d->dst->flags) & EPF_DGRAM);
-		d->use_splice = !need_buffered(s, d);
+		d->use_splice = !sess_need_buffered(s, d);
 		d->direct = d->use_splice && (d->rf->is_pipe || d->wf->is_pipe);
 		if (d->direct && !s->cfg.bufsize_explicit) {
 			/* pipe -> pipe/socket: a bigger pipe means fewer wakeups per byte */
 			if (d->rf->is_pipe && !(d->src->flags & EPF_PIPE_SIZED))
-				grow_pipe(d->rf->fd);
+				sess_grow_pipe(d->rf->fd);
 			if (d->wf->is_pipe && !(d->dst->flags & EPF_PIPE_SIZED))
-				grow_pipe(d->wf->fd);
+				sess_grow_pipe(d->wf->fd);
 		}
 		/* Through a pooled pipe a splice step costs two syscalls and pipe pages: for
 		 * small request/response traffic read/write is cheaper (keep-alive benchmark:
@@ -1499,7 +667,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 
 	if (s->cfg.inactivity_timeout >= 0) /* socat 1.8.0.1: -T 0 is zero seconds; < 0 none */
 		s->inact_timer = loop_timer_add(lp, s->cfg.inactivity_timeout, inact_timer_cb, s);
-	enter(s);
+	sess_enter(s);
 	for (int i = 0; i < 2; i++) {
 		if (s->ep[i]->child > 0) {
 			s->cw[i] = (struct childw){ s, i };
@@ -1532,7 +700,7 @@ void session_log_statistics(const struct session *s)
 	stat_lines(s);
 }
 
-static void finalize(struct session *s)
+void sess_finalize(struct session *s)
 {
 	struct loop *lp = s->lp;
 	s->depth = 1; /* no re-entry */
@@ -1551,13 +719,13 @@ static void finalize(struct session *s)
 		if (d->rate_timer)
 			loop_timer_cancel(lp, d->rate_timer);
 		rate_free(d->rate);
-		size_t held = bytes_held(d);
+		size_t held = sess_bytes_held(d);
 		if (held > 0)
 			logmsg(LOG_W, "%zu byte%s read from socket %d %s not written to socket %d: the session ended first",
 			       held, held == 1 ? "" : "s", d->srcno, held == 1 ? "was" : "were", 3 - d->srcno);
 		if (d->buf) {
 			d->off = d->len;
-			buf_release(d);
+			sess_buf_release(d);
 		}
 		if (d->pipe[0] >= 0) {
 			if (d->pipelen) {
@@ -1565,7 +733,7 @@ static void finalize(struct session *s)
 				close(d->pipe[1]);
 				d->pipe[0] = d->pipe[1] = -1;
 			} else {
-				pipe_put(d->pipe);
+				sess_pipe_put(d->pipe);
 			}
 		}
 	}
@@ -1654,9 +822,9 @@ void session_abort(struct session *s, int status)
 		return;
 	session_info_end(&s->info, "signal", NULL);
 	s->aborted = true;
-	finish(s, status);
+	sess_finish(s, status);
 	if (s->depth == 0)
-		finalize(s);
+		sess_finalize(s);
 }
 
 /* ---- for the watchers (session_info.h) ---- */
