@@ -122,14 +122,21 @@ static bool pausing(const struct session *s)
 	return s->d[0].pause_timer || s->d[1].pause_timer || s->d[0].rate_timer || s->d[1].rate_timer;
 }
 
+/* Seconds since the last transfer, for the -t and -T timers; a direction that waits on its
+ * own (pacing, rate limit) counts as busy. */
+static double idle_time(struct session *s)
+{
+	if (pausing(s))
+		sess_activity(s);
+	return loop_now() - s->last;
+}
+
 static void closing_timer_cb(struct loop *lp, void *arg)
 {
 	struct session *s = arg;
 	s->close_timer = NULL;
 	sess_enter(s);
-	if (pausing(s))
-		sess_activity(s);
-	double idle = loop_now() - s->last;
+	double idle = idle_time(s);
 	if (idle + 1e-4 >= s->cfg.closing_timeout) {
 		if (log_enabled(LOG_I))
 			logmsg(LOG_I, "closing timeout expired");
@@ -156,9 +163,7 @@ static void inact_timer_cb(struct loop *lp, void *arg)
 	struct session *s = arg;
 	s->inact_timer = NULL;
 	sess_enter(s);
-	if (pausing(s))
-		sess_activity(s);
-	double idle = loop_now() - s->last;
+	double idle = idle_time(s);
 	if (idle + 1e-4 >= s->cfg.inactivity_timeout) {
 		logmsg(LOG_N, "inactivity timeout triggered");
 		session_info_end(&s->info, "timeout", "no data for the inactivity timeout (-T)");

@@ -375,6 +375,19 @@ static void splice_fallback(struct dir *d, int err)
 	sess_pipe_release(d);
 }
 
+/* A splice failed with e: true (the caller answers -2, "try again") when it was interrupted,
+ * or when these fds can't splice at all (the direction takes the buffered path from now on). */
+static bool splice_again(struct dir *d, int e)
+{
+	if (e == EINTR)
+		return true;
+	if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
+		splice_fallback(d, e);
+		return true;
+	}
+	return false;
+}
+
 static size_t splice_want(struct dir *d)
 {
 	size_t want = d->s->cfg.bufsize_explicit ? d->step : (d->direct ? SPLICE_BUDGET / 4 : sess_pipe_cap());
@@ -428,12 +441,8 @@ static ssize_t splice_direct(struct dir *d)
 			}
 			return -1;
 		}
-		if (e == EINTR)
+		if (splice_again(d, e))
 			return -2;
-		if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
-			splice_fallback(d, e);
-			return -2;
-		}
 		if (e == EPIPE)
 			write_error(d, e, NULL, want);
 		else
@@ -469,12 +478,8 @@ static ssize_t splice_fill(struct dir *d)
 			sess_pipe_release(d);
 			return -1;
 		}
-		if (e == EINTR)
+		if (splice_again(d, e))
 			return -2;
-		if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
-			splice_fallback(d, e);
-			return -2;
-		}
 		read_error(d, e, NULL, want);
 		sess_pipe_release(d);
 		return -1;
