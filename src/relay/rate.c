@@ -18,6 +18,9 @@
 #define RATE_BURST_SECS 0.1
 #define RATE_CHUNK_MAX  (64.0 * 1024.0)
 
+#define RATE_EPSILON  1e-6 /* tokens this close below 1.0 count as one byte */
+#define RATE_MIN_WAIT 1e-3 /* seconds */
+
 struct rate_bucket {
 	double rate;   /* bytes per second */
 	double cap;    /* most tokens held */
@@ -70,9 +73,14 @@ static size_t allow(struct rate_bucket *b, double now, double *wait)
 	if (!b)
 		return SIZE_MAX;
 	refill(b, now);
-	if (b->tokens >= 1.0)
-		return (size_t)b->tokens;
+	/* a refill that should have made a whole byte can fall short of 1.0 by a rounding error */
+	if (b->tokens >= 1.0 - RATE_EPSILON)
+		return b->tokens < 1.0 ? 1 : (size_t)b->tokens;
 	double w = (b->chunk - b->tokens) / b->rate;
+	/* never a wait shorter than a millisecond: added to a clock of some 10^4 s, a tiny wait
+	 * would not move it, and a timer that fires at once would spin */
+	if (w < RATE_MIN_WAIT)
+		w = RATE_MIN_WAIT;
 	if (w > *wait)
 		*wait = w;
 	return 0;

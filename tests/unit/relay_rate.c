@@ -84,6 +84,17 @@ int main(void)
 	tap_ok(moved >= 29 && moved <= 32, "10 B/s: about 30 bytes in 3 s (%.0f)", moved);
 	rate_free(b);
 
+	/* rounding: a refill that should make a whole byte may fall just short of it, and a tiny
+	 * wait added to a large clock changes nothing (this looped forever at t0 = 16641.14...) */
+	const double clocks[] = { 16641.142581790002, 1e3 + 1.0 / 3, 123456.789, 1e6 + 0.1 };
+	for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+		b = rate_new(10);
+		moved = simulate(b, NULL, clocks[i], 3.0, &wakes);
+		tap_ok(moved >= 29 && moved <= 32 && wakes < 100, "10 B/s from clock %.6f: about 30 bytes in 3 s (%.0f, %u waits)",
+		       clocks[i], moved, wakes);
+		rate_free(b);
+	}
+
 	/* datagrams pass whole and leave a debt */
 	b = rate_new(1024);
 	n = rate_grant_at(b, NULL, true, t0, &wait);
