@@ -115,7 +115,8 @@ static const struct help_group help_groups[] = {
 	  "--fork-process\tserve each connection of a fork listener in its own process\n"
 	  "--workers N\tN processes share each listening port (SO_REUSEPORT)\n"
 	  "--no-splice\tcopy through buffers instead of splice(2)\n"
-	  "--rate-limit RATE\tall sessions together read at most RATE bytes/s (k, M, G)\n" },
+	  "--rate-limit RATE\n"
+	  "\tall sessions together read at most RATE bytes/s (k, M, G)\n" },
 	{ "Watching a running relay",
 	  "--session-log FILE\n"
 	  "\tone JSON line per session opened and closed (- for stderr)\n"
