@@ -17,7 +17,7 @@ seed_ss() { # seed_ss DESCRIPTION ss_fn ARGS_WITH_@PORT@...
 	for a in "$@"; do args+=("${a//@PORT@/$p}"); done
 	if have socat; then
 		bg socat "${args[@]}" 2>/dev/null; local sp=$BG_PID
-		wait_for 5 "$fn" "$p" >/dev/null
+		wait_for 5 tcp_listening "$p" # (ss_tcp itself succeeds with no socket yet)
 		local want; want=$("ss_${fn#ss_}" "$p")
 		stop "$sp"; wait_for 5 port_free_tcp "$p"
 	fi
