@@ -50,24 +50,24 @@ tcp_up() { tcp_listening "$1"; }
 # sends mN and reports what came back; then whether the listener still serves ("alive")
 rows() {
 	local sock="$T_TMP/s.$RANDOM" out="" i
-	bg "$@" UNIX-LISTEN:"$sock",fork
+	bg "$@" UNIX-LISTEN:"$sock",fork >/dev/null
 	local lp=$BG_PID
-	wait_for 5 unix_up "$sock" || { echo "not listening"; return; }
+	wait_for 5 unix_up "$sock" || { kill_group "$lp"; echo "not listening"; return; }
 	for i in 1 2 3; do
 		out="$out|$(printf 'm%s\n' "$i" | run_to 5 "$DUCT" -t 1 - UNIX-CONNECT:"$sock" 2>/dev/null)"
 	done
 	kill -0 "$lp" 2>/dev/null && out="$out|alive"
-	stop "$lp"
+	kill_group "$lp"; stop "$lp"
 	echo "$out"
 }
 # together PROG [OPTS] ADDR1: two clients at once against a fork UNIX listener
 together() {
 	local sock="$T_TMP/t.$RANDOM"
-	bg "$@" UNIX-LISTEN:"$sock",fork
+	bg "$@" UNIX-LISTEN:"$sock",fork >/dev/null
 	local lp=$BG_PID
-	wait_for 5 unix_up "$sock" || { echo "not listening"; return; }
+	wait_for 5 unix_up "$sock" || { kill_group "$lp"; echo "not listening"; return; }
 	run_to 10 python3 "$T_TMP/together.py" unix:"$sock" x y 2>&1
-	stop "$lp"
+	kill_group "$lp"; stop "$lp"
 }
 
 R_rows_ec=(); R_rows_e=(); R_tog=(); R_out=(); R_mc=(); R_held=()
@@ -112,7 +112,7 @@ PY
 	got5() { [ "$(wc -l <"$o")" -ge 5 ]; }
 	wait_for 5 got5
 	kill -0 "$lp" 2>/dev/null && alive=alive || alive=gone
-	stop "$lp"
+	kill_group "$lp"; stop "$lp"
 	echo "$(sort "$o" | tr '\n' ' ')$alive"
 }
 # held PROG OUTFILE: max-children=1: a second client waits until the first one ends
@@ -137,7 +137,7 @@ while time.time() < end and len(open(out).read().split()) < 2:
     time.sleep(0.02)
 print("while held: %s; after: %s" % (" ".join(mid) or "-", " ".join(open(out).read().split())))
 PY
-	stop "$lp"
+	kill_group "$lp"; stop "$lp"
 }
 R_rows_ec=(); R_rows_e=(); R_tog=(); R_out=(); R_mc=(); R_held=()
 for prog in socat duct; do
