@@ -21,10 +21,13 @@ void sk_filter_remember(struct sk_filter *f, bool file, bool deny, const char *t
 	if (!n)
 		return;
 	f->src = n;
-	char *t = strdup(text);
-	if (!t)
+	struct sk_filter_src *slot = &n[f->nsrc];
+	slot->text = strdup(text);
+	if (!slot->text)
 		return;
-	n[f->nsrc++] = (struct sk_filter_src){ file, deny, t };
+	slot->file = file;
+	slot->deny = deny;
+	f->nsrc++;
 	if (f->nsrc == 1) {
 		f->next_live = live;
 		live = f;
