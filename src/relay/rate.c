@@ -27,6 +27,9 @@ struct rate_bucket {
 	double chunk;  /* an empty bucket waits for this many */
 	double tokens; /* may go below 0 after a datagram read whole */
 	double last;   /* when tokens was brought up to date */
+	bool drained;  /* a read used it up: nothing more until a whole chunk is back (else every
+			  call a few microseconds later would grant the few bytes that trickled
+			  in, and a bulk transfer would move a few bytes per system call) */
 };
 
 struct rate_bucket *rate_new(unsigned long long bytes_per_sec)
@@ -73,8 +76,10 @@ static size_t allow(struct rate_bucket *b, double now, double *wait)
 	if (!b)
 		return SIZE_MAX;
 	refill(b, now);
+	if (b->drained && b->tokens >= b->chunk * (1.0 - RATE_EPSILON))
+		b->drained = false;
 	/* a refill that should have made a whole byte can fall short of 1.0 by a rounding error */
-	if (b->tokens >= 1.0 - RATE_EPSILON)
+	if (!b->drained && b->tokens >= 1.0 - RATE_EPSILON)
 		return b->tokens < 1.0 ? 1 : (size_t)b->tokens;
 	double w = (b->chunk - b->tokens) / b->rate;
 	/* never a wait shorter than a millisecond: added to a clock of some 10^4 s, a tiny wait
@@ -104,10 +109,14 @@ size_t rate_grant(struct rate_bucket *a, struct rate_bucket *b, bool whole, doub
 
 void rate_spend(struct rate_bucket *a, struct rate_bucket *b, size_t n)
 {
-	if (a)
+	if (a) {
 		a->tokens -= (double)n;
-	if (b)
+		a->drained |= a->tokens < 1.0;
+	}
+	if (b) {
 		b->tokens -= (double)n;
+		b->drained |= b->tokens < 1.0;
+	}
 }
 
 int rate_parse(const char *text, unsigned long long *out, char *err, size_t errlen)

@@ -95,6 +95,26 @@ int main(void)
 		rate_free(b);
 	}
 
+	/* a bulk reader that comes back a few microseconds after each read: once the bucket is
+	 * used up it waits for a whole chunk instead of taking the bytes that trickled in */
+	b = rate_new(1u << 20);
+	double now = t0;
+	unsigned grants = 0;
+	moved = 0;
+	while (now < t0 + 2.0) {
+		size_t g = rate_grant_at(b, NULL, false, now, &wait);
+		if (g == 0) {
+			now += wait;
+			continue;
+		}
+		rate_spend(b, NULL, g);
+		moved += (double)g;
+		grants++;
+		now += 5e-6;
+	}
+	tap_ok(grants <= 40 && moved > 2.0 * 1048576 * 0.95, "bulk at 1M: %u grants in 2 s (a chunk each), %.0f bytes", grants, moved);
+	rate_free(b);
+
 	/* datagrams pass whole and leave a debt */
 	b = rate_new(1024);
 	n = rate_grant_at(b, NULL, true, t0, &wait);
