@@ -25,6 +25,14 @@ struct endpoint *endpoint_new(void)
 	return ep;
 }
 
+struct ep_report *endpoint_report(struct endpoint *ep)
+{
+	static struct ep_report lost; /* out of memory: the report goes nowhere */
+	if (!ep->report)
+		ep->report = calloc(1, sizeof *ep->report);
+	return ep->report ? ep->report : &lost;
+}
+
 static void strv_free(char **v)
 {
 	if (!v)
@@ -143,6 +151,7 @@ void endpoint_close(struct endpoint *ep)
 	remove_files(ep->unlink_at_close);
 	endpoint_forget_unlinks(ep);
 	strv_free(ep->env);
+	free(ep->report);
 	free(ep);
 }
 

@@ -93,7 +93,7 @@ struct endpoint {
 	char **env;                /* NULL-terminated "NAME=value" exported to children opened
 				      for the same session (peer/sock addresses), prefix applied */
 	char desc[48];             /* e.g. "socket", "pipe", "file" for messages */
-	struct ep_report report;
+	struct ep_report *report;  /* what the family reports, NULL until it does (endpoint_report) */
 	/* called once by endpoint_close (not endpoint_close_shared: another process goes on
 	   serving), e.g. a listener's per-client count (max-per-ip) */
 	void (*on_close)(void *arg);
@@ -101,6 +101,8 @@ struct endpoint {
 };
 
 struct endpoint *endpoint_new(void);
+/* ep's report, made on first use (most endpoints never report anything); never NULL. */
+struct ep_report *endpoint_report(struct endpoint *ep);
 /* Close fds (or ops->close), signal and forget the child, unlink files, free. */
 void endpoint_close(struct endpoint *ep);
 /* close(fd), reading away unread input on a stream socket first (no RST, no lost data) */

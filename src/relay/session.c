@@ -166,7 +166,7 @@ static void inact_timer_cb(struct loop *lp, void *arg)
 	double idle = idle_time(s);
 	if (idle + 1e-4 >= s->cfg.inactivity_timeout) {
 		logmsg(LOG_N, "inactivity timeout triggered");
-		session_info_end(&s->info, "timeout", "no data for the inactivity timeout (-T)");
+		session_info_end(s->info, "timeout", "no data for the inactivity timeout (-T)");
 		sess_finish(s, 0);
 	} else {
 		s->inact_timer = loop_timer_add(lp, s->cfg.inactivity_timeout - idle, inact_timer_cb, s);
@@ -405,7 +405,7 @@ static void child_end(struct session *s, const char *how, int n)
 {
 	char t[64];
 	snprintf(t, sizeof t, "the child process %s %d", how, n);
-	session_info_end(&s->info, "error", t);
+	session_info_end(s->info, "error", t);
 }
 
 static void child_status(struct session *s, pid_t pid, int st)
@@ -567,8 +567,9 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 	s->done = done;
 	s->arg = arg;
 	s->last = loop_now();
-	s->info.opened_mono = s->last;
-	gettimeofday(&s->info.opened, NULL);
+	s->info = session_info_new();
+	s->info->opened_mono = s->last;
+	gettimeofday(&s->info->opened, NULL);
 
 	/* socat shows a one-fd address's fd in both places ([0,0] for STDIN). */
 #define FD2(e) ((e)->rfd >= 0 ? (e)->rfd : (e)->wfd), ((e)->wfd >= 0 ? (e)->wfd : (e)->rfd)
@@ -614,7 +615,7 @@ struct session *session_start(struct loop *lp, const struct relay_config *cfg, s
 			f->nopoll = true;
 		} else {
 			logmsg(LOG_E, "epoll_ctl(%d): %s", f->fd, strerror(errno));
-			session_info_end(&s->info, "error", strerror(errno));
+			session_info_end(s->info, "error", strerror(errno));
 			s->status = 1;
 			s->finished = true;
 		}
@@ -790,7 +791,7 @@ void sess_finalize(struct session *s)
 	}
 	if (s->cfg.statistics)
 		session_log_statistics(s);
-	session_info_settle(&s->info, s->status, (const struct endpoint *const *)s->ep);
+	session_info_settle(s->info, s->status, (const struct endpoint *const *)s->ep);
 	if (closed_watcher)
 		closed_watcher(s, closed_watcher_arg);
 	capture_session_end(s->cap);
@@ -818,6 +819,7 @@ static void complete(struct session *s)
 {
 	if (s->done)
 		s->done(s, s->status, s->arg);
+	session_info_free(s->info);
 	free(s);
 }
 
@@ -825,7 +827,7 @@ void session_abort(struct session *s, int status)
 {
 	if (!s)
 		return;
-	session_info_end(&s->info, "signal", NULL);
+	session_info_end(s->info, "signal", NULL);
 	s->aborted = true;
 	sess_finish(s, status);
 	if (s->depth == 0)
@@ -840,7 +842,7 @@ void session_watch_close(session_closed_fn fn, void *arg)
 	closed_watcher_arg = arg;
 }
 
-struct session_info *session_info(struct session *s) { return &s->info; }
+struct session_info *session_info(struct session *s) { return s->info; }
 
 void session_bytes(const struct session *s, unsigned long long out[2])
 {
@@ -856,6 +858,6 @@ double session_idle(const struct session *s)
 
 void session_close_now(struct session *s)
 {
-	session_info_end(&s->info, "closed", "closed through the control socket");
+	session_info_end(s->info, "closed", "closed through the control socket");
 	session_abort(s, 0);
 }

@@ -37,6 +37,15 @@ double session_idle(const struct session *s);
 /* End session s now, with reason "closed" (the control socket's close N). */
 void session_close_now(struct session *s);
 
+/* Keep the texts for every session from now on (a session log or a control socket watches);
+ * until then sessions share one scratch record that nobody reads, so an unwatched relay
+ * spends no memory per connection on them. */
+void session_info_keep(void);
+/* A session's record (at its start) and its release (at its end). */
+struct session_info *session_info_new(void);
+void session_info_free(struct session_info *si);
+bool session_info_kept(void);
+
 /* Record why a session is ending: the first reason given wins. err may be NULL. */
 void session_info_end(struct session_info *si, const char *reason, const char *err);
 /* At the end: a reason when none was given (status 0: eof, else error), and what the

@@ -101,7 +101,7 @@ struct session {
 	struct rate_bucket *rate_all; /* --rate-limit, shared by the process's sessions; NULL: none */
 	char *dumpbuf;
 	size_t dumpcap;
-	struct session_info info;  /* for the session log and the control socket */
+	struct session_info *info; /* for the session log and the control socket (session_info_new) */
 	struct capture_session *cap; /* --pcap: this session's legs, NULL: none */
 	struct session *prev, *next;
 };

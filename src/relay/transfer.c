@@ -88,7 +88,7 @@ static enum relay_io_verdict io_verdict(const struct session *s, int idx, bool w
 /* A read or write error that ends the session, for its watchers */
 static void io_end(struct session *s, int err)
 {
-	session_info_end(&s->info, err == ECONNRESET || err == EPIPE ? "reset" : "error", strerror(err));
+	session_info_end(s->info, err == ECONNRESET || err == EPIPE ? "reset" : "error", strerror(err));
 }
 
 /* A read-side error: logged as socat does; under -s it's EOF instead. */

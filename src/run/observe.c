@@ -154,6 +154,8 @@ void observe_started(struct session *s, const struct endpoint *ep1, const struct
 	si->id = child_id ? child_id : ++last_id;
 	child_id = 0;
 	totals.accepted++;
+	if (!session_info_kept())
+		return; /* nobody watches: no names to look up, no log */
 	name_peer(si, ep);
 	session_info_take_subject(si, ep);
 	if (log_fd < 0)

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "relay/capture.h"
 #include "relay/linger.h"
+#include "relay/session_info.h"
 #include "run/control.h"
 #include "run/fdinfo.h"
 #include "run/observe.h"
@@ -987,6 +988,8 @@ static int start_watchers(struct run_ctx *rc)
 	struct run_plan *p = rc->p;
 	session_json_set_addrs(p->addr_text[0], p->addr_text[1]);
 	observe_start();
+	if (p->session_log || p->control_path)
+		session_info_keep();
 	if (p->session_log && observe_log_open(p->session_log) < 0)
 		return -1;
 	if (p->control_path && control_open(rc->lp, p->control_path) < 0)

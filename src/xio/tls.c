@@ -48,7 +48,7 @@ static ssize_t tls_read(struct endpoint *ep, void *buf, size_t len)
 		errno = se;
 		return -1;
 	default:
-		tls_log_transfer_error(t, "read", &ep->report);
+		tls_log_transfer_error(t, "read", endpoint_report(ep));
 		errno = EPROTO;
 		return -1;
 	}
@@ -78,7 +78,7 @@ static ssize_t tls_write(struct endpoint *ep, const void *buf, size_t len)
 		errno = se ? se : EPIPE;
 		return -1;
 	default:
-		tls_log_transfer_error(t, "write", &ep->report);
+		tls_log_transfer_error(t, "write", endpoint_report(ep));
 		errno = EPROTO;
 		return -1;
 	}
@@ -361,7 +361,7 @@ static void log_established(const struct tls_cfg *cfg, struct tls_conn *t, struc
 		tls_name_text(X509_get_issuer_name(peer), iss, sizeof iss);
 	}
 	set_peer_env(cfg, ssl, peer, ep);
-	snprintf(ep->report.peer_subject, sizeof ep->report.peer_subject, "%s", subj);
+	snprintf(endpoint_report(ep)->peer_subject, sizeof ep->report->peer_subject, "%s", subj);
 	if (!log_enabled(LOG_N))
 		return;
 	const unsigned char *alpn = NULL;

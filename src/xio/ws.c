@@ -289,7 +289,7 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 			case WS_EV_CLOSE: {
 				w->close_rcvd = true;
 				w->peer_code = ev.code;
-				snprintf(ep->report.end_reason, sizeof ep->report.end_reason, "ws-close:%u", ev.code);
+				snprintf(endpoint_report(ep)->end_reason, sizeof ep->report->end_reason, "ws-close:%u", ev.code);
 				const char *nm = ws_close_code_name(ev.code);
 				if (ev.ctllen > 2)
 					NOTE("%s: peer closed: %u%s%s, reason \"%.*s\"", w->name, ev.code, *nm ? " " : "", nm,
@@ -304,8 +304,8 @@ static ssize_t ws_read(struct endpoint *ep, void *buf, size_t len)
 				ERR("%s: %s from %s; closing with %u (%s)", w->name, ev.why, w->peer, ev.code,
 				    ws_close_code_name(ev.code));
 				w->failed = true;
-				snprintf(ep->report.end_reason, sizeof ep->report.end_reason, "ws-close:%u", ev.code);
-				snprintf(ep->report.error, sizeof ep->report.error, "%s", ev.why);
+				snprintf(endpoint_report(ep)->end_reason, sizeof ep->report->end_reason, "ws-close:%u", ev.code);
+				snprintf(endpoint_report(ep)->error, sizeof ep->report->error, "%s", ev.why);
 				send_close(w, ev.code, ev.why);
 				errno = EPROTO;
 				return -1;
@@ -794,6 +794,7 @@ static enum lstep ws_finish(struct lconn *c, struct ws_hs *st)
 	snprintf(w->name, sizeof w->name, "%s", cfg->typed);
 	snprintf(w->peer, sizeof w->peer, "%s", c->peer);
 	if (ep->ops) {
+		endpoint_report(ep); /* one report for both: what TLS under us says is the session's */
 		w->inner = *ep;
 		w->inner.env = NULL;
 		w->inner.unlink_at_close = NULL;

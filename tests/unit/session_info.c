@@ -34,15 +34,15 @@ int main(void)
 	tap_is_str(si.reason, "reset", "the first reason wins");
 	tap_is_str(si.error, "Connection reset by peer", "with its text");
 
-	strcpy(b.report.end_reason, "ws-close:1001");
+	strcpy(endpoint_report(&b)->end_reason, "ws-close:1001");
 	memset(&si, 0, sizeof si);
 	settle(&si, 0, &a, &b);
 	tap_is_str(si.reason, "ws-close:1001", "a WebSocket close replaces eof");
 
-	memset(&b.report, 0, sizeof b.report);
-	strcpy(a.report.end_reason, "tls-alert");
-	strcpy(a.report.error, "alert 116 (certificate_required)");
-	strcpy(a.report.peer_subject, "CN=peer");
+	memset(endpoint_report(&b), 0, sizeof *b.report);
+	strcpy(endpoint_report(&a)->end_reason, "tls-alert");
+	strcpy(endpoint_report(&a)->error, "alert 116 (certificate_required)");
+	strcpy(endpoint_report(&a)->peer_subject, "CN=peer");
 	memset(&si, 0, sizeof si);
 	session_info_end(&si, "error", "Protocol error");
 	settle(&si, 1, &a, &b);
